@@ -1,0 +1,26 @@
+# Cruddur's doors. Each target is one line of intent; the logic lives in tested code.
+# Areas add their own targets in mk/<area>.mk and append their test target to TEST_TARGETS.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+ROOT := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
+VENV := $(ROOT)/.venv
+PY := $(VENV)/bin/python
+PYTHON ?= python3
+TEST_TARGETS :=
+PY_REQUIREMENTS := requirements-dev.txt $(wildcard */requirements*.txt)
+
+include $(sort $(wildcard mk/*.mk))
+
+.PHONY: help setup test
+help: ## list the doors
+	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | sort
+
+setup: $(VENV)/.installed ## install Python dependencies into .venv
+
+$(VENV)/.installed: $(PY_REQUIREMENTS)
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+test: setup $(TEST_TARGETS) ## run every test
