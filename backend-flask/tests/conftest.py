@@ -12,7 +12,10 @@ Fixtures other areas build on:
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from datetime import datetime, timezone
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -31,16 +34,21 @@ DATA_TABLES = ("activities", "users")
 
 
 @pytest.fixture(scope="session")
-def pg_cluster(tmp_path_factory):
+def pg_cluster():
     if os.environ.get("CRUDDUR_TEST_CONNECTION_URL"):
         yield None
         return
-    cluster = Cluster.create(tmp_path_factory.mktemp("postgres") / "data")
-    cluster.start()
+    # Not tmp_path_factory: concurrent pytest runs as the same user prune each other's numbered dirs.
+    folder = Path(tempfile.mkdtemp(prefix="cruddur-backend-pg-"))
     try:
-        yield cluster
+        cluster = Cluster.create(folder / "data")
+        cluster.start()
+        try:
+            yield cluster
+        finally:
+            cluster.stop()
     finally:
-        cluster.stop()
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
