@@ -33,12 +33,23 @@ BACKEND = "http://backend.test:4567"
 DATA_TABLES = ("activities", "users")
 
 
+def pytest_configure(config):
+    # Concurrent pytest runs as the same user prune each other's /tmp/pytest-of-<user> dirs: use our own.
+    if not config.option.basetemp:
+        config.option.basetemp = tempfile.mkdtemp(prefix="cruddur-backend-pytest-")
+        config._cruddur_basetemp = config.option.basetemp
+
+
+def pytest_unconfigure(config):
+    if getattr(config, "_cruddur_basetemp", None):
+        shutil.rmtree(config._cruddur_basetemp, ignore_errors=True)
+
+
 @pytest.fixture(scope="session")
 def pg_cluster():
     if os.environ.get("CRUDDUR_TEST_CONNECTION_URL"):
         yield None
         return
-    # Not tmp_path_factory: concurrent pytest runs as the same user prune each other's numbered dirs.
     folder = Path(tempfile.mkdtemp(prefix="cruddur-backend-pg-"))
     try:
         cluster = Cluster.create(folder / "data")
