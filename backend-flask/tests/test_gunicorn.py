@@ -49,14 +49,18 @@ def test_health_check_exits_0_when_up_and_1_when_down(served):
     assert r.returncode == 1 and r.stderr.startswith("unhealthy:")
 
 
-def test_gunicorn_serves_the_api_with_json_access_log(served):
+def test_gunicorn_serves_the_api_and_logs_only_json_lines(served):
     import urllib.request
     port, proc, log = served
-    with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/health-check/ready?secret=x", timeout=10) as r:
+    request = urllib.request.Request(f"http://127.0.0.1:{port}/api/health-check/ready?secret=x",
+                                     headers={"User-Agent": 'probe "quoted"', "X-Request-Id": "trace-1"})
+    with urllib.request.urlopen(request, timeout=10) as r:
         assert json.load(r)["ready"] is True
     proc.send_signal(signal.SIGTERM)
     proc.wait(timeout=30)
     log.seek(0)
-    access = [json.loads(line) for line in log if '"gunicorn.access"' in line]
-    assert [(a["path"], a["status"]) for a in access] == [("/api/health-check/ready", 200)]
+    lines = [json.loads(line) for line in log]  # every line, gunicorn's own included, is JSON
+    access = [line for line in lines if line["logger"] == "gunicorn.access"]
+    assert [(a["path"], a["status"], a["request_id"], a["user_agent"]) for a in access] == \
+        [("/api/health-check/ready", 200, "trace-1", 'probe "quoted"')]
     assert "secret" not in json.dumps(access)
