@@ -107,7 +107,19 @@ def read_json(request: Request, fields: dict[str, type], required: tuple[str, ..
     for name, value in body.items():
         if not _is_a(value, fields[name]):
             raise Invalid("wrong_type", f"Field {name} must be a {_TYPE_NAMES[fields[name]]}.")
+        if isinstance(value, str):
+            check_text(name, value)
     return body
+
+
+def check_text(name: str, value: str) -> None:
+    """Refuse text PostgreSQL cannot store: NUL characters and lone UTF-16 surrogates (JSON allows both)."""
+    if "\x00" in value:
+        raise Invalid("invalid_character", f"Field {name} contains a NUL character.")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise Invalid("invalid_character", f"Field {name} is not valid Unicode text.") from None
 
 
 def _is_a(value, expected: type) -> bool:
