@@ -26,7 +26,7 @@ MAX_PAGE_SIZE = 50
 # Werkzeug's own statuses, given stable codes for clients to switch on.
 HTTP_CODES = {
     400: "bad_request", 404: "not_found", 405: "method_not_allowed", 413: "body_too_large",
-    415: "json_required", 429: "too_many_requests",
+    415: "json_required",
 }
 
 
@@ -67,6 +67,8 @@ def init_app(app: Flask) -> None:
         if isinstance(err, Unauthorized):
             logs.event("request unauthorized", logging.WARNING, reason=err.reason)
             response.headers["WWW-Authenticate"] = 'Bearer error="invalid_token"'
+        elif err.status >= 500:
+            logs.event("dependency unavailable", logging.ERROR, code=err.code, cause=repr(err.__cause__))
         return response
 
     @app.errorhandler(HTTPException)
