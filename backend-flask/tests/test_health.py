@@ -25,3 +25,15 @@ def test_database_down_means_not_ready_and_a_json_503_but_still_alive(settings, 
         assert any(line["message"] == "dependency unavailable" for line in log_lines())
     finally:
         app.extensions["cruddur.db"].close()
+
+
+def test_registered_readiness_checks_are_reported_by_name(app):
+    from cruddur.readiness import register_readiness_check
+
+    def dynamodb():
+        raise ConnectionError("table cruddur-messages not reachable")
+
+    register_readiness_check(app, "dynamodb", dynamodb)
+    r = app.test_client().get("/api/health-check/ready")
+    assert (r.status_code, r.json["checks"]) == (503, {
+        "database": "ok", "cognito_keys": "ok", "dynamodb": "ConnectionError: table cruddur-messages not reachable"})

@@ -72,3 +72,9 @@ def test_text_postgresql_cannot_store_is_a_400(client, auth, raw):
 def test_nul_in_search_term_is_a_400(client):
     r = client.get("/api/activities/search?term=a%00b")
     assert (r.status_code, r.json["error"]["code"]) == (400, "invalid_character")
+
+
+def test_log_lines_carry_the_request_id(client, log_lines):
+    client.get("/api/me", headers={"X-Request-Id": "trace-42"})
+    [line] = [line for line in log_lines() if line["message"] == "request unauthorized"]
+    assert (line["request_id"], line["path"], line["reason"]) == ("trace-42", "/api/me", "no Authorization header")
