@@ -1,7 +1,7 @@
 """devstack.moto_ext: GetTokensFromRefreshToken on the emulator, in the real operation's shape.
 
-Called both through boto3 (botocore knows the operation) and as aws-amplify v6 sends it: an unsigned
-JSON POST with an X-Amz-Target header, DeviceKey and ClientMetadata included.
+Called both through boto3 (botocore knows the operation) and as aws-amplify v6 sends it from the
+browser: an unsigned, cross-origin JSON POST with an X-Amz-Target header.
 """
 from __future__ import annotations
 
@@ -39,19 +39,42 @@ def test_refresh_returns_fresh_tokens_for_the_same_user(emulator, signed_in):
     assert claims(result["IdToken"])["preferred_username"] == cognito.DEMO_USERS[0].handle
 
 
-def test_refresh_as_amplify_sends_it(emulator, signed_in):
-    local, tokens = signed_in
-    response = requests.post(
-        emulator.url + "/",
-        headers={"Content-Type": "application/x-amz-json-1.1",
-                 "X-Amz-Target": "AWSCognitoIdentityProviderService.GetTokensFromRefreshToken"},
-        data=json.dumps({"ClientId": local.client_id, "RefreshToken": tokens["RefreshToken"],
-                         "ClientMetadata": {"source": "web"}}),
-        timeout=10,
+AMPLIFY_ORIGIN = "http://localhost:3000"
+REFRESH_TARGET = "AWSCognitoIdentityProviderService.GetTokensFromRefreshToken"
+
+
+def amplify_refresh(url: str, body: dict) -> requests.Response:
+    """The request aws-amplify v6 makes from the browser: unsigned, cross-origin, JSON 1.1."""
+    return requests.post(
+        url + "/",
+        headers={"Origin": AMPLIFY_ORIGIN, "Content-Type": "application/x-amz-json-1.1",
+                 "X-Amz-Target": REFRESH_TARGET, "Cache-Control": "no-store"},
+        data=json.dumps(body), timeout=10,
     )
+
+
+def test_refresh_as_amplify_sends_it_from_the_browser(emulator, signed_in):
+    local, tokens = signed_in
+    preflight = requests.options(emulator.url + "/", timeout=10, headers={
+        "Origin": AMPLIFY_ORIGIN, "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "cache-control,content-type,x-amz-target,x-amz-user-agent"})
+    assert preflight.headers.get("Access-Control-Allow-Origin") == AMPLIFY_ORIGIN
+    assert "x-amz-target" in preflight.headers.get("Access-Control-Allow-Headers", "").lower()
+
+    response = amplify_refresh(emulator.url, {"ClientId": local.client_id, "RefreshToken": tokens["RefreshToken"],
+                                              "ClientMetadata": {"source": "web"}})
     assert response.status_code == 200, response.text
+    assert response.headers.get("Access-Control-Allow-Origin") == AMPLIFY_ORIGIN
     result = response.json()["AuthenticationResult"]
     assert claims(result["AccessToken"])["sub"] == claims(tokens["AccessToken"])["sub"]
+
+
+def test_refresh_failure_is_the_json_error_amplify_reads(emulator, signed_in):
+    local, _ = signed_in
+    response = amplify_refresh(emulator.url, {"ClientId": local.client_id, "RefreshToken": "revoked-or-made-up"})
+    assert response.status_code == 400
+    assert response.json()["__type"] == "NotAuthorizedException"
+    assert response.headers.get("Access-Control-Allow-Origin") == AMPLIFY_ORIGIN
 
 
 def test_unknown_refresh_token_is_not_authorized(emulator, signed_in):
