@@ -37,6 +37,10 @@ UNAVAILABLE_CODES = frozenset({
     "InvalidSignatureException", "ExpiredTokenException", "AccessDeniedException",
 })
 
+# One pair of users has one conversation, and its id is a function of the pair: two people who start
+# a conversation with each other at the same moment meet in the same one, with no lookup to race.
+CONVERSATION_NAMESPACE = uuid.UUID("afd042b2-92e4-4501-a2ee-7cc1536b4bb9")
+
 # Concurrent transactions on the same conversation rows are refused with TransactionConflict by
 # DynamoDB (never by the emulator); a fresh attempt almost always goes through.
 TRANSACTION_ATTEMPTS = 4
@@ -69,6 +73,10 @@ def table_definition(table_name: str) -> dict:
             "Projection": {"ProjectionType": "ALL"},
         }],
     }
+
+
+def conversation_uuid(user_a: str, user_b: str) -> str:
+    return str(uuid.uuid5(CONVERSATION_NAMESPACE, "|".join(sorted((user_a, user_b)))))
 
 
 def timestamp(moment: datetime) -> str:
