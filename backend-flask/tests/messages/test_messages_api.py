@@ -211,6 +211,17 @@ def test_members_appear_under_their_current_display_name(client, auth, people):
     assert [r["display_name"] for r in rows] == ["Bayko the Renamed"]
 
 
+def test_a_member_whose_user_row_is_gone_shows_as_a_former_user(client, auth, people, db):
+    group = send(client, auth, "londo", handle="bayko", message="farewell").json["message_group_uuid"]
+    with db.pool.connection() as conn:
+        conn.execute("DELETE FROM users WHERE handle = 'londo'")
+    expected = {"handle": None, "display_name": "Former user", "message": "farewell"}
+    rows = client.get("/api/message_groups", headers=auth.headers("bayko")).json["items"]
+    thread = client.get(f"/api/messages/{group}", headers=auth.headers("bayko")).json["items"]
+    for item in (rows[0], thread[0]):
+        assert {k: item[k] for k in expected} == expected
+
+
 def test_two_concurrent_posts_are_both_stored_and_the_conversation_shows_the_later(
         settings, people, auth, serialized_endpoint):
     ticks = itertools.count()
