@@ -139,8 +139,8 @@ def test_a_message_of_1024_characters_after_trimming_is_accepted(client, auth, p
 @pytest.mark.parametrize("query, code", [
     ("limit=0", "limit_invalid"), ("limit=51", "limit_invalid"), ("limit=ten", "limit_invalid"),
     ("cursor=not-a-cursor", "cursor_invalid"),
-    ("cursor=" + encode_cursor(datetime(2026, 1, 1), uuid.uuid4()), "cursor_invalid"),  # no time zone
-])
+    ("cursor=" + encode_cursor(datetime(2026, 1, 1), uuid.uuid4()), "cursor_invalid"),
+], ids=["limit-0", "limit-51", "limit-word", "cursor-garbage", "cursor-without-time-zone"])
 def test_bad_paging_parameters_are_refused(client, auth, people, query, code):
     group = send(client, auth, "andrewbrown", handle="bayko", message="hi").json["message_group_uuid"]
     for path in ("/api/message_groups", f"/api/messages/{group}"):
