@@ -66,6 +66,7 @@ def test_sending_to_a_handle_starts_a_conversation_that_both_members_see(client,
     assert r.status_code == 201
     group = r.json["message_group_uuid"]
     message = r.json["message"]
+    assert str(uuid.UUID(group)) == group and str(uuid.UUID(message["uuid"])) == message["uuid"]
     assert message == {"uuid": message["uuid"], "handle": "andrewbrown", "display_name": "Andrew Brown",
                        "message": "Hello Bayko", "created_at": "2026-11-01T12:00:00.000Z"}
     for reader, other in (("andrewbrown", people["bayko"]), ("bayko", people["andrewbrown"])):
