@@ -1,7 +1,7 @@
 """Cruds: the home feed, posting, a crud with its replies, replying, notifications and search."""
 from flask import Blueprint, request
 
-from cruddur.auth import caller_user, require_auth
+from cruddur.auth import caller_user, optional_auth, require_auth
 from cruddur.db import db
 from cruddur.http import check_text, now, page, page_params, read_json
 from cruddur.services import activities
@@ -10,6 +10,7 @@ bp = Blueprint("activities", __name__)
 
 
 @bp.get("/activities/home")
+@optional_auth
 def home():
     limit, cursor = page_params(request.args)
     return page(activities.home(db(), now(), limit, cursor), limit, activities.shape)
