@@ -28,6 +28,7 @@ from cruddur_ops.output import Output
 
 # command name -> module. One line per command.
 COMMANDS = {
+    "render": "cruddur_ops.render",
 }
 
 

@@ -78,3 +78,27 @@ def cli(clock):
 @pytest.fixture
 def repo_root() -> Path:
     return Path(__file__).resolve().parents[2]
+
+
+# Every placeholder the files under aws/ use, as the infrastructure stacks would provide them.
+STACK_VALUES = {
+    "AWS_ACCOUNT_ID": ACCOUNT,
+    "ECR_REGISTRY": f"{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com",
+    "IMAGE_TAG": "0123456789ab",
+    "EXECUTION_ROLE_ARN": f"arn:aws:iam::{ACCOUNT}:role/CruddurServiceExecutionRole",
+    "BACKEND_TASK_ROLE_ARN": f"arn:aws:iam::{ACCOUNT}:role/CruddurBackendTaskRole",
+    "FRONTEND_TASK_ROLE_ARN": f"arn:aws:iam::{ACCOUNT}:role/CruddurFrontendTaskRole",
+    "FRONTEND_URL": "https://cruddur.example.com",
+    "BACKEND_URL": "https://api.cruddur.example.com",
+    "AWS_COGNITO_USER_POOL_ID": "us-east-1_abcdefghi",
+    "AWS_COGNITO_USER_POOL_CLIENT_ID": "5ldvhg4k2mcdg0pbb0k4a1p0bb",
+    "PRIVATE_SUBNET_IDS": "subnet-0aaa,subnet-0bbb",
+    "BACKEND_SECURITY_GROUP_ID": "sg-0backend",
+    "FRONTEND_SECURITY_GROUP_ID": "sg-0frontend",
+    "BACKEND_TARGET_GROUP_ARN": f"arn:aws:elasticloadbalancing:{REGION}:{ACCOUNT}:targetgroup/cruddur-backend/1",
+    "FRONTEND_TARGET_GROUP_ARN": f"arn:aws:elasticloadbalancing:{REGION}:{ACCOUNT}:targetgroup/cruddur-frontend/2",
+}
+
+
+def var_flags(values: dict) -> list[str]:
+    return [arg for name, value in values.items() for arg in ("--var", f"{name}={value}")]
