@@ -29,6 +29,9 @@ from cruddur_ops.output import Output
 # command name -> module. One line per command.
 COMMANDS = {
     "render": "cruddur_ops.render",
+    "register": "cruddur_ops.register",
+    "diff": "cruddur_ops.diff",
+    "verify": "cruddur_ops.verify",
 }
 
 

@@ -3,6 +3,7 @@ reaches it exactly as production does, and `cli`, which runs the real command li
 from __future__ import annotations
 
 import io
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -102,3 +103,47 @@ STACK_VALUES = {
 
 def var_flags(values: dict) -> list[str]:
     return [arg for name, value in values.items() for arg in ("--var", f"{name}={value}")]
+
+
+ECS_TRUST = {"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
+MANIFEST = json.dumps({"schemaVersion": 2, "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
+                       "config": {"mediaType": "application/vnd.docker.container.image.v1+json", "size": 2,
+                                  "digest": "sha256:" + "0" * 64}, "layers": []})
+
+
+@pytest.fixture
+def world(aws) -> dict:
+    """Everything the two services point at, created in the emulator the way the stacks would;
+    returns the placeholder values (real emulator ids and ARNs)."""
+    values = dict(STACK_VALUES)
+    for repository in ("backend-flask", "frontend-react-js"):
+        aws.ecr.create_repository(repositoryName=repository,
+                                  imageScanningConfiguration={"scanOnPush": True}, imageTagMutability="IMMUTABLE")
+        aws.ecr.put_image(repositoryName=repository, imageManifest=MANIFEST, imageTag=values["IMAGE_TAG"])
+    aws.ssm.put_parameter(Name="/cruddur/backend-flask/CONNECTION_URL", Type="SecureString",
+                          Value="postgresql://cruddur:s3cret@db.internal:5432/cruddur")
+    for key, name in (("EXECUTION_ROLE_ARN", "CruddurServiceExecutionRole"),
+                      ("BACKEND_TASK_ROLE_ARN", "CruddurBackendTaskRole"),
+                      ("FRONTEND_TASK_ROLE_ARN", "CruddurFrontendTaskRole")):
+        values[key] = aws.iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(ECS_TRUST))["Role"]["Arn"]
+    for group in ("/cruddur/backend-flask", "/cruddur/frontend-react-js"):
+        aws.logs.create_log_group(logGroupName=group)
+        aws.logs.put_retention_policy(logGroupName=group, retentionInDays=30)
+    vpc = aws.ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    subnets = [aws.ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.0.{i}.0/24")["Subnet"]["SubnetId"] for i in (1, 2)]
+    values["PRIVATE_SUBNET_IDS"] = ",".join(subnets)
+    alb_sg = aws.ec2.create_security_group(GroupName="cruddur-alb", Description="alb", VpcId=vpc)["GroupId"]
+    values["ALB_SECURITY_GROUP_ID"] = alb_sg
+    for key, name, port in (("BACKEND", "backend-flask", 4567), ("FRONTEND", "frontend-react-js", 3000)):
+        sg = aws.ec2.create_security_group(GroupName=f"cruddur-{name}", Description=name, VpcId=vpc)["GroupId"]
+        aws.ec2.authorize_security_group_ingress(GroupId=sg, IpPermissions=[{
+            "IpProtocol": "tcp", "FromPort": port, "ToPort": port, "UserIdGroupPairs": [{"GroupId": alb_sg}]}])
+        values[f"{key}_SECURITY_GROUP_ID"] = sg
+        values[f"{key}_TARGET_GROUP_ARN"] = aws.elbv2.create_target_group(
+            Name=f"cruddur-{name}", Protocol="HTTP", Port=port, VpcId=vpc, TargetType="ip",
+            HealthCheckPath="/api/health-check" if key == "BACKEND" else "/health-check",
+        )["TargetGroups"][0]["TargetGroupArn"]
+    aws.ecs.create_cluster(clusterName="cruddur",
+                           settings=[{"name": "containerInsights", "value": "enabled"}])
+    return values
