@@ -32,6 +32,7 @@ COMMANDS = {
     "register": "cruddur_ops.register",
     "diff": "cruddur_ops.diff",
     "verify": "cruddur_ops.verify",
+    "deploy": "cruddur_ops.deploy",
 }
 
 

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import io
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
+import boto3
+import botocore.loaders
+import botocore.session
 import pytest
 
 from cruddur_ops.aws import Aws
@@ -24,14 +28,24 @@ def moto_server(tmp_path_factory):
     server.stop()
 
 
+_LOADER = botocore.loaders.create_loader()
+
+
+def new_session() -> boto3.Session:
+    """A fresh session (own event hooks) sharing one model loader, so API models are parsed once."""
+    core = botocore.session.get_session()
+    core.register_component("data_loader", _LOADER)
+    return boto3.Session(botocore_session=core, region_name=REGION)
+
+
 @pytest.fixture
 def aws(moto_server, monkeypatch) -> Aws:
-    """A clean emulator account; clients built by cruddur_ops.aws with AWS_ENDPOINT_URL set."""
+    """A clean emulator account, reached the way production reaches AWS: AWS_ENDPOINT_URL."""
     moto_server.reset()
     for name, value in FAKE_CREDENTIALS.items():
         monkeypatch.setenv(name, value)
     monkeypatch.setenv("AWS_ENDPOINT_URL", moto_server.url)
-    return Aws.from_env(REGION)
+    return Aws(REGION, endpoint_url=os.environ["AWS_ENDPOINT_URL"], session=new_session())
 
 
 class FakeClock:

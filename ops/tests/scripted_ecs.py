@@ -16,7 +16,6 @@ from botocore.validate import validate_parameters
 
 MODEL = botocore.session.get_session().get_service_model("ecs")
 ACCOUNT, REGION = "123456789012", "us-east-1"
-_ids = itertools.count(1000)
 
 
 class ScriptedEcs:
@@ -31,6 +30,7 @@ class ScriptedEcs:
         self._script_start: float | None = None
         self.service_deployments: list[dict] = []   # ListServiceDeployments history, newest last
         self._started = None
+        self._ids = itertools.count(1000)
 
     # --- plumbing -------------------------------------------------------------------------------
     def __getattr__(self, name):
@@ -52,6 +52,7 @@ class ScriptedEcs:
 
     def then(self, at_second: float, step) -> "ScriptedEcs":
         """Run `step(fake)` once the clock is `at_second` past the next create/update call."""
+        self._script_start = None
         self.script.append((at_second, step))
         self.script.sort(key=lambda item: item[0])
         return self
@@ -61,7 +62,7 @@ class ScriptedEcs:
         return self.services[name] if name else next(iter(self.services.values()))
 
     def event(self, service: dict, message: str) -> None:
-        service["events"].insert(0, {"id": f"event-{next(_ids)}", "createdAt": self._now(),
+        service["events"].insert(0, {"id": f"event-{next(self._ids)}", "createdAt": self._now(),
                                      "message": f"(service {service['serviceName']}) {message}"})
 
     def new_deployment(self, service: dict, task_definition: str) -> dict:
@@ -69,7 +70,7 @@ class ScriptedEcs:
             if deployment["status"] == "PRIMARY":
                 deployment["status"] = "ACTIVE"
         deployment = {
-            "id": f"ecs-svc/{next(_ids)}{next(_ids)}", "status": "PRIMARY", "taskDefinition": task_definition,
+            "id": f"ecs-svc/{next(self._ids)}{next(self._ids)}", "status": "PRIMARY", "taskDefinition": task_definition,
             "desiredCount": service["desiredCount"], "pendingCount": 0, "runningCount": 0, "failedTasks": 0,
             "createdAt": self._now(), "updatedAt": self._now(), "launchType": "FARGATE",
             "rolloutState": "IN_PROGRESS", "rolloutStateReason": "ECS deployment in progress.",
@@ -82,10 +83,10 @@ class ScriptedEcs:
             "serviceArn": service["serviceArn"], "clusterArn": service["clusterArn"],
             "status": "IN_PROGRESS", "createdAt": self._now(), "startedAt": self._now(),
             "targetServiceRevisionArn": f"arn:aws:ecs:{REGION}:{ACCOUNT}:service-revision/cruddur/"
-                                        f"{service['serviceName']}/{next(_ids)}",
+                                        f"{service['serviceName']}/{next(self._ids)}",
             "_taskDefinition": task_definition, "_deploymentId": deployment["id"],
         })
-        self.event(service, f"has started 1 tasks: (task {next(_ids)}).")
+        self.event(service, f"has started 1 tasks: (task {next(self._ids)}).")
         return deployment
 
     def ours(self) -> dict:
@@ -168,7 +169,7 @@ class ScriptedEcs:
 
     def run_task(self, **params):
         self._request("RunTask", params)
-        arn = f"arn:aws:ecs:{REGION}:{ACCOUNT}:task/cruddur/{next(_ids):032x}"
+        arn = f"arn:aws:ecs:{REGION}:{ACCOUNT}:task/cruddur/{next(self._ids):032x}"
         self.tasks[arn] = {"taskArn": arn, "taskDefinitionArn": self._task_definition_arn(params["taskDefinition"]),
                            "lastStatus": "PROVISIONING", "desiredStatus": "RUNNING", "containers": [],
                            "startedBy": params.get("startedBy", "")}
@@ -206,11 +207,12 @@ def steady_state(fake):
     fake.event(service, "has reached a steady state.")
 
 
-def task_stopped(stopped_reason: str, containers: list[tuple[str, int | None, str]], stop_code="TaskFailedToStart"):
+def task_stopped(task_id: str, stopped_reason: str, containers: list[tuple[str, int | None, str]],
+                 stop_code="TaskFailedToStart"):
     """A task of our deployment stops; containers are (name, exit code, reason)."""
     def step(fake):
         service, ours = fake.service(), fake.ours()
-        arn = f"arn:aws:ecs:{REGION}:{ACCOUNT}:task/cruddur/{next(_ids):032x}"
+        arn = f"arn:aws:ecs:{REGION}:{ACCOUNT}:task/cruddur/{task_id}"
         fake.tasks[arn] = {
             "taskArn": arn, "taskDefinitionArn": ours["taskDefinition"], "lastStatus": "STOPPED",
             "desiredStatus": "STOPPED", "startedBy": ours["id"], "group": f"service:{service['serviceName']}",
