@@ -33,6 +33,8 @@ COMMANDS = {
     "diff": "cruddur_ops.diff",
     "verify": "cruddur_ops.verify",
     "deploy": "cruddur_ops.deploy",
+    "rollback": "cruddur_ops.rollback",
+    "status": "cruddur_ops.status",
 }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +17,7 @@ import pytest
 from cruddur_ops.aws import Aws
 from cruddur_ops.cli import Runtime, main
 from devstack.moto import FAKE_CREDENTIALS, MotoServer
+from tests import scripted_ecs as s
 
 REGION = "us-east-1"
 ACCOUNT = "123456789012"  # moto's account
@@ -161,3 +163,55 @@ def world(aws) -> dict:
     aws.ecs.create_cluster(clusterName="cruddur",
                            settings=[{"name": "containerInsights", "value": "enabled"}])
     return values
+
+
+PREVIOUS_TAG = "aaaaaaaaaaaa"
+
+
+@pytest.fixture
+def rollout(aws, world, clock, cli, moto_server):
+    """The world in moto, ECS scripted, and every AWS call recorded by operation name."""
+    session = new_session()
+    calls = []
+    session.events.register("before-call", lambda model, **_: calls.append(model.name))
+    moto = Aws(REGION, endpoint_url=moto_server.url, session=session)
+    fake = s.ScriptedEcs(moto.ecs, clock)
+    env = {**world}
+
+    class Rollout:
+        def __init__(self):
+            self.fake, self.calls, self.env, self.world = fake, calls, env, world
+            self.aws = Aws(REGION, endpoint_url=moto_server.url, session=session, clients={"ecs": fake})
+
+        def deploy(self, *flags, service="backend-flask", **runtime):
+            return cli(["deploy", service, *flags], aws=self.aws, environ=self.env, **runtime)
+
+        def deploy_steady(self, tag, service="backend-flask") -> str:
+            """Deploy image `tag` through our deploy and let it reach a steady state; its definition."""
+            aws.ecr.put_image(repositoryName=service, imageManifest=MANIFEST, imageTag=tag)
+            fake.then(30, s.steady_state)
+            result = self.deploy("--image-tag", tag, service=service)
+            assert result.code == 0, result.stderr
+            calls.clear()
+            fake.calls.clear()
+            return fake.service(service)["taskDefinition"]
+
+        def existing_service(self, service="backend-flask"):
+            """The service as it stands before the deploy: steady on an earlier image."""
+            self.previous = self.deploy_steady(PREVIOUS_TAG, service)
+            return self
+
+        def mutating_calls(self):
+            return [name for name in self.calls + [op for op, _ in fake.calls]
+                    if not name.startswith(("Describe", "List", "Get"))]
+
+    return Rollout()
+
+
+def put_log_lines(aws, task_id, container, count, service="backend-flask"):
+    stream = f"{service}/{container}/{task_id}"
+    aws.logs.create_log_stream(logGroupName=f"/cruddur/{service}", logStreamName=stream)
+    now = int(time.time() * 1000)
+    aws.logs.put_log_events(logGroupName=f"/cruddur/{service}", logStreamName=stream,
+                            logEvents=[{"timestamp": now + i, "message": f"{container} line {i}"}
+                                       for i in range(count)])

@@ -132,6 +132,10 @@ class ScriptedEcs:
         missing = [{"arn": name, "reason": "MISSING"} for name in params["services"] if name not in self.services]
         return {"services": found, "failures": missing}
 
+    def list_services(self, **params):
+        self._request("ListServices", params)
+        return {"serviceArns": [service["serviceArn"] for service in self.services.values()]}
+
     def list_tasks(self, **params):
         self._request("ListTasks", params)
         self._advance()

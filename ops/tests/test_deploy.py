@@ -6,7 +6,6 @@ never progress. Everything else (ECR, SSM, IAM, logs, ELBv2, EC2, task definitio
 server over HTTP. The clock is a fake: the suite waits no real second.
 """
 import json
-import time
 
 import boto3
 import pytest
@@ -14,54 +13,7 @@ from botocore.stub import Stubber
 
 from cruddur_ops.aws import Aws
 from tests import scripted_ecs as s
-from tests.conftest import MANIFEST, REGION, new_session
-
-PREVIOUS_TAG = "aaaaaaaaaaaa"
-
-
-@pytest.fixture
-def rollout(aws, world, clock, cli, moto_server):
-    """The world in moto, ECS scripted, and every AWS call recorded by operation name."""
-    session = new_session()
-    calls = []
-    session.events.register("before-call", lambda model, **_: calls.append(model.name))
-    moto = Aws(REGION, endpoint_url=moto_server.url, session=session)
-    fake = s.ScriptedEcs(moto.ecs, clock)
-    env = {**world}
-
-    class Rollout:
-        def __init__(self):
-            self.fake, self.calls, self.env, self.world = fake, calls, env, world
-            self.aws = Aws(REGION, endpoint_url=moto_server.url, session=session, clients={"ecs": fake})
-
-        def deploy(self, *flags, service="backend-flask", **runtime):
-            return cli(["deploy", service, *flags], aws=self.aws, environ=self.env, **runtime)
-
-        def existing_service(self, service="backend-flask"):
-            """The service as it stands before the deploy: steady on an earlier image (deployed by us)."""
-            aws.ecr.put_image(repositoryName=service, imageManifest=MANIFEST, imageTag=PREVIOUS_TAG)
-            fake.then(30, s.steady_state)
-            result = self.deploy("--image-tag", PREVIOUS_TAG, service=service)
-            assert result.code == 0, result.stderr
-            self.previous = fake.service(service)["taskDefinition"]
-            calls.clear()
-            fake.calls.clear()
-            return self
-
-        def mutating_calls(self):
-            return [name for name in self.calls + [op for op, _ in fake.calls]
-                    if not name.startswith(("Describe", "List", "Get"))]
-
-    return Rollout()
-
-
-def put_log_lines(aws, task_id, container, count, service="backend-flask"):
-    stream = f"{service}/{container}/{task_id}"
-    aws.logs.create_log_stream(logGroupName=f"/cruddur/{service}", logStreamName=stream)
-    now = int(time.time() * 1000)
-    aws.logs.put_log_events(logGroupName=f"/cruddur/{service}", logStreamName=stream,
-                            logEvents=[{"timestamp": now + i, "message": f"{container} line {i}"}
-                                       for i in range(count)])
+from tests.conftest import REGION, new_session, put_log_lines
 
 
 class TargetHealthFrom:
