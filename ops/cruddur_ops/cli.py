@@ -35,6 +35,9 @@ COMMANDS = {
     "deploy": "cruddur_ops.deploy",
     "rollback": "cruddur_ops.rollback",
     "status": "cruddur_ops.status",
+    "logs": "cruddur_ops.logs",
+    "connect": "cruddur_ops.connect",
+    "run": "cruddur_ops.run_task",
 }
 
 

@@ -163,23 +163,10 @@ class Watch:
                              f"{code if code is not None else 'none'}"
                              + (f", {container['reason']}" if container.get("reason") else ""))
                 if code not in (0, None) or container.get("reason"):
-                    lines += [f"    | {text}" for text in self._log_tail(task, container["name"])]
+                    lines += [f"    | {text}" for text in log_tail(self.ctx.aws.logs, self.task_definition, task,
+                                                                  container["name"])]
         lines += self._unhealthy_targets(service)
         return lines
-
-    def _log_tail(self, task: dict, container_name: str) -> list[str]:
-        definition = next((c for c in self.task_definition.get("containerDefinitions", [])
-                           if c["name"] == container_name), {})
-        options = definition.get("logConfiguration", {}).get("options", {})
-        if "awslogs-group" not in options or "awslogs-stream-prefix" not in options:
-            return ["(no awslogs configuration; no log lines)"]
-        stream = f"{options['awslogs-stream-prefix']}/{container_name}/{ecs.task_id(task['taskArn'])}"
-        try:
-            events = self.ctx.aws.logs.get_log_events(logGroupName=options["awslogs-group"], logStreamName=stream,
-                                                      limit=LOG_LINES, startFromHead=False)["events"]
-        except ClientError as e:
-            return [f"(no log lines: {e.response['Error'].get('Message', e.response['Error'].get('Code'))})"]
-        return [event["message"].rstrip("\n") for event in events[-LOG_LINES:]] or ["(log stream is empty)"]
 
     def _unhealthy_targets(self, service: ecs.Service) -> list[str]:
         lines = []
@@ -194,3 +181,18 @@ class Watch:
                     lines.append(f"target {where} {state['State']}: {state.get('Reason', '')} "
                                  f"({state.get('Description', '')})")
         return lines
+
+
+def log_tail(logs, task_definition: dict, task: dict, container_name: str, count: int = LOG_LINES) -> list[str]:
+    """The last `count` lines the container wrote through awslogs (stream prefix/container/task-id)."""
+    definition = next((c for c in task_definition.get("containerDefinitions", []) if c["name"] == container_name), {})
+    options = definition.get("logConfiguration", {}).get("options", {})
+    if "awslogs-group" not in options or "awslogs-stream-prefix" not in options:
+        return ["(no awslogs configuration; no log lines)"]
+    stream = f"{options['awslogs-stream-prefix']}/{container_name}/{ecs.task_id(task['taskArn'])}"
+    try:
+        events = logs.get_log_events(logGroupName=options["awslogs-group"], logStreamName=stream,
+                                     limit=count, startFromHead=False)["events"]
+    except ClientError as e:
+        return [f"(no log lines: {e.response['Error'].get('Message') or e.response['Error'].get('Code')})"]
+    return [event["message"].rstrip("\n") for event in events[-count:]] or ["(log stream is empty)"]

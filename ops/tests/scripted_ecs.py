@@ -149,6 +149,7 @@ class ScriptedEcs:
 
     def describe_tasks(self, **params):
         self._request("DescribeTasks", params)
+        self._advance()
         return {"tasks": [self.tasks[arn] for arn in params["tasks"] if arn in self.tasks], "failures": []}
 
     def list_service_deployments(self, **params):
