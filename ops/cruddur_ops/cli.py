@@ -38,6 +38,7 @@ COMMANDS = {
     "logs": "cruddur_ops.logs",
     "connect": "cruddur_ops.connect",
     "run": "cruddur_ops.run_task",
+    "audit": "cruddur_ops.audit",
 }
 
 
