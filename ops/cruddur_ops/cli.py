@@ -39,6 +39,9 @@ COMMANDS = {
     "connect": "cruddur_ops.connect",
     "run": "cruddur_ops.run_task",
     "audit": "cruddur_ops.audit",
+    "ecr-login": "cruddur_ops.ecr_login",
+    "build": "cruddur_ops.build",
+    "push": "cruddur_ops.push",
 }
 
 
