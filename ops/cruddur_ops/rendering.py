@@ -1,6 +1,7 @@
 """Rendering a service's two files (task definition, service) into checked API input."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from cruddur_ops import definitions, images
@@ -21,12 +22,18 @@ class Rendered:
     service: dict
 
 
+def placeholder_name(output_key: str) -> str:
+    """Output keys are CamelCase (CloudFormation allows no underscore): ExecutionRoleArn fills
+    ${EXECUTION_ROLE_ARN}, AwsCognitoUserPoolId fills ${AWS_COGNITO_USER_POOL_ID}."""
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", output_key).upper()
+
+
 def stack_outputs(ctx, stacks: list[str]) -> dict[str, str]:
     outputs: dict[str, str] = {}
     for stack in stacks:
         described = ctx.aws.cloudformation.describe_stacks(StackName=stack)["Stacks"]
         for output in described[0].get("Outputs", []) if described else []:
-            outputs[output["OutputKey"]] = output["OutputValue"]
+            outputs[placeholder_name(output["OutputKey"])] = output["OutputValue"]
     return outputs
 
 

@@ -98,8 +98,10 @@ def test_unknown_service_key_is_refused(cli, tree):
 
 def test_stack_outputs_and_the_account_fill_what_flags_and_environment_leave(cli, aws):
     outputs = {k: v for k, v in STACK_VALUES.items() if k not in ("AWS_ACCOUNT_ID", "ECR_REGISTRY")}
+    camel = {"".join(part.capitalize() for part in name.split("_")): value for name, value in outputs.items()}
+    assert "ExecutionRoleArn" in camel and "AwsCognitoUserPoolClientId" in camel
     template = {"Resources": {"Topic": {"Type": "AWS::SNS::Topic"}},
-                "Outputs": {name: {"Value": value} for name, value in outputs.items()}}
+                "Outputs": {key: {"Value": value} for key, value in camel.items()}}
     aws.cloudformation.create_stack(StackName="CrdCluster", TemplateBody=json.dumps(template))
     result = cli(["render", "backend-flask", "--stack", "CrdCluster"], aws=aws, environ={})
     assert result.code == 0, result.stderr
