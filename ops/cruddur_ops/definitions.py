@@ -29,23 +29,29 @@ MASK = "********"
 class Variables:
     """Placeholder values: flags first, then the environment, then stack outputs, then derived values.
 
-    Derived values (account id, registry, image tag) are computed only when a file asks for them, so
-    rendering a file that needs no AWS call makes none.
+    Stack outputs and derived values (account id, registry, image tag) are fetched only when a file asks
+    for a name the flags and the environment leave unset, so rendering with every value given makes no
+    AWS call.
     """
 
     def __init__(self, flags: Mapping[str, str] = (), environ: Mapping[str, str] = (),
-                 stack_outputs: Mapping[str, str] = (),
+                 stack_outputs: Callable[[], Mapping[str, str]] = dict,
                  derived: Mapping[str, Callable[[], str | None]] = ()):
-        self._layers = [dict(flags), dict(environ), dict(stack_outputs)]
+        self._given = [dict(flags), dict(environ)]
+        self._load_stack_outputs = stack_outputs
+        self._stack_outputs: Mapping[str, str] | None = None
         self._derived = dict(derived)
         self._cache: dict[str, str | None] = {}
 
     def get(self, name: str) -> str | None:
-        for layer in self._layers:
-            if name in layer and layer[name] != "":
+        for layer in self._given:
+            if layer.get(name):
                 return layer[name]
         if name not in self._cache:
-            self._cache[name] = self._derived[name]() if name in self._derived else None
+            if self._stack_outputs is None:
+                self._stack_outputs = self._load_stack_outputs()
+            found = self._stack_outputs.get(name)
+            self._cache[name] = found if found else (self._derived[name]() if name in self._derived else None)
         return self._cache[name]
 
 
@@ -102,7 +108,7 @@ def fill(template, variables: Variables, label: str):
     if missing:
         names = ", ".join(dict.fromkeys("${" + name + "}" for name in missing))
         raise OpsError(f"{label}: {names} not set (pass --var NAME=VALUE, set it in the environment, "
-                       f"or name a stack with --stack)")
+                       f"or deploy the stack that outputs it)")
     return rendered
 
 

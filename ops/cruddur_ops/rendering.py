@@ -4,6 +4,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from botocore.exceptions import ClientError
+
 from cruddur_ops import definitions, images
 from cruddur_ops.errors import OpsError
 
@@ -12,7 +14,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("--var", action="append", default=[], metavar="NAME=VALUE",
                         help="set a ${NAME} placeholder (repeatable; wins over the environment)")
     parser.add_argument("--stack", action="append", default=[], metavar="STACK",
-                        help="CloudFormation stack whose outputs fill placeholders (repeatable)")
+                        help="CloudFormation stack whose outputs fill placeholders (repeatable; default: the "
+                             "stacks in aws/ops.toml that exist)")
     parser.add_argument("--image-tag", help="image tag (default: the current 12-character commit)")
 
 
@@ -28,10 +31,17 @@ def placeholder_name(output_key: str) -> str:
     return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", output_key).upper()
 
 
-def stack_outputs(ctx, stacks: list[str]) -> dict[str, str]:
+def stack_outputs(ctx, stacks: list[str], must_exist: bool) -> dict[str, str]:
+    """Outputs of `stacks`, by placeholder name. Stacks named on the command line must exist; the
+    default ones may not (yet): whatever they would have filled is then reported as not set."""
     outputs: dict[str, str] = {}
     for stack in stacks:
-        described = ctx.aws.cloudformation.describe_stacks(StackName=stack)["Stacks"]
+        try:
+            described = ctx.aws.cloudformation.describe_stacks(StackName=stack)["Stacks"]
+        except ClientError as e:
+            if must_exist or "does not exist" not in e.response["Error"].get("Message", ""):
+                raise OpsError(f"stack {stack}: {e.response['Error'].get('Message')}") from None
+            continue
         for output in described[0].get("Outputs", []) if described else []:
             outputs[placeholder_name(output["OutputKey"])] = output["OutputValue"]
     return outputs
@@ -44,7 +54,7 @@ def variables(ctx, args) -> definitions.Variables:
     return definitions.Variables(
         flags=flags,
         environ=ctx.environ,
-        stack_outputs=stack_outputs(ctx, args.stack),
+        stack_outputs=lambda: stack_outputs(ctx, args.stack or ctx.config.stacks, must_exist=bool(args.stack)),
         derived={
             "AWS_ACCOUNT_ID": lambda: ctx.aws.account_id,
             "ECR_REGISTRY": lambda: images.registry(ctx),
