@@ -20,10 +20,24 @@ PLACEHOLDER = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 # Names that must never carry a plain value in a task definition (they belong in `secrets`).
 SECRET_NAME = re.compile(r"PASSWORD|PASSWD|SECRET|TOKEN|PRIVATE|API_KEY|ACCESS_KEY|CREDENTIAL|CONNECTION_URL",
                          re.IGNORECASE)
-# Values that look like a credential whatever their name: URLs with a password, AWS secret keys.
-SECRET_VALUE = re.compile(r"://[^/\s:@]+:[^/\s@]+@|(?<![A-Za-z0-9/+=])[A-Za-z0-9/+=]{40}(?![A-Za-z0-9/+=])")
+_PASSWORD_IN_URL = re.compile(r"://[^/\s:@]+:[^/\s@]+@")
+_KEY_LIKE = re.compile(r"(?<![A-Za-z0-9/+=])[A-Za-z0-9/+=]{40}(?![A-Za-z0-9/+=])")
 SECRET_ARN = re.compile(r"^arn:aws[a-z-]*:(ssm:[^:]+:\d{12}:parameter/|secretsmanager:[^:]+:\d{12}:secret:)\S+$")
 MASK = "********"
+
+
+def secret_looking_value(value: str) -> bool:
+    """A URL carrying a password, or a 40-character key in mixed case with digits (an AWS secret key);
+    a 40-character git sha, lowercase hex, is not one."""
+    if _PASSWORD_IN_URL.search(value):
+        return True
+    return any(re.search("[A-Z]", m) and re.search("[a-z]", m) and re.search(r"\d", m)
+               for m in _KEY_LIKE.findall(value))
+
+
+def secret_looking(name: str, value: str) -> bool:
+    """An environment entry that must be a `secrets` entry instead."""
+    return bool(SECRET_NAME.search(name)) or secret_looking_value(value)
 
 
 class Variables:
@@ -183,7 +197,7 @@ def check_secrets(task_definition: dict, label: str) -> None:
     """Secrets reach containers only as `valueFrom` ARNs; a secret-looking plain variable is refused."""
     for index, container in enumerate(task_definition.get("containerDefinitions", [])):
         for entry in container.get("environment", []):
-            if SECRET_NAME.search(entry.get("name", "")) or SECRET_VALUE.search(entry.get("value", "")):
+            if secret_looking(entry.get("name", ""), entry.get("value", "")):
                 raise OpsError(f"{label}: containerDefinitions[{index}].environment {entry.get('name')}: looks "
                                f"like a secret; move it to `secrets` as an SSM parameter ARN")
         for entry in container.get("secrets", []):
@@ -201,7 +215,7 @@ def mask_secrets(node, key_name: str = ""):
                 for k, v in node.items()}
     if isinstance(node, list):
         return [mask_secrets(item, key_name) for item in node]
-    if isinstance(node, str) and SECRET_VALUE.search(node):
+    if isinstance(node, str) and secret_looking_value(node):
         return MASK
     return node
 

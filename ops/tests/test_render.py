@@ -122,3 +122,17 @@ def test_unknown_service_names_the_known_ones(cli):
     result = cli(["render", "worker"], aws=NO_AWS, environ={})
     assert (result.code, result.stderr) == (
         1, "error: unknown service 'worker' (known in aws/ops.toml: backend-flask, frontend-react-js)\n")
+
+
+@pytest.mark.parametrize("name, value, secret", [
+    ("GIT_SHA", "0123456789abcdef0123456789abcdef01234567", False),
+    ("AWS_KEY_ID_VALUE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", True),
+    ("DATABASE", "postgresql://cruddur:hunter2@db/cruddur", True),
+    ("DATABASE", "postgresql://db.internal/cruddur", False),
+    ("ROLLBAR_ACCESS_TOKEN", "anything", True),
+    ("FRONTEND_URL", "https://cruddur.example.com", False),
+])
+def test_what_counts_as_a_secret_in_an_environment_entry(name, value, secret):
+    from cruddur_ops.definitions import secret_looking
+
+    assert secret_looking(name, value) is secret
