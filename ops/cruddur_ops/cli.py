@@ -28,6 +28,10 @@ from cruddur_ops.output import Output
 
 # command name -> module. One line per command.
 COMMANDS = {
+    "cfn-deploy": "cruddur_ops.cfn_deploy",
+    "cfn-outputs": "cruddur_ops.cfn_outputs",
+    "cfn-delete": "cruddur_ops.cfn_delete",
+    "parameters-put": "cruddur_ops.parameters_put",
 }
 
 
