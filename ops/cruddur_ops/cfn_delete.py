@@ -34,7 +34,7 @@ def delete(cfn, name: str, *, out: Output, confirm: Callable[[str], bool], clock
     follower = cfn_stacks.EventFollower(cfn, stack["StackId"], out)
     follower.skip_existing()
     cfn.delete_stack(StackName=stack["StackId"])
-    cfn_stacks.wait_for_stack(cfn, stack["StackId"], follower, clock=clock, sleep=sleep, timeout=timeout,
-                              poll_seconds=poll_seconds)
+    cfn_stacks.wait_for_stack(cfn, stack["StackId"], follower, success=cfn_stacks.DELETED, clock=clock,
+                              sleep=sleep, timeout=timeout, poll_seconds=poll_seconds)
     out.line(f"{name}: deleted")
     return OK

@@ -89,8 +89,8 @@ def deploy(cfn, request: ChangeRequest, *, out: Output, confirm: Callable[[str],
     follower = cfn_stacks.EventFollower(cfn, stack_id, out)
     follower.skip_existing()
     cfn.execute_change_set(ChangeSetName=change_set_id)
-    stack = cfn_stacks.wait_for_stack(cfn, stack_id, follower, clock=clock, sleep=sleep, timeout=timeout,
-                                      poll_seconds=poll_seconds)
+    stack = cfn_stacks.wait_for_stack(cfn, stack_id, follower, success=cfn_stacks.DEPLOYED, clock=clock,
+                                      sleep=sleep, timeout=timeout, poll_seconds=poll_seconds)
     out.line(f"{request.stack_name}: {stack['StackStatus']}")
     return OK
 

@@ -17,12 +17,8 @@ from cruddur_ops.output import Output, table
 TEMPLATES = "aws/cfn"
 STACK_PREFIX = "cruddur-"
 
-SUCCEEDED = {"CREATE_COMPLETE", "UPDATE_COMPLETE", "IMPORT_COMPLETE", "DELETE_COMPLETE"}
-# A stack that lands here did not become what was asked: rolled back, or stuck half way.
-FAILED_STATES = {
-    "CREATE_FAILED", "ROLLBACK_COMPLETE", "ROLLBACK_FAILED", "UPDATE_FAILED", "UPDATE_ROLLBACK_COMPLETE",
-    "UPDATE_ROLLBACK_FAILED", "DELETE_FAILED", "IMPORT_ROLLBACK_COMPLETE", "IMPORT_ROLLBACK_FAILED",
-}
+DEPLOYED = {"CREATE_COMPLETE", "UPDATE_COMPLETE", "IMPORT_COMPLETE"}
+DELETED = {"DELETE_COMPLETE"}
 
 
 def known_stacks(root: Path) -> list[str]:
@@ -94,17 +90,19 @@ def format_event(event: dict) -> str:
     return f"{text}  {reason}" if reason else text
 
 
-def wait_for_stack(cfn, stack_id: str, follower: EventFollower, *, clock: Callable[[], float],
-                   sleep: Callable[[float], None], timeout: float, poll_seconds: float) -> dict:
-    """Follow the stack until it settles; raise OpsError (with each failed resource's reason) unless it succeeded."""
+def wait_for_stack(cfn, stack_id: str, follower: EventFollower, *, success: set[str],
+                   clock: Callable[[], float], sleep: Callable[[float], None], timeout: float,
+                   poll_seconds: float) -> dict:
+    """Follow the stack until it settles; raise OpsError (with each failed resource's reason) unless it
+    settled in one of the `success` states. Any other settled state (a rollback, a failed delete) is a failure."""
     deadline = clock() + timeout
     while True:
         follower.poll()
         stack = cfn.describe_stacks(StackName=stack_id)["Stacks"][0]
         status = stack["StackStatus"]
-        if status in SUCCEEDED:
+        if status in success:
             return stack
-        if status in FAILED_STATES:
+        if not status.endswith("_IN_PROGRESS"):
             raise OpsError(failure_report(stack, follower.failures), FAILED)
         if clock() >= deadline:
             raise OpsError(f"{stack['StackName']} still {status} after {timeout:.0f}s; "

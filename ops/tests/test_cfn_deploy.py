@@ -21,7 +21,7 @@ from botocore.stub import Stubber
 from moto.cloudformation.parsing import get_model_map
 
 from cruddur_ops import cfn_deploy, cfn_template
-from cruddur_ops.errors import FAILED, OpsError
+from cruddur_ops.errors import FAILED, TIMED_OUT, OpsError
 from cruddur_ops.output import Output
 
 STACKS = ["cluster", "data", "dns", "guardrails", "iam", "network", "registry"]
@@ -226,4 +226,25 @@ def test_a_rolled_back_stack_prints_each_failed_resource_and_its_reason(clock):
     printed = out.getvalue().splitlines()
     assert [line.split()[1] for line in printed if line[:2] == "20"] == \
         ["CREATE_IN_PROGRESS", "CREATE_FAILED", "ROLLBACK_COMPLETE"]
+    assert clock.sleeps == [5.0, 5.0]
+
+
+def test_a_stack_that_outlasts_the_timeout_exits_4(clock):
+    cfn = boto3.client("cloudformation", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x")
+    stub = Stubber(cfn)
+    stub.add_client_error("describe_stacks", "ValidationError", "Stack with id cruddur-data does not exist")
+    stub.add_response("create_change_set", {"Id": CHANGE_SET_ID, "StackId": STACK_ID})
+    stub.add_response("describe_change_set", {"Status": "CREATE_COMPLETE", "Changes": []})
+    stub.add_response("describe_stack_events", {"StackEvents": []})
+    stub.add_response("execute_change_set", {})
+    for _ in range(3):  # at 0 s and 5 s it waits again; at 10 s the 10 s timeout has passed
+        stub.add_response("describe_stack_events", {"StackEvents": []})
+        stub.add_response("describe_stacks", _stack("CREATE_IN_PROGRESS"))
+    out = io.StringIO()
+    with stub, pytest.raises(OpsError) as failure:
+        cfn_deploy.deploy(cfn, cfn_deploy.ChangeRequest("cruddur-data", "{}", {}), out=Output(out, out, tty=False),
+                          confirm=lambda prompt: True, clock=clock, sleep=clock.sleep, timeout=10)
+    stub.assert_no_pending_responses()
+    assert failure.value.exit_code == TIMED_OUT
+    assert str(failure.value) == "cruddur-data still CREATE_IN_PROGRESS after 10s; CloudFormation carries on without us"
     assert clock.sleeps == [5.0, 5.0]
