@@ -37,14 +37,18 @@ SAMPLE_REGION = "us-east-1"
 
 
 def identity_policies(template: dict) -> dict[str, dict]:
-    """Every IAM identity policy a template attaches to a role, keyed `<Role>/<PolicyName>`, with its
-    intrinsic functions resolved to sample values so policy linters see concrete ARNs."""
+    """Every IAM identity policy a template defines (role inline policies, managed and plain policies),
+    keyed `<LogicalId>/<PolicyName>`, with intrinsic functions resolved to sample values so policy linters
+    see concrete ARNs."""
     found = {}
     for logical_id, resource in template.get("Resources", {}).items():
-        if resource["Type"] != "AWS::IAM::Role":
-            continue
-        for policy in resource.get("Properties", {}).get("Policies", []):
-            found[f"{logical_id}/{policy['PolicyName']}"] = resolve(policy["PolicyDocument"], template)
+        properties = resource.get("Properties", {})
+        if resource["Type"] == "AWS::IAM::Role":
+            for policy in properties.get("Policies", []):
+                found[f"{logical_id}/{policy['PolicyName']}"] = resolve(policy["PolicyDocument"], template)
+        elif resource["Type"] in ("AWS::IAM::ManagedPolicy", "AWS::IAM::Policy"):
+            name = properties.get("ManagedPolicyName") or properties.get("PolicyName") or logical_id
+            found[f"{logical_id}/{name}"] = resolve(properties["PolicyDocument"], template)
     return found
 
 

@@ -64,15 +64,15 @@ def _network(aws):
     assert len(subnets) == 4 and len({s["AvailabilityZone"] for s in subnets}) == 2
     groups = {g["GroupName"]: g for g in aws.ec2.describe_security_groups(
         Filters=[{"Name": "vpc-id", "Values": [vpc[0]["VpcId"]]}])["SecurityGroups"]}
-    assert {"cruddur-alb", "cruddur-services", "cruddur-database"} <= set(groups)
+    assert {"cruddur-alb", "cruddur-backend-flask", "cruddur-frontend-react-js", "cruddur-database"} <= set(groups)
     alb_ports = sorted(p["FromPort"] for p in groups["cruddur-alb"]["IpPermissions"])
     assert alb_ports == [80, 443]
     db_rules = groups["cruddur-database"]["IpPermissions"]
     assert [(r["FromPort"], [p["GroupId"] for p in r["UserIdGroupPairs"]]) for r in db_rules] == \
-        [(5432, [groups["cruddur-services"]["GroupId"]])]
-    service_sources = {(r["FromPort"], p["GroupId"]) for r in groups["cruddur-services"]["IpPermissions"]
-                       for p in r["UserIdGroupPairs"]}
-    assert service_sources == {(4567, groups["cruddur-alb"]["GroupId"]), (3000, groups["cruddur-alb"]["GroupId"])}
+        [(5432, [groups["cruddur-backend-flask"]["GroupId"]])]
+    for service, port in (("cruddur-backend-flask", 4567), ("cruddur-frontend-react-js", 3000)):
+        sources = [(r["FromPort"], p["GroupId"]) for r in groups[service]["IpPermissions"] for p in r["UserIdGroupPairs"]]
+        assert sources == [(port, groups["cruddur-alb"]["GroupId"])], service
 
 
 def _registry(aws):
@@ -86,10 +86,13 @@ def _registry(aws):
 
 def _iam(aws):
     roles = {r["RoleName"] for r in aws.iam.list_roles()["Roles"]}
-    assert {"CruddurServiceExecutionRole", "CruddurTaskRole", "CruddurDeployRole"} <= roles
+    assert {"CruddurServiceExecutionRole", "CruddurBackendTaskRole", "CruddurFrontendTaskRole",
+            "CruddurDeployRole"} == roles
     assert aws.iam.list_role_policies(RoleName="CruddurServiceExecutionRole")["PolicyNames"] == ["cruddur-execution"]
-    assert sorted(aws.iam.list_role_policies(RoleName="CruddurTaskRole")["PolicyNames"]) == \
-        ["cruddur-ecs-exec", "cruddur-messages"]
+    assert aws.iam.list_role_policies(RoleName="CruddurBackendTaskRole")["PolicyNames"] == ["cruddur-messages"]
+    assert aws.iam.list_role_policies(RoleName="CruddurFrontendTaskRole")["PolicyNames"] == []
+    # moto's CloudFormation creates the managed policy but does not attach ManagedPolicyArns to roles.
+    assert [p["PolicyName"] for p in aws.iam.list_policies(Scope="Local")["Policies"]] == ["CruddurEcsExec"]
     # What the policies allow is proven on the template itself (test_policies.py): moto hands the
     # documents back as Python reprs rather than JSON.
 

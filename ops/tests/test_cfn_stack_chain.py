@@ -40,12 +40,11 @@ def test_stacks_deploy_in_order_and_export_what_task_definitions_need(cli, aws):
     iam = _deploy(cli, aws, "iam")
     cluster = _deploy(cli, aws, "cluster", "DeletionProtection=false")
 
-    subnets = network["ServiceSubnetIds"].split(",")
-    assert len(subnets) == 2 and network["ServiceAssignPublicIp"] == "ENABLED"
-    assert network["ServiceSecurityGroupId"].startswith("sg-")
+    assert len(network["PrivateSubnetIds"].split(",")) == 2
+    assert network["BackendSecurityGroupId"] != network["FrontendSecurityGroupId"]
     assert registry["BackendRepositoryUri"] == "123456789012.dkr.ecr.us-east-1.amazonaws.com/backend-flask"
     assert iam["ExecutionRoleArn"] == "arn:aws:iam::123456789012:role/CruddurServiceExecutionRole"
-    assert iam["TaskRoleArn"] == "arn:aws:iam::123456789012:role/CruddurTaskRole"
+    assert iam["BackendTaskRoleArn"] == "arn:aws:iam::123456789012:role/CruddurBackendTaskRole"
     assert iam["ParameterPathArn"] == "arn:aws:ssm:us-east-1:123456789012:parameter/cruddur/backend-flask"
     assert (cluster["ClusterName"], cluster["BackendLogGroupName"], cluster["FrontendLogGroupName"]) == \
         ("cruddur", "/cruddur/backend-flask", "/cruddur/frontend-react-js")

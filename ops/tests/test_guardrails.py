@@ -135,23 +135,29 @@ def test_nobody_may_stop_cloudtrail_or_config():
             "config:DeleteConfigurationRecorder", "config:DeleteDeliveryChannel"} <= actions
 
 
-ENDPOINT_SERVICES = {"ecr.api", "ecr.dkr", "logs", "ssm", "ssmmessages", "s3"}
+ENDPOINT_SERVICES = {"ecr.api", "ecr.dkr", "logs", "ssm", "ssmmessages", "s3", "dynamodb"}
 
 
 def test_private_endpoints_option_deploys_endpoints_reachable_only_from_the_services(cli, aws):
-    result = cli(["cfn-deploy", "network", "--yes", "-p", "PrivateEndpoints=true"], aws=aws)
+    result = cli(["cfn-deploy", "network", "--yes", "-p", "PrivateEndpoints=true", "-p", "NatGateway=false"], aws=aws)
     assert result.code == 0, result.stderr
     endpoints = aws.ec2.describe_vpc_endpoints()["VpcEndpoints"]
     assert {e["ServiceName"].removeprefix("com.amazonaws.us-east-1.") for e in endpoints} == ENDPOINT_SERVICES
     groups = {g["GroupName"]: g for g in aws.ec2.describe_security_groups()["SecurityGroups"]}
-    [rule] = groups["cruddur-endpoints"]["IpPermissions"]
-    assert (rule["FromPort"], [p["GroupId"] for p in rule["UserIdGroupPairs"]]) == \
-        (443, [groups["cruddur-services"]["GroupId"]])
-    assert rule["IpRanges"] == []
+    sources = {(r["FromPort"], p["GroupId"]) for r in groups["cruddur-endpoints"]["IpPermissions"]
+               for p in r["UserIdGroupPairs"]}
+    assert sources == {(443, groups["cruddur-backend-flask"]["GroupId"]),
+                       (443, groups["cruddur-frontend-react-js"]["GroupId"])}
+    assert all(r["IpRanges"] == [] for r in groups["cruddur-endpoints"]["IpPermissions"])
     assert not any("NatGatewayId" in r
                    for t in aws.ec2.describe_route_tables()["RouteTables"] for r in t["Routes"])
 
 
-def test_network_without_private_endpoints_has_none(cli, aws):
+def test_network_by_default_gives_private_subnets_a_nat_gateway_and_no_endpoints(cli, aws):
     assert cli(["cfn-deploy", "network", "--yes"], aws=aws).code == 0
     assert aws.ec2.describe_vpc_endpoints()["VpcEndpoints"] == []
+    [nat] = aws.ec2.describe_nat_gateways()["NatGateways"]
+    tables = aws.ec2.describe_route_tables()["RouteTables"]
+    [private] = [t for t in tables if any(r.get("NatGatewayId") == nat["NatGatewayId"] for r in t["Routes"])]
+    assert [r["DestinationCidrBlock"] for r in private["Routes"] if r.get("NatGatewayId")] == ["0.0.0.0/0"]
+    assert not any(r.get("GatewayId", "").startswith("igw-") for r in private["Routes"])
