@@ -4,6 +4,7 @@ from __future__ import annotations
 import fnmatch
 import json
 import os
+import re
 import subprocess
 from pathlib import Path
 
@@ -99,3 +100,45 @@ def test_parliament_finds_nothing_in_any_policy(tmp_path):
                             capture_output=True, text=True, timeout=120)
     assert (result.returncode, result.stdout + result.stderr) == (0, "")
     assert len(list(tmp_path.glob("*.json"))) == len(_all_identity_policies()) + len(POLICY_FILES)
+
+
+SAMPLE = {"AWS_DEFAULT_REGION": "us-east-1", "AWS_ACCOUNT_ID": "123456789012", "IMAGE_TAG": "0123456789ab",
+          "ECR_REGISTRY": "123456789012.dkr.ecr.us-east-1.amazonaws.com"}
+TASK_DEFINITIONS = sorted((ROOT / "aws/task-definitions").glob("*.json"))
+
+
+def _task_definition(path: Path) -> dict:
+    text = re.sub(r"\$\{([A-Z0-9_]+)\}", lambda m: SAMPLE.get(m.group(1), m.group(0)), path.read_text())
+    return json.loads(text)
+
+
+@pytest.mark.parametrize("path", TASK_DEFINITIONS, ids=lambda p: p.stem)
+def test_execution_role_allows_exactly_what_each_task_definition_needs_to_start(path):
+    document = _all_identity_policies()[EXECUTION]
+    for container in _task_definition(path)["containerDefinitions"]:
+        repository = container["image"].split("/", 1)[1].split(":")[0]
+        assert _allowed(document, "ecr:BatchGetImage",
+                        f"arn:aws:ecr:us-east-1:123456789012:repository/{repository}"), repository
+        options = container["logConfiguration"]["options"]
+        stream = (f"arn:aws:logs:us-east-1:123456789012:log-group:{options['awslogs-group']}:log-stream:"
+                  f"{options['awslogs-stream-prefix']}/{container['name']}/0f1e")
+        assert options.get("awslogs-create-group") != "true", "the execution role may not create log groups"
+        for action in ("logs:CreateLogStream", "logs:PutLogEvents"):
+            assert _allowed(document, action, stream), (action, stream)
+        for secret in container.get("secrets", []):
+            assert _allowed(document, "ssm:GetParameters", secret["valueFrom"]), secret["name"]
+
+
+def test_every_service_trust_policy_guards_against_confused_deputies():
+    """Parliament reads identity policies only; trust policies are checked here: a service may assume a
+    Cruddur role only on behalf of this account."""
+    unguarded = []
+    for path in TEMPLATES:
+        for logical_id, resource in cfn_template.load(path)["Resources"].items():
+            if resource["Type"] != "AWS::IAM::Role":
+                continue
+            for statement in resource["Properties"]["AssumeRolePolicyDocument"]["Statement"]:
+                if "Service" in statement["Principal"] and \
+                        "aws:SourceAccount" not in statement.get("Condition", {}).get("StringEquals", {}):
+                    unguarded.append(f"{path.parent.name}/{logical_id}")
+    assert unguarded == []
