@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
+import subprocess
 
 import boto3
 import pytest
@@ -251,3 +253,21 @@ def test_a_stack_that_outlasts_the_timeout_exits_4(clock):
     assert failure.value.exit_code == TIMED_OUT
     assert str(failure.value) == "cruddur-data still CREATE_IN_PROGRESS after 10s; CloudFormation carries on without us"
     assert clock.sleeps == [5.0, 5.0]
+
+
+def _door(repo_root, aws, *argv):
+    env = {**os.environ, "AWS_ENDPOINT_URL": aws.endpoint_url}
+    return subprocess.run([str(repo_root / "bin/cfn/deploy"), *argv], capture_output=True, text=True,
+                          stdin=subprocess.DEVNULL, env=env, timeout=120)
+
+
+def test_the_door_without_yes_and_without_a_terminal_never_executes(aws, repo_root):
+    result = _door(repo_root, aws, "registry")
+    assert result.returncode == 1, result.stderr
+    assert result.stdout.splitlines()[-1].endswith("cruddur-registry: not executed; change set deleted")
+    assert aws.ecr.describe_repositories()["repositories"] == []
+
+
+def test_the_door_with_yes_deploys(aws, repo_root):
+    result = _door(repo_root, aws, "registry", "--yes")
+    assert (result.returncode, result.stdout.splitlines()[-1]) == (0, "cruddur-registry: CREATE_COMPLETE")
