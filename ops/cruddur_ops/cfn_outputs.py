@@ -6,12 +6,12 @@ and aws/json are the same names in UPPER_SNAKE_CASE: ExecutionRoleArn fills ${EX
 """
 from __future__ import annotations
 
-import re
 import shlex
 
 from cruddur_ops import cfn_stacks
 from cruddur_ops.errors import OK, OpsError
 from cruddur_ops.output import table
+from cruddur_ops.rendering import placeholder_name
 
 HELP = "print a deployed aws/cfn stack's outputs"
 
@@ -41,7 +41,3 @@ def outputs(cfn, name: str) -> dict[str, str]:
         raise OpsError(f"stack {name} does not exist")
     return {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
 
-
-def placeholder_name(output_key: str) -> str:
-    """ExecutionRoleArn -> EXECUTION_ROLE_ARN; AwsCognitoUserPoolId -> AWS_COGNITO_USER_POOL_ID."""
-    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", output_key).upper()

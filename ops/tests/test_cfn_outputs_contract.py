@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from cruddur_ops import cfn_template
-from cruddur_ops.cfn_outputs import placeholder_name
+from cruddur_ops.rendering import placeholder_name
 
 ROOT = Path(__file__).resolve().parents[2]
 # Filled by the ops commands themselves (account, registry, commit tag) or by --region.
