@@ -15,6 +15,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,12 +57,25 @@ def _stop_group(proc: subprocess.Popen, timeout: float = 10) -> None:
 
 
 def _wait_healthy(url: str, proc: subprocess.Popen, log: Path, timeout: float = 30) -> None:
-    try:
-        wait_for_port(int(url.rsplit(":", 1)[1].split("/")[0]), timeout=timeout)
-        requests.get(url, timeout=5).raise_for_status()
-    except Exception as err:
-        _stop_group(proc)
-        raise RuntimeError(f"{url} did not come up ({err}); log {log}:\n{log.read_text()[-3000:]}") from err
+    """Wait until `url` answers 2xx; fail at once, with the log, if the process dies first."""
+    port = int(url.split(":")[2].split("/")[0])
+    deadline = time.monotonic() + timeout
+    problem = None
+    while problem is None:
+        if proc.poll() is not None:
+            problem = f"exited with {proc.returncode}"
+            break
+        try:
+            wait_for_port(port, timeout=0.5)
+            requests.get(url, timeout=5).raise_for_status()
+            return
+        except TimeoutError:
+            if time.monotonic() > deadline:
+                problem = f"not listening after {timeout:.0f}s"
+        except requests.RequestException as err:
+            problem = str(err)
+    _stop_group(proc)
+    raise RuntimeError(f"{url} did not come up ({problem}); log {log}:\n{log.read_text()[-3000:]}")
 
 
 @dataclass
@@ -160,10 +174,12 @@ def start_web(*, config: dict, workdir: Path, port: int, log: Path) -> WebServer
     conf = workdir / "nginx.conf"
     conf.write_text(render_nginx_conf(template, port=port, dist=DIST, runtime_dir=runtime_dir))
     argv = ["nginx", "-e", "stderr", "-p", str(workdir), "-c", str(conf), "-g", "daemon off;"]
+    log.touch()
     if os.geteuid() == 0:
         # The image runs nginx unprivileged; so does this run, which also proves it needs no root.
+        # nginx reopens /dev/stdout for its access log, so the log file must be the user's too.
         nobody = pwd.getpwnam("nobody")
-        for path in (workdir, runtime_dir, *runtime_dir.iterdir()):
+        for path in (workdir, runtime_dir, *runtime_dir.iterdir(), log):
             os.chown(path, nobody.pw_uid, nobody.pw_gid)
         argv = ["runuser", "-u", "nobody", "--", *argv]
     proc = subprocess.Popen(argv, stdout=open(log, "ab"), stderr=subprocess.STDOUT, start_new_session=True)
