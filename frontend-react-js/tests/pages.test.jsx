@@ -2,7 +2,7 @@
 // (or a screen reader) finds them. The Cruddur API and Cognito are scripted over fetch.
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import { cognitoError, fakeNetwork, json, seedSession, startApp } from "./fakes.js";
 import { renderApp } from "./render.jsx";
 
@@ -87,6 +87,8 @@ describe("Home", () => {
   });
 
   it("keeps the layout when the page breaks, showing the error boundary inside it", async () => {
+    vi.spyOn(console, "error").mockImplementation(() => {}); // React and the router report the crash loudly
+    vi.spyOn(console, "warn").mockImplementation(() => {});
     fakeNetwork({ api: { "GET /api/activities/home": () => ({ unexpected: true }) } });
     renderApp("/");
     expect(await screen.findByRole("heading", { name: "This page hit a problem" })).toBeTruthy();
