@@ -302,3 +302,15 @@ describe("Session end and unknown pages", () => {
     expect(await screen.findByRole("heading", { name: "Page not found" })).toBeTruthy();
   });
 });
+
+describe("Keyboard and focus", () => {
+  it("moves focus to the new page after a navigation", async () => {
+    const user = userEvent.setup();
+    signedIn({ "GET /api/activities/home": () => page([]), "GET /api/activities/notifications": () => page([]) });
+    renderApp("/");
+    await screen.findByRole("heading", { name: "Home" });
+    await user.click(screen.getByRole("link", { name: "Notifications" }));
+    await screen.findByRole("heading", { name: "Notifications" });
+    expect(document.activeElement).toBe(screen.getByRole("main"));
+  });
+});
