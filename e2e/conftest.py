@@ -33,6 +33,7 @@ def workdir():
     # Not pytest's tmp_path_factory: its base directory is shared by every pytest run of this user, and
     # concurrent runs prune each other's old directories, which removed a live database cluster.
     folder = Path(tempfile.mkdtemp(prefix="cruddur-e2e-"))
+    folder.chmod(0o711)  # the servers run as postgres and nobody; they must be able to walk in
     try:
         yield folder
     finally:

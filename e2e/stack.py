@@ -179,9 +179,13 @@ def start_web(*, config: dict, workdir: Path, port: int, log: Path) -> WebServer
     """Debian's nginx serving the production build, as `nobody` when the tests run as root."""
     runtime_dir = workdir / "runtime"
     write_runtime_config(runtime_dir, config)
+    # A copy of the build inside the run's directory: the unprivileged server may not be allowed to walk
+    # down to the checkout (a clone under a private directory), and the files are the same bytes.
+    site_root = workdir / "html"
+    shutil.copytree(DIST, site_root)
     template = (PRODUCTION_NGINX_CONF if PRODUCTION_NGINX_CONF.exists() else FALLBACK_NGINX_CONF).read_text()
     conf = workdir / "nginx.conf"
-    conf.write_text(render_nginx_conf(template, port=port, dist=DIST, runtime_dir=runtime_dir))
+    conf.write_text(render_nginx_conf(template, port=port, dist=site_root, runtime_dir=runtime_dir))
     argv = ["nginx", "-e", "stderr", "-p", str(workdir), "-c", str(conf), "-g", "daemon off;"]
     log.touch()
     if os.geteuid() == 0:
@@ -191,7 +195,8 @@ def start_web(*, config: dict, workdir: Path, port: int, log: Path) -> WebServer
         for path in (workdir, runtime_dir, *runtime_dir.iterdir(), log):
             os.chown(path, nobody.pw_uid, nobody.pw_gid)
         argv = ["runuser", "-u", "nobody", "--", *argv]
-    proc = subprocess.Popen(argv, stdout=open(log, "ab"), stderr=subprocess.STDOUT, start_new_session=True)
+    proc = subprocess.Popen(argv, cwd=workdir, stdout=open(log, "ab"), stderr=subprocess.STDOUT,
+                            start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     _wait_healthy(f"{url}/health-check", proc, log)
     return WebServer(url=url, runtime_dir=runtime_dir, process=proc)
