@@ -130,18 +130,29 @@ def start_backend(*, database_url: str, frontend_url: str, pool: local_cognito.L
 
 
 def render_nginx_conf(template: str, *, port: int, dist: Path, runtime_dir: Path) -> str:
-    """The image's nginx.conf with only its location-bound values moved: port, web root, writable dirs."""
+    """The image's nginx.conf with only its location-bound values moved: port, web root, writable dirs.
+
+    One pass over the template, so a new value (a temp dir named /tmp/cruddur-e2e-...) is never itself
+    matched by a later pattern."""
     replacements = [
         (r"listen\s+3000;", f"listen 127.0.0.1:{port};"),
         (r"root\s+/usr/share/nginx/html;", f"root {dist};"),
         (re.escape(IMAGE_RUNTIME_DIR) + r"\b", str(runtime_dir)),
         (r"/tmp/nginx", str(runtime_dir / "nginx")),
     ]
-    for pattern, value in replacements:
-        template, count = re.subn(pattern, lambda _m, v=value: v, template)
-        if count == 0:
+    combined = re.compile("|".join(f"({pattern})" for pattern, _ in replacements))
+    seen = set()
+
+    def swap(match: re.Match) -> str:
+        index = match.lastindex - 1
+        seen.add(index)
+        return replacements[index][1]
+
+    rendered = combined.sub(swap, template)
+    for index, (pattern, _) in enumerate(replacements):
+        if index not in seen:
             raise ValueError(f"nginx.conf no longer contains {pattern!r}; update e2e/stack.py to match it")
-    return template
+    return rendered
 
 
 def write_runtime_config(runtime_dir: Path, config: dict) -> None:
