@@ -99,6 +99,12 @@ def seed(target: Target, out: TextIO) -> None:
     out.write(f"seeded {target.label} from {SEED_FILE.name}\n")
 
 
+def is_empty(target: Target) -> bool:
+    """True when the schema is loaded but no user exists yet (a seed is due)."""
+    with psycopg.connect(target.url) as conn:
+        return conn.execute("SELECT NOT EXISTS (SELECT 1 FROM users)").fetchone()[0]
+
+
 def setup(target: Target, out: TextIO, confirm: str | None = None) -> None:
     """A fresh database: drop, create, schema-load, seed."""
     drop(target, out, confirm)

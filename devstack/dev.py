@@ -1,0 +1,283 @@
+"""`make dev`: all of Cruddur on this machine, with no AWS account and no Docker.
+
+PostgreSQL (a cluster kept in .state/postgres, or CONNECTION_URL), the AWS emulator provisioned with the
+Cognito pool, the demo users and the messages table, the API with auto-reload, the web app's dev server.
+Ctrl-C (SIGINT) or SIGTERM stops everything this run started, in reverse order.
+
+The emulator keeps its state in memory only, so every run provisions it anew and links the seeded users
+to the subs their new Cognito users got; the database keeps its data from run to run.
+Ports come from BACKEND_PORT, FRONTEND_PORT, AWS_LOCAL_PORT and POSTGRES_PORT (4567, 3000, 5005, 5432).
+"""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Callable, Mapping, TextIO
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "backend-flask"))
+
+import boto3  # noqa: E402
+
+from cruddur import cognito_admin, dbadmin  # noqa: E402
+from devstack import cognito, envfiles  # noqa: E402
+from devstack.moto import FAKE_CREDENTIALS, MotoServer  # noqa: E402
+from devstack.postgres import Cluster  # noqa: E402
+
+BACKEND_DIR = ROOT / "backend-flask"
+FRONTEND_DIR = ROOT / "frontend-react-js"
+DATABASE = "cruddur"
+READY_LINE = "Cruddur is running"
+STARTUP_TIMEOUT = 90.0
+
+
+class Interrupted(Exception):
+    """SIGINT or SIGTERM arrived: stop everything and leave."""
+
+
+class StartupFailed(Exception):
+    """A part of the stack did not come up; the message says which and where its log is."""
+
+
+@dataclass(frozen=True)
+class Options:
+    backend_port: int
+    frontend_port: int
+    aws_port: int
+    postgres_port: int
+    connection_url: str
+    bind_host: str
+    target: str
+    state_dir: Path
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str], state_dir: Path = ROOT / ".state") -> "Options":
+        gitpod = bool(env.get("GITPOD_WORKSPACE_URL"))
+        return cls(
+            backend_port=int(env.get("BACKEND_PORT") or envfiles.DEFAULT_PORTS["backend"]),
+            frontend_port=int(env.get("FRONTEND_PORT") or envfiles.DEFAULT_PORTS["frontend"]),
+            aws_port=int(env.get("AWS_LOCAL_PORT") or envfiles.DEFAULT_PORTS["aws"]),
+            postgres_port=int(env.get("POSTGRES_PORT") or 5432),
+            connection_url=env.get("CONNECTION_URL", ""),
+            # Gitpod's port forwarding reaches servers on every interface; elsewhere stay on loopback.
+            bind_host="0.0.0.0" if gitpod else "127.0.0.1",
+            target="gitpod" if gitpod else "local",
+            state_dir=state_dir,
+        )
+
+    @property
+    def ports(self) -> dict[str, int]:
+        return {"backend": self.backend_port, "frontend": self.frontend_port, "aws": self.aws_port}
+
+
+class Stack:
+    """What this run started, each with the function that stops it; stopped newest first."""
+
+    def __init__(self, out: TextIO):
+        self.out = out
+        self._stops: list[tuple[str, Callable[[], None]]] = []
+        self.processes: dict[str, subprocess.Popen] = {}
+
+    def started(self, name: str, stop: Callable[[], None]) -> None:
+        self._stops.append((name, stop))
+
+    def spawn(self, name: str, argv: list[str], cwd: Path, env: Mapping[str, str], log: Path | None = None):
+        """A child in its own session, so one signal to its group also reaches its reloader's children."""
+        output = open(log, "ab") if log else None
+        proc = subprocess.Popen(argv, cwd=cwd, env=dict(env), start_new_session=True,
+                                stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT if log else None)
+        self.processes[name] = proc
+        self.started(name, lambda: stop_group(proc))
+        return proc
+
+    def exited(self) -> str | None:
+        """The name of a child that has stopped on its own, if any."""
+        return next((name for name, proc in self.processes.items() if proc.poll() is not None), None)
+
+    def stop_all(self) -> None:
+        while self._stops:
+            name, stop = self._stops.pop()
+            try:
+                stop()
+                self.out.write(f"stopped {name}\n")
+            except Exception as err:  # keep going: the other parts must still be stopped
+                self.out.write(f"could not stop {name}: {err}\n")
+
+
+def stop_group(proc: subprocess.Popen, grace: float = 10.0) -> None:
+    if proc.poll() is None:
+        try:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    # A reloader's child can outlive its parent for a moment; the group must be empty when we leave.
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
+def wait_for_http(url: str, what: str, timeout: float = STARTUP_TIMEOUT, alive: Callable[[], bool] = lambda: True,
+                  clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep) -> None:
+    deadline = clock() + timeout
+    last = "no answer"
+    while clock() < deadline:
+        if not alive():
+            raise StartupFailed(f"{what} exited while starting")
+        try:
+            with urllib.request.urlopen(url, timeout=5) as resp:
+                if resp.status == 200:
+                    return
+                last = f"HTTP {resp.status}"
+        except urllib.error.HTTPError as err:
+            last = f"HTTP {err.code}: {err.read()[:300].decode(errors='replace')}"
+        except (urllib.error.URLError, OSError) as err:
+            last = str(err)
+        sleep(0.2)
+    raise StartupFailed(f"{what} was not ready at {url} after {timeout:.0f}s ({last})")
+
+
+def start_database(opts: Options, stack: Stack, out: TextIO) -> str:
+    """The database URL, after starting our own cluster unless CONNECTION_URL names one."""
+    if opts.connection_url:
+        out.write("database: using CONNECTION_URL\n")
+        return opts.connection_url
+    cluster = Cluster.create(opts.state_dir / "postgres", port=opts.postgres_port)
+    if cluster.is_running():
+        # Left behind by a run that was killed outright; it is ours, so restart it cleanly.
+        cluster.stop()
+    try:
+        cluster.start()
+    except subprocess.CalledProcessError as err:
+        raise StartupFailed(f"PostgreSQL did not start on port {opts.postgres_port} (see "
+                            f"{cluster.datadir / 'server.log'}; set POSTGRES_PORT if the port is taken)") from err
+    stack.started("PostgreSQL", cluster.stop)
+    return cluster.url(DATABASE)
+
+
+def prepare_database(url: str, out: TextIO) -> None:
+    """Create, migrate, and seed an empty database; a database that has users keeps its data."""
+    target = dbadmin.Target(url, production=False)
+    dbadmin.create(target, out)
+    dbadmin.schema_load(target, out)
+    if dbadmin.is_empty(target):
+        dbadmin.seed(target, out)
+
+
+def start_aws(opts: Options, stack: Stack, logs: Path) -> MotoServer:
+    try:
+        server = MotoServer.start(port=opts.aws_port, log=logs / "aws-local.log")
+    except TimeoutError as err:
+        raise StartupFailed(f"the AWS emulator did not listen on {opts.aws_port} "
+                            f"(see {logs / 'aws-local.log'}; set AWS_LOCAL_PORT if the port is taken)") from err
+    stack.started("AWS emulator", server.stop)
+    return server
+
+
+def provision_aws(server: MotoServer, url: str, region: str, env: Mapping[str, str], out: TextIO):
+    """Cognito pool, client and demo users; their subs linked to the seeded rows; the messages table."""
+    local = cognito.provision(server.url, region)
+    client = boto3.client("cognito-idp", endpoint_url=server.url, region_name=region,
+                          aws_access_key_id=FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+                          aws_secret_access_key=FAKE_CREDENTIALS["AWS_SECRET_ACCESS_KEY"])
+    linked = cognito_admin.link_users(url, cognito_admin.users(client, local.user_pool_id))
+    out.write(f"cognito: pool {local.user_pool_id}, users linked: {', '.join(linked) or 'none'}\n")
+    ddb_env = {**env, **FAKE_CREDENTIALS, "AWS_DEFAULT_REGION": region, "AWS_ENDPOINT_URL": server.url,
+               "CONNECTION_URL": url}
+    for door in ("schema-load", "seed"):
+        subprocess.run([str(ROOT / "bin" / "ddb" / door)], cwd=ROOT, env=ddb_env, check=True,
+                       stdout=subprocess.DEVNULL)
+    out.write("dynamodb: messages table loaded and seeded\n")
+    return local
+
+
+def backend_command(opts: Options) -> list[str]:
+    # Flask's reloader restarts the API on every saved file; its debugger stays off (it runs code for anyone).
+    return [sys.executable, "-m", "flask", "--app", "app", "run", "--reload", "--no-debugger",
+            "--host", opts.bind_host, "--port", str(opts.backend_port)]
+
+
+def frontend_command(opts: Options) -> list[str]:
+    return [str(FRONTEND_DIR / "node_modules" / ".bin" / "vite"), "--host", opts.bind_host,
+            "--port", str(opts.frontend_port), "--strictPort"]
+
+
+def banner(opts: Options, site: Mapping[str, str], database_url: str) -> str:
+    demo = ", ".join(cognito.DEMO_USERS)
+    return (f"\n{READY_LINE}\n"
+            f"  web app        {site['frontend_url']}\n"
+            f"  API            {site['backend_url']}/api/health-check\n"
+            f"  AWS emulator   {site['cognito_endpoint']}\n"
+            f"  database       {database_url}\n"
+            f"Sign in as any of {demo} with the password {cognito.DEMO_PASSWORD}\n"
+            f"Ctrl-C stops everything. The data stays in {opts.state_dir.name}/ (make dev-reset forgets it).\n")
+
+
+def run(opts: Options, env: Mapping[str, str], out: TextIO = sys.stdout) -> int:
+    logs = opts.state_dir / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    stack = Stack(out)
+    try:
+        database_url = start_database(opts, stack, out)
+        prepare_database(database_url, out)
+        region = env.get("AWS_DEFAULT_REGION") or envfiles.DEFAULT_REGION
+        server = start_aws(opts, stack, logs)
+        local = provision_aws(server, database_url, region, env, out)
+        state = {"ports": opts.ports, "connection_url": database_url, "region": region,
+                 "user_pool_id": local.user_pool_id, "user_pool_client_id": local.client_id}
+        (opts.state_dir / "dev.json").write_text(json.dumps(state, indent=2) + "\n")
+        site = envfiles.values(opts.target, env, state)
+
+        backend = stack.spawn("API", backend_command(opts), BACKEND_DIR,
+                              {**env, **envfiles.variables("backend-flask", site), "PYTHONUNBUFFERED": "1"})
+        frontend_vars = envfiles.variables("frontend-react-js", site)
+        (opts.state_dir / "config.json").write_text(json.dumps(envfiles.config_json(frontend_vars), indent=2))
+        frontend = stack.spawn("web app", frontend_command(opts), FRONTEND_DIR,
+                               {**env, **frontend_vars, "CRUDDUR_CONFIG_JSON": str(opts.state_dir / "config.json")})
+
+        wait_for_http(f"http://127.0.0.1:{opts.backend_port}/api/health-check/ready", "the API",
+                      alive=lambda: backend.poll() is None)
+        wait_for_http(f"http://127.0.0.1:{opts.frontend_port}/config.json", "the web app",
+                      alive=lambda: frontend.poll() is None)
+        out.write(banner(opts, site, database_url))
+        out.flush()
+        while (gone := stack.exited()) is None:
+            time.sleep(0.5)
+        out.write(f"{gone} stopped on its own; stopping the rest\n")
+        return 1
+    except Interrupted:
+        return 0
+    except (StartupFailed, subprocess.CalledProcessError) as failure:
+        out.write(f"make dev: {failure}\n")
+        return 1
+    finally:
+        # Signals during the shutdown would cut it short and leave servers behind.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        stack.stop_all()
+        out.flush()
+
+
+def _interrupt(signum, frame):
+    raise Interrupted(signal.Signals(signum).name)
+
+
+def main() -> int:
+    signal.signal(signal.SIGINT, _interrupt)
+    signal.signal(signal.SIGTERM, _interrupt)
+    sys.stdout.reconfigure(line_buffering=True)
+    return run(Options.from_env(os.environ), os.environ)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
