@@ -174,7 +174,7 @@ def main(argv: list[str] | None = None, env: Mapping[str, str] | None = None,
         err.write(f"bin/db/{args.verb}: {refusal}\n")
         return 2
     except psycopg.OperationalError as failure:
-        err.write(f"bin/db/{args.verb}: cannot reach the {target.label}: {str(failure).strip()}\n")
+        err.write(f"bin/db/{args.verb}: cannot reach the {target.label}: {' '.join(str(failure).split())}\n")
         return 1
     return 0
 
