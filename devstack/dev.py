@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -24,8 +26,6 @@ from typing import Callable, Mapping, TextIO
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "backend-flask"))
-
-import boto3  # noqa: E402
 
 from cruddur import cognito_admin, dbadmin  # noqa: E402
 from devstack import cognito, envfiles  # noqa: E402
@@ -147,6 +147,11 @@ def wait_for_http(url: str, what: str, timeout: float = STARTUP_TIMEOUT, alive: 
     raise StartupFailed(f"{what} was not ready at {url} after {timeout:.0f}s ({last})")
 
 
+def port_taken(port: int) -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
 def start_database(opts: Options, stack: Stack, out: TextIO) -> str:
     """The database URL, after starting our own cluster unless CONNECTION_URL names one."""
     if opts.connection_url:
@@ -175,6 +180,9 @@ def prepare_database(url: str, out: TextIO) -> None:
 
 
 def start_aws(opts: Options, stack: Stack, logs: Path) -> MotoServer:
+    if port_taken(opts.aws_port):
+        # MotoServer only waits for the port to answer: it would provision whatever already listens there.
+        raise StartupFailed(f"port {opts.aws_port} is taken; set AWS_LOCAL_PORT to a free one")
     try:
         server = MotoServer.start(port=opts.aws_port, log=logs / "aws-local.log")
     except TimeoutError as err:
@@ -187,10 +195,8 @@ def start_aws(opts: Options, stack: Stack, logs: Path) -> MotoServer:
 def provision_aws(server: MotoServer, url: str, region: str, env: Mapping[str, str], out: TextIO):
     """Cognito pool, client and demo users; their subs linked to the seeded rows; the messages table."""
     local = cognito.provision(server.url, region)
-    client = boto3.client("cognito-idp", endpoint_url=server.url, region_name=region,
-                          aws_access_key_id=FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"],
-                          aws_secret_access_key=FAKE_CREDENTIALS["AWS_SECRET_ACCESS_KEY"])
-    linked = cognito_admin.link_users(url, cognito_admin.users(client, local.user_pool_id))
+    cognito_users = cognito_admin.users(cognito.client(server.url, region), local.user_pool_id)
+    linked = cognito_admin.link_users(url, cognito_users)
     out.write(f"cognito: pool {local.user_pool_id}, users linked: {', '.join(linked) or 'none'}\n")
     ddb_env = {**env, **FAKE_CREDENTIALS, "AWS_DEFAULT_REGION": region, "AWS_ENDPOINT_URL": server.url,
                "CONNECTION_URL": url}
@@ -213,7 +219,7 @@ def frontend_command(opts: Options) -> list[str]:
 
 
 def banner(opts: Options, site: Mapping[str, str], database_url: str) -> str:
-    demo = ", ".join(cognito.DEMO_USERS)
+    demo = ", ".join(user.email for user in cognito.DEMO_USERS)
     return (f"\n{READY_LINE}\n"
             f"  web app        {site['frontend_url']}\n"
             f"  API            {site['backend_url']}/api/health-check\n"
@@ -240,10 +246,9 @@ def run(opts: Options, env: Mapping[str, str], out: TextIO = sys.stdout) -> int:
 
         backend = stack.spawn("API", backend_command(opts), BACKEND_DIR,
                               {**env, **envfiles.variables("backend-flask", site), "PYTHONUNBUFFERED": "1"})
-        frontend_vars = envfiles.variables("frontend-react-js", site)
-        (opts.state_dir / "config.json").write_text(json.dumps(envfiles.config_json(frontend_vars), indent=2))
+        # The dev server answers /config.json from these variables, as the web app's container does.
         frontend = stack.spawn("web app", frontend_command(opts), FRONTEND_DIR,
-                               {**env, **frontend_vars, "CRUDDUR_CONFIG_JSON": str(opts.state_dir / "config.json")})
+                               {**env, **envfiles.variables("frontend-react-js", site)})
 
         wait_for_http(f"http://127.0.0.1:{opts.backend_port}/api/health-check/ready", "the API",
                       alive=lambda: backend.poll() is None)
@@ -272,7 +277,19 @@ def _interrupt(signum, frame):
     raise Interrupted(signal.Signals(signum).name)
 
 
-def main() -> int:
+def reset(state_dir: Path, out: TextIO = sys.stdout) -> None:
+    """Forget the local data; a cluster a killed run left behind is stopped first."""
+    datadir = state_dir / "postgres"
+    if (datadir / "PG_VERSION").exists():
+        Cluster(datadir=datadir, port=0).stop()
+    shutil.rmtree(state_dir, ignore_errors=True)
+    out.write(f"removed {state_dir}; the next make dev starts from the seed\n")
+
+
+def main(argv: list[str] = sys.argv[1:]) -> int:
+    if argv == ["reset"]:
+        reset(ROOT / ".state")
+        return 0
     signal.signal(signal.SIGINT, _interrupt)
     signal.signal(signal.SIGTERM, _interrupt)
     sys.stdout.reconfigure(line_buffering=True)

@@ -25,14 +25,6 @@ MESSAGES_TABLE = "cruddur-messages"
 # The compose file's service names and its database password (a throwaway local container, not a secret).
 COMPOSE_DB_URL = "postgresql://postgres:password@db:5432/cruddur"
 COMPOSE_AWS_URL = "http://aws-local:5005"
-# The keys of /config.json, from the frontend's variables (the container entrypoint maps them the same way).
-CONFIG_JSON_KEYS = {
-    "backendUrl": "BACKEND_URL",
-    "region": "AWS_DEFAULT_REGION",
-    "userPoolId": "AWS_COGNITO_USER_POOL_ID",
-    "userPoolClientId": "AWS_COGNITO_USER_POOL_CLIENT_ID",
-    "cognitoEndpoint": "AWS_COGNITO_ENDPOINT",
-}
 
 
 class MissingSetting(Exception):
@@ -105,10 +97,6 @@ def parse(text: str) -> dict[str, str]:
 
 def variables(service: str, template_values: Mapping[str, str]) -> dict[str, str]:
     return parse(render(service, template_values))
-
-
-def config_json(frontend_variables: Mapping[str, str]) -> dict[str, str]:
-    return {key: frontend_variables.get(name, "") for key, name in CONFIG_JSON_KEYS.items()}
 
 
 def load_stack(root: Path) -> dict:
