@@ -20,16 +20,16 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Mapping, TextIO
+from typing import Callable, Mapping, MutableMapping, TextIO
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "backend-flask"))
 
-from cruddur import cognito_admin, dbadmin  # noqa: E402
+from cruddur import cli, dbadmin, ddb_admin  # noqa: E402
 from devstack import cognito, envfiles  # noqa: E402
-from devstack.moto import FAKE_CREDENTIALS, MotoServer  # noqa: E402
+from devstack.moto import MotoServer  # noqa: E402
 from devstack.postgres import Cluster  # noqa: E402
 
 BACKEND_DIR = ROOT / "backend-flask"
@@ -112,19 +112,45 @@ class Stack:
                 self.out.write(f"could not stop {name}: {err}\n")
 
 
-def stop_group(proc: subprocess.Popen, grace: float = 10.0) -> None:
-    if proc.poll() is None:
+def group_members(pgid: int) -> list[int]:
+    """Live (not zombie) processes of a process group, read from /proc."""
+    members = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
-            os.killpg(proc.pid, signal.SIGTERM)
-            proc.wait(timeout=grace)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-    # A reloader's child can outlive its parent for a moment; the group must be empty when we leave.
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        if int(fields[2]) == pgid and fields[0] != "Z":
+            members.append(int(stat.parent.name))
+    return members
+
+
+def stop_group(proc: subprocess.Popen, grace: float = 10.0, clock: Callable[[], float] = time.monotonic,
+               sleep: Callable[[float], None] = time.sleep) -> None:
+    """SIGTERM to the whole group (a reloader and the server it runs), SIGKILL to whatever outlives `grace`.
+
+    Returns only once no process of the group is left, so the ports are free and nothing lingers.
+    """
+    for signum in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(proc.pid, signum)
+        except ProcessLookupError:
+            break
+        if group_gone(proc, grace, clock, sleep):
+            break
+    proc.wait()
+
+
+def group_gone(proc: subprocess.Popen, within: float, clock: Callable[[], float],
+               sleep: Callable[[float], None]) -> bool:
+    deadline = clock() + within
+    while True:
+        proc.poll()  # reaps the leader, which is our child
+        if not group_members(proc.pid):
+            return True
+        if clock() >= deadline:
+            return False
+        sleep(0.05)
 
 
 def wait_for_http(url: str, what: str, timeout: float = STARTUP_TIMEOUT, alive: Callable[[], bool] = lambda: True,
@@ -192,19 +218,17 @@ def start_aws(opts: Options, stack: Stack, logs: Path) -> MotoServer:
     return server
 
 
-def provision_aws(server: MotoServer, url: str, region: str, env: Mapping[str, str], out: TextIO):
-    """Cognito pool, client and demo users; their subs linked to the seeded rows; the messages table."""
-    local = cognito.provision(server.url, region)
-    cognito_users = cognito_admin.users(cognito.client(server.url, region), local.user_pool_id)
-    linked = cognito_admin.link_users(url, cognito_users)
-    out.write(f"cognito: pool {local.user_pool_id}, users linked: {', '.join(linked) or 'none'}\n")
-    ddb_env = {**env, **FAKE_CREDENTIALS, "AWS_DEFAULT_REGION": region, "AWS_ENDPOINT_URL": server.url,
-               "CONNECTION_URL": url}
-    for door in ("schema-load", "seed"):
-        subprocess.run([str(ROOT / "bin" / "ddb" / door)], cwd=ROOT, env=ddb_env, check=True,
-                       stdout=subprocess.DEVNULL)
-    out.write("dynamodb: messages table loaded and seeded\n")
-    return local
+def load_aws_data() -> None:
+    """Link the seeded users to their new Cognito subs, and load the messages table with its conversation.
+
+    The backend's own chores (bin/db/update-cognito-user-ids, bin/ddb/schema-load, bin/ddb/seed), run in this
+    process with the API's environment, so they act exactly where the API will look.
+    """
+    for chore, argv, door in ((cli.main, ["update-cognito-user-ids"], "bin/db/update-cognito-user-ids"),
+                              (ddb_admin.main, ["schema-load"], "bin/ddb/schema-load"),
+                              (ddb_admin.main, ["seed"], "bin/ddb/seed")):
+        if chore(argv) != 0:
+            raise StartupFailed(f"{door} failed against the emulator (see above)")
 
 
 def backend_command(opts: Options) -> list[str]:
@@ -214,7 +238,10 @@ def backend_command(opts: Options) -> list[str]:
 
 
 def frontend_command(opts: Options) -> list[str]:
-    return [str(FRONTEND_DIR / "node_modules" / ".bin" / "vite"), "--host", opts.bind_host,
+    vite = FRONTEND_DIR / "node_modules" / ".bin" / "vite"
+    if not vite.exists():
+        raise StartupFailed(f"{vite.relative_to(ROOT)} is missing: start the stack with `make dev`, which installs it")
+    return [str(vite), "--host", opts.bind_host,
             "--port", str(opts.frontend_port), "--strictPort"]
 
 
@@ -229,7 +256,8 @@ def banner(opts: Options, site: Mapping[str, str], database_url: str) -> str:
             f"Ctrl-C stops everything. The data stays in {opts.state_dir.name}/ (make dev-reset forgets it).\n")
 
 
-def run(opts: Options, env: Mapping[str, str], out: TextIO = sys.stdout) -> int:
+def run(opts: Options, env: MutableMapping[str, str], out: TextIO = sys.stdout) -> int:
+    """`env` is this process's environment: the chores run in-process read it as the API will."""
     logs = opts.state_dir / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     stack = Stack(out)
@@ -238,14 +266,15 @@ def run(opts: Options, env: Mapping[str, str], out: TextIO = sys.stdout) -> int:
         prepare_database(database_url, out)
         region = env.get("AWS_DEFAULT_REGION") or envfiles.DEFAULT_REGION
         server = start_aws(opts, stack, logs)
-        local = provision_aws(server, database_url, region, env, out)
+        local = cognito.provision(server.url, region)
         state = {"ports": opts.ports, "connection_url": database_url, "region": region,
                  "user_pool_id": local.user_pool_id, "user_pool_client_id": local.client_id}
         (opts.state_dir / "dev.json").write_text(json.dumps(state, indent=2) + "\n")
         site = envfiles.values(opts.target, env, state)
+        env.update(envfiles.variables("backend-flask", site))
+        load_aws_data()
 
-        backend = stack.spawn("API", backend_command(opts), BACKEND_DIR,
-                              {**env, **envfiles.variables("backend-flask", site), "PYTHONUNBUFFERED": "1"})
+        backend = stack.spawn("API", backend_command(opts), BACKEND_DIR, {**env, "PYTHONUNBUFFERED": "1"})
         # The dev server answers /config.json from these variables, as the web app's container does.
         frontend = stack.spawn("web app", frontend_command(opts), FRONTEND_DIR,
                                {**env, **envfiles.variables("frontend-react-js", site)})

@@ -1,4 +1,4 @@
-"""Cognito users as the database sees them: bin/cognito/list-users, and linking seeded users to their subs.
+"""bin/cognito/list-users: the pool's users with the handle and sub the database links them by.
 
 Works on AWS and on the local emulator alike: boto3 reads AWS_ENDPOINT_URL itself when it is set.
 """
@@ -7,10 +7,6 @@ from __future__ import annotations
 import os
 import sys
 from typing import Mapping, TextIO
-
-import psycopg
-
-LINK_BY_HANDLE = "UPDATE users SET cognito_user_id = %(sub)s WHERE lower(handle) = lower(%(handle)s)"
 
 
 def users(cognito, pool_id: str) -> list[dict[str, str]]:
@@ -23,16 +19,6 @@ def users(cognito, pool_id: str) -> list[dict[str, str]]:
                           "handle": attributes.get("preferred_username") or user["Username"],
                           "email": attributes.get("email", ""), "status": user.get("UserStatus", "")})
     return found
-
-
-def link_users(connection_url: str, cognito_users: list[dict[str, str]]) -> list[str]:
-    """Point each users row at the Cognito user with the same handle; the handles linked."""
-    linked = []
-    with psycopg.connect(connection_url) as conn:
-        for user in cognito_users:
-            if user["sub"] and conn.execute(LINK_BY_HANDLE, user).rowcount:
-                linked.append(user["handle"])
-    return linked
 
 
 def list_users_main(env: Mapping[str, str] | None = None, out: TextIO = sys.stdout,

@@ -11,7 +11,6 @@ import os
 import shutil
 import sys
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Callable, Mapping, TextIO
 
 import psycopg
@@ -19,8 +18,7 @@ from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from cruddur import migrations
-
-SEED_FILE = Path(__file__).resolve().parent.parent / "db" / "seed.sql"
+from cruddur.cli import SEED
 MAINTENANCE_DB = "postgres"
 
 
@@ -95,8 +93,8 @@ def schema_load(target: Target, out: TextIO) -> None:
 
 def seed(target: Target, out: TextIO) -> None:
     with psycopg.connect(target.url) as conn:
-        conn.execute(SEED_FILE.read_text())
-    out.write(f"seeded {target.label} from {SEED_FILE.name}\n")
+        conn.execute(SEED.read_text())
+    out.write(f"seeded {target.label} from {SEED.name}\n")
 
 
 def is_empty(target: Target) -> bool:
