@@ -1,4 +1,5 @@
 """Small journeys the route tests share."""
+from jose import jwt
 
 
 def post_crud(client, auth, handle: str, message: str = "hello cruddur", ttl: str = "1-day") -> dict:
@@ -12,3 +13,8 @@ def reply(client, auth, handle: str, parent_uuid: str, message: str = "a reply")
                     headers=auth.headers(handle))
     assert r.status_code == 201, r.json
     return r.json
+
+
+def sub_of(auth, handle: str) -> str:
+    """The Cognito sub in a demo user's access token (read, not verified: the emulator issued it)."""
+    return jwt.get_unverified_claims(auth.sign_in(handle)["AccessToken"])["sub"]
