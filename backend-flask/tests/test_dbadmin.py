@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
+import tempfile
 import uuid
 from pathlib import Path
 
@@ -15,13 +17,17 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
-def cluster(tmp_path_factory):
-    server = Cluster.create(tmp_path_factory.mktemp("dbadmin") / "pg")
+def cluster():
+    # Outside pytest's tmp_path: any pytest session starting on the machine resets that root to 0700,
+    # locking the `postgres` user out of its data directory.
+    where = Path(tempfile.mkdtemp(prefix="cruddur-dbadmin-"))
+    server = Cluster.create(where / "pg")
     server.start()
     try:
         yield server
     finally:
         server.stop()
+        shutil.rmtree(where, ignore_errors=True)
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import threading
 import time
 import uuid
@@ -166,8 +167,14 @@ class DevRun:
 
 
 @pytest.fixture
-def checkout(tmp_path):
-    return fresh_copy(tmp_path / "cruddur")
+def checkout():
+    # Not under pytest's tmp_path: every pytest session on the machine resets its root to 0700, which
+    # would lock the `postgres` user out of the cluster in the middle of the run.
+    where = Path(tempfile.mkdtemp(prefix="cruddur-dev-test-"))
+    try:
+        yield fresh_copy(where / "cruddur")
+    finally:
+        shutil.rmtree(where, ignore_errors=True)
 
 
 def test_make_dev_from_a_fresh_copy_serves_signs_in_posts_and_leaves_nothing_behind(checkout):
