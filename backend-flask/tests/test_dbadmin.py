@@ -1,6 +1,7 @@
-"""The bin/db doors against a throwaway PostgreSQL cluster, run as a developer runs them (the scripts)."""
+"""The bin/db doors against a throwaway PostgreSQL cluster: every verb, and the scripts themselves."""
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import subprocess
@@ -11,6 +12,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from cruddur import dbadmin
 from devstack.postgres import Cluster
 
 REPO = Path(__file__).resolve().parents[2]
@@ -36,7 +38,15 @@ def url(cluster):
     return cluster.url(f"cruddur_{uuid.uuid4().hex[:10]}")
 
 
-def door(verb: str, *args: str, env: dict[str, str], stdin: str | None = None) -> subprocess.CompletedProcess:
+def door(verb: str, *args: str, env: dict[str, str]):
+    """bin/db/<verb> in-process (each script spawns Python anew, seconds apiece on a busy machine)."""
+    out, err = io.StringIO(), io.StringIO()
+    code = dbadmin.main([verb, *args], env=env, out=out, err=err)
+    return subprocess.CompletedProcess([verb, *args], code, out.getvalue(), err.getvalue())
+
+
+def script(verb: str, *args: str, env: dict[str, str], stdin: str | None = None) -> subprocess.CompletedProcess:
+    """The bin/db/<verb> script itself, as a developer runs it."""
     clean = {k: v for k, v in os.environ.items() if k not in ("CONNECTION_URL", "PROD_CONNECTION_URL")}
     return subprocess.run([str(REPO / "bin" / "db" / verb), *args], env={**clean, **env}, input=stdin,
                           capture_output=True, text=True, timeout=60)
@@ -111,7 +121,7 @@ def test_sessions_lists_who_is_connected_and_kill_all_ends_them(url):
 
 def test_connect_opens_psql_on_the_database(url):
     door("create", env={"CONNECTION_URL": url})
-    result = door("connect", env={"CONNECTION_URL": url}, stdin="SELECT current_database(), 40 + 2;\n")
+    result = script("connect", env={"CONNECTION_URL": url}, stdin="SELECT current_database(), 40 + 2;\n")
     assert result.returncode == 0, result.stderr
     assert url.rsplit("/", 1)[1] in result.stdout and "42" in result.stdout
 
@@ -129,7 +139,7 @@ def test_drop_removes_a_local_database_without_asking(cluster, url):
 def test_deleting_production_without_confirmation_refuses(cluster, url, verb, confirm):
     door("create", env={"CONNECTION_URL": url})
     name = url.rsplit("/", 1)[1]
-    result = door(verb, "prod", *confirm, env={"PROD_CONNECTION_URL": url})
+    result = script(verb, "prod", *confirm, env={"PROD_CONNECTION_URL": url})
     assert result.returncode == 2
     assert result.stderr == (f"bin/db/{verb}: refusing to delete the production database {name!r}: "
                              f"repeat its name to confirm (--confirm {name})\n")
@@ -161,7 +171,7 @@ def test_a_door_without_a_database_says_which_variable_is_missing(args, env, mes
 def test_an_unreachable_server_is_one_clear_line_not_a_traceback(cluster):
     from devstack.net import free_port
 
-    result = door("create", env={"CONNECTION_URL": f"postgresql://postgres@127.0.0.1:{free_port()}/nowhere"})
+    result = script("create", env={"CONNECTION_URL": f"postgresql://postgres@127.0.0.1:{free_port()}/nowhere"})
     assert result.returncode == 1
     assert result.stderr.startswith("bin/db/create: cannot reach the local database 'nowhere': ")
     assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) <= 3
