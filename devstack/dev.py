@@ -6,7 +6,7 @@ Ctrl-C (SIGINT) or SIGTERM stops everything this run started, in reverse order.
 
 The emulator keeps its state in memory only, so every run provisions it anew and links the seeded users
 to the subs their new Cognito users got; the database keeps its data from run to run.
-Ports come from BACKEND_PORT, FRONTEND_PORT, AWS_LOCAL_PORT and POSTGRES_PORT (4567, 3000, 5005, 5432).
+Ports come from BACKEND_PORT, FRONTEND_PORT, AWS_LOCAL_PORT and DB_PORT (4567, 3000, 5005, 5432).
 """
 from __future__ import annotations
 
@@ -65,7 +65,7 @@ class Options:
             backend_port=int(env.get("BACKEND_PORT") or envfiles.DEFAULT_PORTS["backend"]),
             frontend_port=int(env.get("FRONTEND_PORT") or envfiles.DEFAULT_PORTS["frontend"]),
             aws_port=int(env.get("AWS_LOCAL_PORT") or envfiles.DEFAULT_PORTS["aws"]),
-            postgres_port=int(env.get("POSTGRES_PORT") or 5432),
+            postgres_port=int(env.get("DB_PORT") or 5432),
             connection_url=env.get("CONNECTION_URL", ""),
             # Gitpod's port forwarding reaches servers on every interface; elsewhere stay on loopback.
             bind_host="0.0.0.0" if gitpod else "127.0.0.1",
@@ -191,7 +191,7 @@ def start_database(opts: Options, stack: Stack, out: TextIO) -> str:
         cluster.start()
     except subprocess.CalledProcessError as err:
         raise StartupFailed(f"PostgreSQL did not start on port {opts.postgres_port} (see "
-                            f"{cluster.datadir / 'server.log'}; set POSTGRES_PORT if the port is taken)") from err
+                            f"{cluster.datadir / 'server.log'}; set DB_PORT if the port is taken)") from err
     stack.started("PostgreSQL", cluster.stop)
     return cluster.url(DATABASE)
 

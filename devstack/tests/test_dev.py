@@ -180,7 +180,7 @@ def checkout():
 def test_make_dev_from_a_fresh_copy_serves_signs_in_posts_and_leaves_nothing_behind(checkout):
     marker = uuid.uuid4().hex
     ports = {"BACKEND_PORT": free_port(), "FRONTEND_PORT": free_port(), "AWS_LOCAL_PORT": free_port(),
-             "POSTGRES_PORT": free_port()}
+             "DB_PORT": free_port()}
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("AWS_", "CONNECTION_URL", "GITPOD_", "MAKE", "MFLAGS"))}
     env.update({name: str(port) for name, port in ports.items()}, **{MARKER: marker})
