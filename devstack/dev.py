@@ -10,6 +10,7 @@ Ports come from BACKEND_PORT, FRONTEND_PORT, AWS_LOCAL_PORT and DB_PORT (4567, 3
 """
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
@@ -173,6 +174,21 @@ def wait_for_http(url: str, what: str, timeout: float = STARTUP_TIMEOUT, alive: 
     raise StartupFailed(f"{what} was not ready at {url} after {timeout:.0f}s ({last})")
 
 
+def hold_checkout(state_dir: Path) -> TextIO:
+    """One stack per checkout: a second `make dev` here would restart the first one's database under it.
+
+    The lock lasts while the returned file stays open; no child inherits it, and the kernel drops it when
+    this process dies, even by SIGKILL, so a killed run never blocks the next one.
+    """
+    lock = open(state_dir / "dev.lock", "w")
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        lock.close()
+        raise StartupFailed("another make dev is already running in this checkout") from None
+    return lock
+
+
 def port_taken(port: int) -> bool:
     with socket.socket() as probe:
         return probe.connect_ex(("127.0.0.1", port)) == 0
@@ -262,6 +278,9 @@ def run(opts: Options, env: MutableMapping[str, str], out: TextIO = sys.stdout) 
     logs.mkdir(parents=True, exist_ok=True)
     stack = Stack(out)
     try:
+        lock = hold_checkout(opts.state_dir)  # noqa: F841 (held until run returns)
+        # Checked first: a missing install should fail before anything has started.
+        frontend_argv = frontend_command(opts)
         database_url = start_database(opts, stack, out)
         prepare_database(database_url, out)
         region = env.get("AWS_DEFAULT_REGION") or envfiles.DEFAULT_REGION
@@ -276,7 +295,7 @@ def run(opts: Options, env: MutableMapping[str, str], out: TextIO = sys.stdout) 
 
         backend = stack.spawn("API", backend_command(opts), BACKEND_DIR, {**env, "PYTHONUNBUFFERED": "1"})
         # The dev server answers /config.json from these variables, as the web app's container does.
-        frontend = stack.spawn("web app", frontend_command(opts), FRONTEND_DIR,
+        frontend = stack.spawn("web app", frontend_argv, FRONTEND_DIR,
                                {**env, **envfiles.variables("frontend-react-js", site)})
 
         wait_for_http(f"http://127.0.0.1:{opts.backend_port}/api/health-check/ready", "the API",

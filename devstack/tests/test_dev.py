@@ -25,7 +25,7 @@ import pytest
 import requests
 
 from devstack import cognito
-from devstack.dev import READY_LINE, Stack, StartupFailed, stop_group, wait_for_http
+from devstack.dev import READY_LINE, Stack, StartupFailed, hold_checkout, reset, stop_group, wait_for_http
 from devstack.net import free_port
 
 REPO = Path(__file__).resolve().parents[2]
@@ -82,6 +82,23 @@ def test_stop_group_also_ends_the_children_a_server_spawned():
     parent.stdout.close()
     assert parent.poll() is not None
     assert not alive(child)
+
+
+def test_a_second_stack_in_the_same_checkout_is_refused_until_the_first_lets_go(tmp_path):
+    first = hold_checkout(tmp_path)
+    with pytest.raises(StartupFailed, match="another make dev is already running in this checkout"):
+        hold_checkout(tmp_path)
+    first.close()
+    hold_checkout(tmp_path).close()
+
+
+def test_reset_forgets_the_state_folder(tmp_path, capsys):
+    state = tmp_path / ".state"
+    (state / "logs").mkdir(parents=True)
+    (state / "dev.json").write_text("{}")
+    reset(state)
+    assert not state.exists()
+    assert capsys.readouterr().out == f"removed {state}; the next make dev starts from the seed\n"
 
 
 def alive(pid: int) -> bool:
