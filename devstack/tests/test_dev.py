@@ -8,6 +8,7 @@ DEV_TEST_REUSE_INSTALLS names a checkout (mk/dev.mk sets it), the copy's `make d
 """
 from __future__ import annotations
 
+import io
 import json
 import os
 import queue
@@ -92,13 +93,14 @@ def test_a_second_stack_in_the_same_checkout_is_refused_until_the_first_lets_go(
     hold_checkout(tmp_path).close()
 
 
-def test_reset_forgets_the_state_folder(tmp_path, capsys):
+def test_reset_forgets_the_state_folder(tmp_path):
     state = tmp_path / ".state"
     (state / "logs").mkdir(parents=True)
     (state / "dev.json").write_text("{}")
-    reset(state)
+    out = io.StringIO()
+    reset(state, out)
     assert not state.exists()
-    assert capsys.readouterr().out == f"removed {state}; the next make dev starts from the seed\n"
+    assert out.getvalue() == f"removed {state}; the next make dev starts from the seed\n"
 
 
 def alive(pid: int) -> bool:
