@@ -56,8 +56,9 @@ class Target:
     def from_env(cls, environ) -> "Target":
         region = environ.get("AWS_DEFAULT_REGION") or "us-east-1"
         endpoint = environ.get("AWS_ENDPOINT_URL") or None
-        return cls(client=client_for(region, endpoint), table=environ.get("DDB_MESSAGE_TABLE") or DEFAULT_TABLE,
-                   region=region, local=endpoint is not None)
+        # AWS_MAX_ATTEMPTS (botocore's own setting) decides how often a command tries
+        return cls(client=client_for(region, endpoint, total_attempts=None),
+                   table=environ.get("DDB_MESSAGE_TABLE") or DEFAULT_TABLE, region=region, local=endpoint is not None)
 
     @property
     def where(self) -> str:
@@ -135,7 +136,7 @@ def seed_members(connection_url: str | None) -> tuple[str, str]:
         raise Failure("CONNECTION_URL is not set: point it at the seeded database, or pass --users UUID UUID")
     try:
         with psycopg.connect(connection_url, connect_timeout=5, row_factory=dict_row) as conn:
-            rows = [conn.execute(sql("messages/user_by_handle"), {"handle": h}).fetchone() for h in SEED_HANDLES]
+            rows = [conn.execute(sql("users/short"), {"handle": h}).fetchone() for h in SEED_HANDLES]
     except psycopg.OperationalError as e:
         raise Failure(f"cannot read the seeded users from PostgreSQL: {e}".strip()) from e
     missing = [f"@{h}" for h, row in zip(SEED_HANDLES, rows) if row is None]

@@ -97,11 +97,16 @@ class Page:
     more: bool  # whether older items exist past the last one in `items`
 
 
-def client_for(region: str, endpoint_url: str | None = None, max_attempts: int = 3,
+def client_for(region: str, endpoint_url: str | None = None, total_attempts: int | None = 2,
                connect_timeout: float = 2.0, read_timeout: float = 5.0):
-    """A DynamoDB client that gives up quickly, so an outage becomes a 503 rather than a hung worker."""
-    config = Config(connect_timeout=connect_timeout, read_timeout=read_timeout,
-                    retries={"mode": "standard", "max_attempts": max_attempts})
+    """A DynamoDB client that gives up quickly, so an outage becomes a 503 rather than a hung worker.
+
+    total_attempts counts the first try; None leaves it to botocore (AWS_MAX_ATTEMPTS, else its default).
+    """
+    retries = {"mode": "standard"}
+    if total_attempts is not None:
+        retries["total_max_attempts"] = total_attempts
+    config = Config(connect_timeout=connect_timeout, read_timeout=read_timeout, retries=retries)
     return boto3.client("dynamodb", region_name=region, endpoint_url=endpoint_url or None, config=config)
 
 
@@ -216,9 +221,10 @@ class MessagesStore:
             "TableName": self.table_name,
             "Key": _strings({"pk": USER + owner, "sk": GROUP + group_uuid}),
             "UpdateExpression": "SET message_group_uuid = :group, other_user_uuid = :other, "
-                                "last_message_key = :key, last_message = :text, last_message_at = :at",
+                                "last_message_key = :key, last_message_uuid = :uuid, last_message = :text, "
+                                "last_message_at = :at",
             "ConditionExpression": "attribute_not_exists(last_message_key) OR last_message_key < :key",
             "ExpressionAttributeValues": _strings({
-                ":group": group_uuid, ":other": other, ":key": key,
+                ":group": group_uuid, ":other": other, ":key": key, ":uuid": message["message_uuid"],
                 ":text": message["message"], ":at": message["created_at"]}),
         }}

@@ -1,4 +1,7 @@
-"""Fixtures for the direct-message tests: one moto server per session, a fresh table per test."""
+"""Fixtures for the direct-message tests, on top of the backend harness (tests/conftest.py).
+
+Each test gets a messages table of its own in the session's emulator, and the app is pointed at it.
+"""
 from __future__ import annotations
 
 import uuid
@@ -6,35 +9,23 @@ import uuid
 import pytest
 
 from cruddur.messages_store import MessagesStore, client_for, table_definition
-from devstack.moto import FAKE_CREDENTIALS, MotoServer
 from serializing_proxy import SerializingProxy
 
-
-@pytest.fixture(scope="session")
-def moto_server():
-    with pytest.MonkeyPatch.context() as env:
-        for name, value in FAKE_CREDENTIALS.items():
-            env.setenv(name, value)
-        env.delenv("AWS_ENDPOINT_URL", raising=False)
-        server = MotoServer.start()
-        try:
-            yield server
-        finally:
-            server.stop()
+REGION = "us-east-1"
 
 
 @pytest.fixture
-def ddb(moto_server):
-    return client_for(FAKE_CREDENTIALS["AWS_DEFAULT_REGION"], moto_server.url, max_attempts=1)
+def ddb(aws):
+    return client_for(REGION, aws.url, total_attempts=1)
 
 
 @pytest.fixture
 def table(ddb):
-    """A messages table of its own for each test, so tests never see each other's items."""
     name = f"messages-{uuid.uuid4().hex[:12]}"
     ddb.create_table(**table_definition(name))
     yield name
-    ddb.delete_table(TableName=name)
+    if name in ddb.list_tables()["TableNames"]:  # the drop tests remove it themselves
+        ddb.delete_table(TableName=name)
 
 
 @pytest.fixture
@@ -43,11 +34,31 @@ def store(ddb, table):
 
 
 @pytest.fixture
-def serialized_store(moto_server, table):
-    """The same table, reached through a proxy that gives the emulator DynamoDB's transaction isolation."""
-    with SerializingProxy(moto_server.url) as proxy:
-        yield MessagesStore(client_for(FAKE_CREDENTIALS["AWS_DEFAULT_REGION"], proxy.url, max_attempts=1), table,
-                            sleep=_no_sleep)
+def settings(settings, table):
+    return settings.replace(message_table=table)
+
+
+@pytest.fixture
+def serialized_endpoint(aws):
+    """The emulator behind a proxy that gives it DynamoDB's transaction isolation (see serializing_proxy)."""
+    with SerializingProxy(aws.url) as proxy:
+        yield proxy.url
+
+
+@pytest.fixture
+def serialized_store(serialized_endpoint, table):
+    return MessagesStore(client_for(REGION, serialized_endpoint, total_attempts=1), table, sleep=_no_sleep)
+
+
+@pytest.fixture
+def people(client, auth):
+    """The three demo users' profiles, each created the way the app creates it (first call to /api/me)."""
+    found = {}
+    for handle in ("andrewbrown", "bayko", "londo"):
+        r = client.get("/api/me", headers=auth.headers(handle))
+        assert r.status_code == 200, r.json
+        found[handle] = r.json
+    return found
 
 
 def _no_sleep(seconds: float) -> None:
