@@ -2,9 +2,9 @@
 and posts a crud, Ctrl-C leaves no process behind, and a second run keeps the data.
 
 The copy holds exactly the files git would check out (tracked and new, nothing ignored: no .state, no
-.venv, no node_modules). Installing Python packages from scratch takes minutes on CI's machine, so when
-DEV_TEST_REUSE_INSTALLS names a checkout (mk/dev.mk sets it), the copy's `make dev` uses that checkout's
-.venv through make's VENV variable; node_modules is always installed anew by `make dev` itself (npm ci).
+.venv, no node_modules). `make dev` installs node_modules there itself (npm ci). Installing the Python
+packages from scratch takes minutes on CI's machine, so the copy's `make dev` reuses the virtualenv this
+test runs in (make's VENV variable); DEV_TEST_FRESH_INSTALL=1 makes it build its own.
 """
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -30,7 +31,7 @@ from devstack.dev import READY_LINE, Stack, StartupFailed, hold_checkout, reset,
 from devstack.net import free_port
 
 REPO = Path(__file__).resolve().parents[2]
-FIRST_START_TIMEOUT = 420  # includes npm ci (and a fresh pip install without DEV_TEST_REUSE_INSTALLS)
+FIRST_START_TIMEOUT = 420  # includes npm ci (and pip, with DEV_TEST_FRESH_INSTALL=1)
 SECOND_START_LIMIT = 15  # the issue's promise for a run that has everything installed and its data kept
 MARKER = "CRUDDUR_DEV_TEST_RUN"
 
@@ -62,8 +63,6 @@ def test_wait_for_http_stops_waiting_when_the_server_process_died():
 
 
 def test_stack_stops_newest_first_and_keeps_going_past_a_failure(capsys):
-    import sys
-
     stopped = []
     stack = Stack(sys.stdout)
     stack.started("database", lambda: stopped.append("database"))
@@ -203,8 +202,8 @@ def test_make_dev_from_a_fresh_copy_serves_signs_in_posts_and_leaves_nothing_beh
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("AWS_", "CONNECTION_URL", "GITPOD_", "MAKE", "MFLAGS"))}
     env.update({name: str(port) for name, port in ports.items()}, **{MARKER: marker})
-    reuse = os.environ.get("DEV_TEST_REUSE_INSTALLS")
-    make_args = [f"VENV={Path(reuse) / '.venv'}"] if reuse else []
+    in_venv = sys.prefix != sys.base_prefix
+    make_args = [] if os.environ.get("DEV_TEST_FRESH_INSTALL") == "1" or not in_venv else [f"VENV={sys.prefix}"]
     api = f"http://127.0.0.1:{ports['BACKEND_PORT']}"
     aws = f"http://127.0.0.1:{ports['AWS_LOCAL_PORT']}"
     user = cognito.DEMO_USERS[0]
