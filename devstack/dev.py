@@ -90,11 +90,12 @@ class Stack:
     def started(self, name: str, stop: Callable[[], None]) -> None:
         self._stops.append((name, stop))
 
-    def spawn(self, name: str, argv: list[str], cwd: Path, env: Mapping[str, str], log: Path | None = None):
-        """A child in its own session, so one signal to its group also reaches its reloader's children."""
-        output = open(log, "ab") if log else None
-        proc = subprocess.Popen(argv, cwd=cwd, env=dict(env), start_new_session=True,
-                                stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT if log else None)
+    def spawn(self, name: str, argv: list[str], cwd: Path, env: Mapping[str, str]) -> subprocess.Popen:
+        """A child in its own session, so one signal to its group also reaches its reloader's children.
+
+        Its output goes to the terminal: the API's request log and Vite's messages are what a developer
+        watches."""
+        proc = subprocess.Popen(argv, cwd=cwd, env=dict(env), start_new_session=True, stdin=subprocess.DEVNULL)
         self.processes[name] = proc
         self.started(name, lambda: stop_group(proc))
         return proc
@@ -267,7 +268,7 @@ def banner(opts: Options, site: Mapping[str, str], database_url: str) -> str:
             f"  web app        {site['frontend_url']}\n"
             f"  API            {site['backend_url']}/api/health-check\n"
             f"  AWS emulator   {site['cognito_endpoint']}\n"
-            f"  database       {database_url}\n"
+            f"  database       {cli.redacted(database_url)}\n"
             f"Sign in as any of {demo} with the password {cognito.DEMO_PASSWORD}\n"
             f"Ctrl-C stops everything. The data stays in {opts.state_dir.name}/ (make dev-reset forgets it).\n")
 
