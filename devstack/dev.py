@@ -2,7 +2,7 @@
 
 PostgreSQL (a cluster kept in .state/postgres, or CONNECTION_URL), the AWS emulator provisioned with the
 Cognito pool, the demo users and the messages table, the API with auto-reload, the web app's dev server.
-Ctrl-C (SIGINT) or SIGTERM stops everything this run started, in reverse order.
+Ctrl-C (SIGINT), SIGTERM, or closing the terminal (SIGHUP) stops everything this run started, in reverse order.
 
 The emulator keeps its state in memory only, so every run provisions it anew and links the seeded users
 to the subs their new Cognito users got; the database keeps its data from run to run.
@@ -38,10 +38,12 @@ FRONTEND_DIR = ROOT / "frontend-react-js"
 DATABASE = "cruddur"
 READY_LINE = "Cruddur is running"
 STARTUP_TIMEOUT = 90.0
+# The servers run in sessions of their own, out of the terminal's reach: these reach only us, and we stop them.
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 
 class Interrupted(Exception):
-    """SIGINT or SIGTERM arrived: stop everything and leave."""
+    """SIGINT, SIGTERM or SIGHUP arrived: stop everything and leave."""
 
 
 class StartupFailed(Exception):
@@ -316,8 +318,8 @@ def run(opts: Options, env: MutableMapping[str, str], out: TextIO = sys.stdout) 
         return 1
     finally:
         # Signals during the shutdown would cut it short and leave servers behind.
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        for signum in STOP_SIGNALS:
+            signal.signal(signum, signal.SIG_IGN)
         stack.stop_all()
         out.flush()
 
@@ -339,8 +341,8 @@ def main(argv: list[str] = sys.argv[1:]) -> int:
     if argv == ["reset"]:
         reset(ROOT / ".state")
         return 0
-    signal.signal(signal.SIGINT, _interrupt)
-    signal.signal(signal.SIGTERM, _interrupt)
+    for signum in STOP_SIGNALS:
+        signal.signal(signum, _interrupt)
     sys.stdout.reconfigure(line_buffering=True)
     return run(Options.from_env(os.environ), os.environ)
 
