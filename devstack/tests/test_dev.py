@@ -27,7 +27,8 @@ import pytest
 import requests
 
 from devstack import cognito
-from devstack.dev import READY_LINE, Stack, StartupFailed, hold_checkout, reset, stop_group, wait_for_http
+from devstack.dev import (READY_LINE, Options, Stack, StartupFailed, hold_checkout, reset, stop_group,
+                          wait_for_http)
 from devstack.net import free_port
 
 REPO = Path(__file__).resolve().parents[2]
@@ -45,6 +46,19 @@ class FakeClock:
 
     def sleep(self, seconds: float) -> None:
         self.now += seconds
+
+
+def test_options_default_to_the_contract_ports_on_loopback(tmp_path):
+    opts = Options.from_env({}, state_dir=tmp_path)
+    assert (opts.backend_port, opts.frontend_port, opts.aws_port, opts.postgres_port) == (4567, 3000, 5005, 5432)
+    assert (opts.bind_host, opts.target, opts.connection_url) == ("127.0.0.1", "local", "")
+
+
+def test_options_in_gitpod_listen_on_every_interface_and_take_ports_from_env(tmp_path):
+    opts = Options.from_env({"GITPOD_WORKSPACE_URL": "https://w.gitpod.io", "BACKEND_PORT": "8000",
+                             "DB_PORT": "5433", "CONNECTION_URL": "postgresql://me@db/cruddur"}, state_dir=tmp_path)
+    assert (opts.bind_host, opts.target, opts.backend_port, opts.postgres_port) == ("0.0.0.0", "gitpod", 8000, 5433)
+    assert opts.connection_url == "postgresql://me@db/cruddur"
 
 
 def test_wait_for_http_gives_up_at_the_deadline_saying_what_it_last_saw():
