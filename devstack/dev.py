@@ -328,19 +328,25 @@ def _interrupt(signum, frame):
     raise Interrupted(signal.Signals(signum).name)
 
 
-def reset(state_dir: Path, out: TextIO = sys.stdout) -> None:
-    """Forget the local data; a cluster a killed run left behind is stopped first."""
+def reset(state_dir: Path, out: TextIO = sys.stdout) -> int:
+    """Forget the local data; a cluster a killed run left behind is stopped first. Refused while a stack runs."""
+    if state_dir.exists():
+        try:
+            hold_checkout(state_dir).close()
+        except StartupFailed:
+            out.write("make dev is running in this checkout: stop it (Ctrl-C) before resetting\n")
+            return 1
     datadir = state_dir / "postgres"
     if (datadir / "PG_VERSION").exists():
         Cluster(datadir=datadir, port=0).stop()
     shutil.rmtree(state_dir, ignore_errors=True)
     out.write(f"removed {state_dir}; the next make dev starts from the seed\n")
+    return 0
 
 
 def main(argv: list[str] = sys.argv[1:]) -> int:
     if argv == ["reset"]:
-        reset(ROOT / ".state")
-        return 0
+        return reset(ROOT / ".state")
     for signum in STOP_SIGNALS:
         signal.signal(signum, _interrupt)
     sys.stdout.reconfigure(line_buffering=True)

@@ -111,9 +111,22 @@ def test_reset_forgets_the_state_folder(tmp_path):
     (state / "logs").mkdir(parents=True)
     (state / "dev.json").write_text("{}")
     out = io.StringIO()
-    reset(state, out)
+    assert reset(state, out) == 0
     assert not state.exists()
     assert out.getvalue() == f"removed {state}; the next make dev starts from the seed\n"
+
+
+def test_reset_refuses_while_a_stack_runs_in_the_checkout(tmp_path):
+    state = tmp_path / ".state"
+    state.mkdir()
+    running = hold_checkout(state)
+    out = io.StringIO()
+    try:
+        assert reset(state, out) == 1
+    finally:
+        running.close()
+    assert state.exists()
+    assert out.getvalue() == "make dev is running in this checkout: stop it (Ctrl-C) before resetting\n"
 
 
 def alive(pid: int) -> bool:
