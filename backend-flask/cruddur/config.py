@@ -6,7 +6,7 @@ definition fails its first health check instead of serving.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from urllib.parse import urlsplit
 
 ENVIRONMENTS = ("development", "test", "production")
@@ -32,6 +32,8 @@ class Settings:
     debug: bool = False
     pool_min_size: int = 1
     pool_max_size: int = 10
+    # Ready-made clients a test hands in (e.g. extras["dynamodb"]); never read from the environment.
+    extras: dict = field(default_factory=dict, compare=False)
 
     @classmethod
     def from_env(cls, environ: dict | None = None) -> "Settings":

@@ -7,7 +7,7 @@ Fixtures other areas build on:
   cognito       session: the local pool, client and demo users (devstack.cognito)
   settings      per test: Settings pointing at all of the above
   app, client   per test: create_app(settings) and its test client
-  auth          per test: auth.headers("bayko") → a demo user's real access-token header
+  auth          session: auth.headers("bayko") → a demo user's real access-token header
 """
 from __future__ import annotations
 
@@ -176,13 +176,8 @@ class Auth:
 
 
 @pytest.fixture(scope="session")
-def _auth(aws, cognito):
+def auth(aws, cognito):
     return Auth(aws, cognito)
-
-
-@pytest.fixture
-def auth(_auth):
-    return _auth
 
 
 @pytest.fixture

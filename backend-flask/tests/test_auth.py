@@ -149,8 +149,30 @@ def test_reason_is_logged_and_token_is_not(client, auth, log_lines):
         assert part not in text
 
 
-def test_optional_auth_routes_answer_anonymous_callers(client):
-    assert client.get("/api/activities/home").status_code == 200
+@pytest.fixture
+def optional_client(app):
+    from cruddur.auth import caller_sub, optional_auth
+
+    @optional_auth
+    def whoami():
+        return {"sub": caller_sub()}
+
+    app.add_url_rule("/api/whoami", view_func=whoami)
+    return app.test_client()
+
+
+def test_optional_auth_lets_anonymous_callers_in_as_nobody(optional_client):
+    assert optional_client.get("/api/whoami").json == {"sub": None}
+
+
+def test_optional_auth_knows_a_signed_in_caller(optional_client, auth):
+    from helpers import sub_of
+    assert optional_client.get("/api/whoami", headers=auth.headers("londo")).json == {"sub": sub_of(auth, "londo")}
+
+
+def test_optional_auth_still_refuses_a_bad_token(optional_client, auth):
+    r = optional_client.get("/api/whoami", headers={"Authorization": f"Bearer {auth.sign_in('londo')['IdToken']}"})
+    assert_uniform_401(r, "id token")
 
 
 def test_keys_unreachable_make_readiness_503_and_auth_503(settings, db, auth):

@@ -77,3 +77,11 @@ def test_update_cognito_user_ids_links_seeded_users_by_handle(db, client, auth, 
     assert "linked @bayko to its Cognito user" in r.stdout
     me = client.get("/api/me", headers=auth.headers("bayko")).json
     assert (me["handle"], me["bio"]) == ("bayko", "Cloud engineer.")
+
+
+def test_update_cognito_user_ids_names_a_missing_pool(database_url, aws):
+    r = door("update-cognito-user-ids", CONNECTION_URL=database_url, AWS_COGNITO_USER_POOL_ID="us-east-1_Missing",
+             AWS_ENDPOINT_URL=aws.url)
+    assert r.returncode == 1
+    assert r.stderr.startswith("error: cannot list the users of Cognito pool us-east-1_Missing: ")
+    assert "Traceback" not in r.stderr

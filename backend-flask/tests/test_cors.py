@@ -24,3 +24,9 @@ def test_preflight_from_any_other_origin_gets_no_allow_origin(client, origin):
 def test_simple_request_from_other_origin_gets_no_allow_origin(client):
     r = client.get("/api/activities/home", headers={"Origin": "http://evil.example"})
     assert r.status_code == 200 and "Access-Control-Allow-Origin" not in r.headers
+
+
+def test_errors_carry_cors_headers_so_the_browser_can_read_them(client):
+    r = client.get("/api/me", headers={"Origin": FRONTEND})
+    assert (r.status_code, r.headers.get("Access-Control-Allow-Origin")) == (401, FRONTEND)
+    assert "WWW-Authenticate" in r.headers.get("Access-Control-Expose-Headers", "")

@@ -64,3 +64,23 @@ def test_gunicorn_serves_the_api_and_logs_only_json_lines(served):
     assert [(a["path"], a["status"], a["request_id"], a["user_agent"]) for a in access] == \
         [("/api/health-check/ready", 200, "trace-1", 'probe "quoted"')]
     assert "secret" not in json.dumps(access)
+
+
+def test_health_check_imports_only_the_standard_library():
+    import ast
+    tree = ast.parse((BACKEND / "bin" / "health-check").read_text())
+    imported = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import)
+                for alias in node.names}
+    imported |= {node.module.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    assert imported and imported <= sys.stdlib_module_names, imported - sys.stdlib_module_names
+
+
+def test_gunicorn_config_reads_port_workers_and_threads(monkeypatch):
+    import runpy
+    monkeypatch.setenv("PORT", "8080")
+    monkeypatch.setenv("GUNICORN_WORKERS", "3")
+    monkeypatch.setenv("GUNICORN_THREADS", "8")
+    config = runpy.run_path(str(BACKEND / "gunicorn.conf.py"))
+    assert (config["bind"], config["workers"], config["threads"]) == ("0.0.0.0:8080", 3, 8)
+    monkeypatch.delenv("PORT")
+    assert runpy.run_path(str(BACKEND / "gunicorn.conf.py"))["bind"] == "0.0.0.0:4567"

@@ -61,3 +61,20 @@ def test_times_are_iso_utc_with_z(client, auth, clock):
     created = client.post("/api/activities", json={"message": "t", "ttl": "1-hour"}, headers=auth.headers("bayko")).json
     assert created["created_at"] == "2026-11-01T12:00:00.000Z"
     assert created["expires_at"] == "2026-11-01T13:00:00.000Z"
+
+
+@pytest.mark.parametrize("raw", ['{"message": "a\\u0000b", "ttl": "1-day"}', '{"message": "\\ud800", "ttl": "1-day"}'])
+def test_text_postgresql_cannot_store_is_a_400(client, auth, raw):
+    r = client.post("/api/activities", data=raw, content_type="application/json", headers=auth.headers("bayko"))
+    assert (r.status_code, r.json["error"]["code"]) == (400, "invalid_character")
+
+
+def test_nul_in_search_term_is_a_400(client):
+    r = client.get("/api/activities/search?term=a%00b")
+    assert (r.status_code, r.json["error"]["code"]) == (400, "invalid_character")
+
+
+def test_log_lines_carry_the_request_id(client, log_lines):
+    client.get("/api/me", headers={"X-Request-Id": "trace-42"})
+    [line] = [line for line in log_lines() if line["message"] == "request unauthorized"]
+    assert (line["request_id"], line["path"], line["reason"]) == ("trace-42", "/api/me", "no Authorization header")
