@@ -141,7 +141,8 @@ def seed_members(connection_url: str | None) -> tuple[str, str]:
         raise Failure(f"cannot read the seeded users from PostgreSQL: {e}".strip()) from e
     missing = [f"@{h}" for h, row in zip(SEED_HANDLES, rows) if row is None]
     if missing:
-        raise Failure(f"no user {' or '.join(missing)} in the database: seed PostgreSQL first (bin/db/seed)")
+        raise Failure(f"no user {' or '.join(missing)} in the database: "
+                      "seed PostgreSQL first (python -m cruddur.cli seed)")
     return str(rows[0]["uuid"]), str(rows[1]["uuid"])
 
 

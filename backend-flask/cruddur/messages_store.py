@@ -94,7 +94,7 @@ def message_key(created_at: str, message_uuid: str) -> str:
 @dataclass(frozen=True)
 class Page:
     items: list[dict]
-    more: bool  # whether older items exist past the last one in `items`
+    more: bool  # whether older items exist beyond this page
 
 
 def client_for(region: str, endpoint_url: str | None = None, total_attempts: int | None = 2,

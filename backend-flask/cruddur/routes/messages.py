@@ -23,9 +23,7 @@ bp = Blueprint("messages", __name__)
 def _connect(state) -> None:
     app: Flask = state.app
     settings = app.config["SETTINGS"]
-    # settings.extras["dynamodb"]: a test's own client (e.g. one that does not retry)
-    client = settings.extras.get("dynamodb") or client_for(settings.region, settings.aws_endpoint_url)
-    store = MessagesStore(client, settings.message_table)
+    store = MessagesStore(client_for(settings.region, settings.aws_endpoint_url), settings.message_table)
     app.extensions["cruddur.messages"] = store
     register_readiness_check(app, "dynamodb", store.check)
 
@@ -52,11 +50,11 @@ def conversations():
     return _page(*messages.conversations(store(), db(), caller_user(), limit, cursor))
 
 
-@bp.get("/messages/<group_uuid>")
+@bp.get("/messages/<message_group_uuid>")
 @require_auth
-def conversation(group_uuid):
+def conversation(message_group_uuid):
     limit, cursor = page_params(request.args)
-    return _page(*messages.messages(store(), db(), caller_user(), group_uuid, limit, cursor))
+    return _page(*messages.messages(store(), db(), caller_user(), message_group_uuid, limit, cursor))
 
 
 @bp.post("/messages")

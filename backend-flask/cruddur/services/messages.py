@@ -39,7 +39,7 @@ def _membership(store: MessagesStore, caller: dict, group_uuid: str) -> dict:
     """The caller's own row of the conversation; the one access rule every use case goes through."""
     try:
         group = str(uuid.UUID(group_uuid))
-    except (ValueError, TypeError, AttributeError):
+    except ValueError:
         raise _not_found() from None
     row = store.conversation(str(caller["uuid"]), group)
     if row is None:
@@ -85,8 +85,10 @@ def conversations(store: MessagesStore, db, caller: dict, limit: int, cursor: Cu
         items.append({"uuid": row["message_group_uuid"], "handle": other["handle"],
                       "display_name": other["display_name"], "message": row["last_message"],
                       "created_at": _moment(row["last_message_at"])})
-    last = page.items[-1] if page.more else None
-    return items, (_moment(last["last_message_at"]), last["last_message_uuid"]) if last else None
+    if not page.more:
+        return items, None
+    last = page.items[-1]
+    return items, (_moment(last["last_message_at"]), last["last_message_uuid"])
 
 
 def messages(store: MessagesStore, db, caller: dict, group_uuid: str, limit: int, cursor: Cursor) \
@@ -95,9 +97,11 @@ def messages(store: MessagesStore, db, caller: dict, group_uuid: str, limit: int
     row = _membership(store, caller, group_uuid)
     page = store.messages(row["message_group_uuid"], limit, _before(cursor))
     people = _people(db, [str(caller["uuid"]), row["other_user_uuid"]])
-    oldest = page.items[0] if page.more else None
-    return ([_shape_message(m, people) for m in page.items],
-            (_moment(oldest["created_at"]), oldest["message_uuid"]) if oldest else None)
+    items = [_shape_message(m, people) for m in page.items]
+    if not page.more:
+        return items, None
+    oldest = page.items[0]
+    return items, (_moment(oldest["created_at"]), oldest["message_uuid"])
 
 
 def send(store: MessagesStore, db, sender: dict, message: str, now: datetime, *,

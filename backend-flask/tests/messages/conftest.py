@@ -9,9 +9,11 @@ import uuid
 import pytest
 
 from cruddur.messages_store import MessagesStore, client_for, table_definition
-from serializing_proxy import SerializingProxy
+from devstack.moto import FAKE_CREDENTIALS
 
-REGION = "us-east-1"
+from .serializing_proxy import SerializingProxy
+
+REGION = FAKE_CREDENTIALS["AWS_DEFAULT_REGION"]
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from cruddur import ddb_admin
-from cruddur.messages_store import RECENCY_INDEX, MessagesStore, conversation_uuid
+from cruddur.messages_store import RECENCY_INDEX, conversation_uuid
 
 REPO = Path(__file__).resolve().parents[3]
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=timezone.utc)
@@ -107,16 +107,19 @@ def test_seed_takes_the_user_uuids_as_arguments_without_a_database(aws, store, t
     assert len(store.messages(conversation_uuid(a, b), 50).items) == len(ddb_admin.SEED_CONVERSATION)
 
 
-@pytest.mark.parametrize("env_changes, expected", [
-    ({}, "CONNECTION_URL is not set: point it at the seeded database, or pass --users UUID UUID\n"),
-    ({"CONNECTION_URL": "EMPTY"}, "no user @andrewbrown or @bayko in the database: seed PostgreSQL first (bin/db/seed)\n"),
-])
-def test_seed_explains_what_it_is_missing(aws, table, db, database_url, env_changes, expected):
-    env = {"AWS_ENDPOINT_URL": aws.url, "DDB_MESSAGE_TABLE": table,
-           **{k: database_url if v == "EMPTY" else v for k, v in env_changes.items()}}
+def test_seed_without_a_database_or_uuids_says_what_it_needs(aws, table):
     err = io.StringIO()
+    assert ddb_admin.main(["seed"], environ={"AWS_ENDPOINT_URL": aws.url, "DDB_MESSAGE_TABLE": table},
+                          out=io.StringIO(), err=err) == 1
+    assert err.getvalue() == "CONNECTION_URL is not set: point it at the seeded database, or pass --users UUID UUID\n"
+
+
+def test_seed_against_a_database_without_the_seeded_users_says_so(aws, table, db, database_url):
+    err = io.StringIO()
+    env = {"AWS_ENDPOINT_URL": aws.url, "DDB_MESSAGE_TABLE": table, "CONNECTION_URL": database_url}
     assert ddb_admin.main(["seed"], environ=env, out=io.StringIO(), err=err) == 1
-    assert err.getvalue() == expected
+    assert err.getvalue() == ("no user @andrewbrown or @bayko in the database: "
+                              "seed PostgreSQL first (python -m cruddur.cli seed)\n")
 
 
 def test_a_dynamodb_refusal_is_one_line_and_exit_1(aws):
@@ -132,8 +135,9 @@ def test_a_dynamodb_refusal_is_one_line_and_exit_1(aws):
 def test_drop_outside_the_emulator_asks_and_refuses_without_the_table_name():
     # No AWS_ENDPOINT_URL: the command would talk to AWS itself, so it must stop at the question.
     questions, err = [], io.StringIO()
-    code = ddb_admin.main(["drop"], environ={"DDB_MESSAGE_TABLE": "cruddur-messages", "AWS_DEFAULT_REGION": "eu-west-2"},
-                          out=io.StringIO(), err=err, ask=lambda q: questions.append(q) or "yes")
+    env = {"DDB_MESSAGE_TABLE": "cruddur-messages", "AWS_DEFAULT_REGION": "eu-west-2"}
+    code = ddb_admin.main(["drop"], environ=env, out=io.StringIO(), err=err,
+                          ask=lambda q: questions.append(q) or "yes")
     assert code == 1
     assert questions == ["Drop table cruddur-messages and every message in it from AWS region eu-west-2? "
                          "Type the table name to confirm: "]

@@ -12,9 +12,10 @@ import pytest
 from cruddur import create_app
 from cruddur.http import encode_cursor
 from cruddur.messages_store import client_for
+from devstack.moto import FAKE_CREDENTIALS
 from devstack.net import free_port
 
-from conftest import REGION
+REGION = FAKE_CREDENTIALS["AWS_DEFAULT_REGION"]
 
 NOT_FOUND = {"error": {"code": "message_group_not_found", "message": "No such conversation."}}
 
@@ -138,8 +139,8 @@ def test_a_message_of_1024_characters_after_trimming_is_accepted(client, auth, p
 @pytest.mark.parametrize("query, code", [
     ("limit=0", "limit_invalid"), ("limit=51", "limit_invalid"), ("limit=ten", "limit_invalid"),
     ("cursor=not-a-cursor", "cursor_invalid"),
-    ("cursor=" + encode_cursor(datetime(2026, 1, 1), uuid.uuid4()), "cursor_invalid"),  # no time zone
-])
+    ("cursor=" + encode_cursor(datetime(2026, 1, 1), uuid.uuid4()), "cursor_invalid"),
+], ids=["limit-0", "limit-51", "limit-word", "cursor-garbage", "cursor-without-time-zone"])
 def test_bad_paging_parameters_are_refused(client, auth, people, query, code):
     group = send(client, auth, "andrewbrown", handle="bayko", message="hi").json["message_group_uuid"]
     for path in ("/api/message_groups", f"/api/messages/{group}"):
@@ -210,6 +211,17 @@ def test_members_appear_under_their_current_display_name(client, auth, people):
     assert [r["display_name"] for r in rows] == ["Bayko the Renamed"]
 
 
+def test_a_member_whose_user_row_is_gone_shows_as_a_former_user(client, auth, people, db):
+    group = send(client, auth, "londo", handle="bayko", message="farewell").json["message_group_uuid"]
+    with db.pool.connection() as conn:
+        conn.execute("DELETE FROM users WHERE handle = 'londo'")
+    expected = {"handle": None, "display_name": "Former user", "message": "farewell"}
+    rows = client.get("/api/message_groups", headers=auth.headers("bayko")).json["items"]
+    thread = client.get(f"/api/messages/{group}", headers=auth.headers("bayko")).json["items"]
+    for item in (rows[0], thread[0]):
+        assert {k: item[k] for k in expected} == expected
+
+
 def test_two_concurrent_posts_are_both_stored_and_the_conversation_shows_the_later(
         settings, people, auth, serialized_endpoint):
     ticks = itertools.count()
@@ -243,22 +255,22 @@ def test_two_concurrent_posts_are_both_stored_and_the_conversation_shows_the_lat
                 assert (row["message"], row["created_at"]) == (later["message"], later["created_at"]), round_
 
 
-def test_dynamodb_unreachable_makes_message_routes_503_and_the_rest_keeps_working(settings, people, auth):
-    closed = f"http://127.0.0.1:{free_port()}"
-    # a client that does not retry, so the test does not wait out botocore's back-off
-    with app_with(settings, extras={"dynamodb": client_for(REGION, closed, total_attempts=1)}) as app:
-        client = app.test_client()
-        for r in (client.get("/api/message_groups", headers=auth.headers("andrewbrown")),
-                  client.get(f"/api/messages/{uuid.uuid4()}", headers=auth.headers("andrewbrown")),
-                  send(client, auth, "andrewbrown", handle="bayko", message="anyone there?")):
-            assert (r.status_code, r.json["error"]["code"]) == (503, "messages_unavailable")
-        assert client.get("/api/health-check").status_code == 200
-        assert client.get("/api/activities/home").status_code == 200
-        assert client.get("/api/me", headers=auth.headers("bayko")).status_code == 200
-        ready = client.get("/api/health-check/ready")
-        assert ready.status_code == 503
-        assert ready.json["checks"]["database"] == "ok"
-        assert ready.json["checks"]["dynamodb"].startswith("MessagesUnavailable: describe_table: Could not connect")
+def test_dynamodb_unreachable_makes_message_routes_503_and_the_rest_keeps_working(app, client, people, auth):
+    # The app's store now reaches a closed port, without retries so the test does not wait out botocore's back-off.
+    app.extensions["cruddur.messages"].client = client_for(REGION, f"http://127.0.0.1:{free_port()}",
+                                                          total_attempts=1)
+    for r in (client.get("/api/message_groups", headers=auth.headers("andrewbrown")),
+              client.get(f"/api/messages/{uuid.uuid4()}", headers=auth.headers("andrewbrown")),
+              send(client, auth, "andrewbrown", handle="bayko", message="anyone there?")):
+        assert (r.status_code, r.json) == (503, {"error": {
+            "code": "messages_unavailable", "message": "Messages cannot be reached right now; try again shortly."}})
+    assert client.get("/api/health-check").status_code == 200
+    assert client.get("/api/activities/home").status_code == 200
+    assert client.get("/api/me", headers=auth.headers("bayko")).status_code == 200
+    ready = client.get("/api/health-check/ready")
+    assert ready.status_code == 503
+    assert ready.json["checks"]["database"] == "ok"
+    assert ready.json["checks"]["dynamodb"].startswith("MessagesUnavailable: describe_table: Could not connect")
 
 
 def test_readiness_reports_dynamodb_ok_when_the_table_answers(client):
