@@ -93,6 +93,15 @@ def migrate(database_url: str) -> None:
     apply_migrations(database_url)
 
 
+def seed(database_url: str, pool: local_cognito.LocalCognito, aws_url: str) -> None:
+    """The demo users and their cruds, linked to their Cognito users, through the backend's db chores."""
+    env = {**os.environ, **FAKE_CREDENTIALS, "CONNECTION_URL": database_url, "AWS_ENDPOINT_URL": aws_url,
+           "AWS_DEFAULT_REGION": REGION, "AWS_COGNITO_USER_POOL_ID": pool.user_pool_id}
+    for chore in ("seed", "update-cognito-user-ids"):
+        subprocess.run([sys.executable, "-m", "cruddur.cli", chore], cwd=BACKEND_DIR, env=env, check=True,
+                       capture_output=True)
+
+
 def start_backend(*, database_url: str, frontend_url: str, pool: local_cognito.LocalCognito,
                   aws_url: str, log: Path) -> Backend:
     """gunicorn -c gunicorn.conf.py app:app from backend-flask/, configured by the env contract only."""
@@ -273,6 +282,7 @@ def start_stack(workdir: Path) -> Stack:
         aws = MotoServer.start(log=workdir / "moto.log")
         cleanup.callback(aws.stop)
         pool = local_cognito.provision(aws.url, REGION)
+        seed(database_url, pool, aws.url)
         boto3.client("dynamodb", endpoint_url=aws.url, region_name=REGION,
                      aws_access_key_id=FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"],
                      aws_secret_access_key=FAKE_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
