@@ -224,10 +224,17 @@ def prepare_database(url: str, out: TextIO) -> None:
         dbadmin.seed(target, out)
 
 
+def check_ports_free(opts: Options) -> None:
+    """Fail early and by name; the emulator's port above all, since MotoServer only waits for the port to
+    answer and would otherwise provision whatever already listens there."""
+    for port, variable in ((opts.aws_port, "AWS_LOCAL_PORT"), (opts.backend_port, "BACKEND_PORT"),
+                           (opts.frontend_port, "FRONTEND_PORT")):
+        if port_taken(port):
+            raise StartupFailed(f"port {port} is taken (another make dev or docker compose?); "
+                                f"stop that, or set {variable} to a free port")
+
+
 def start_aws(opts: Options, stack: Stack, logs: Path) -> MotoServer:
-    if port_taken(opts.aws_port):
-        # MotoServer only waits for the port to answer: it would provision whatever already listens there.
-        raise StartupFailed(f"port {opts.aws_port} is taken; set AWS_LOCAL_PORT to a free one")
     try:
         server = MotoServer.start(port=opts.aws_port, log=logs / "aws-local.log")
     except TimeoutError as err:
@@ -284,6 +291,7 @@ def run(opts: Options, env: MutableMapping[str, str], out: TextIO = sys.stdout) 
         lock = hold_checkout(opts.state_dir)  # noqa: F841 (held until run returns)
         # Checked first: a missing install should fail before anything has started.
         frontend_argv = frontend_command(opts)
+        check_ports_free(opts)
         database_url = start_database(opts, stack, out)
         prepare_database(database_url, out)
         region = env.get("AWS_DEFAULT_REGION") or envfiles.DEFAULT_REGION

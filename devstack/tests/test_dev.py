@@ -27,8 +27,8 @@ import pytest
 import requests
 
 from devstack import cognito
-from devstack.dev import (READY_LINE, Options, Stack, StartupFailed, hold_checkout, reset, stop_group,
-                          wait_for_http)
+from devstack.dev import (READY_LINE, Options, Stack, StartupFailed, check_ports_free, hold_checkout, reset,
+                          stop_group, wait_for_http)
 from devstack.net import free_port
 
 REPO = Path(__file__).resolve().parents[2]
@@ -59,6 +59,17 @@ def test_options_in_gitpod_listen_on_every_interface_and_take_ports_from_env(tmp
                              "DB_PORT": "5433", "CONNECTION_URL": "postgresql://me@db/cruddur"}, state_dir=tmp_path)
     assert (opts.bind_host, opts.target, opts.backend_port, opts.postgres_port) == ("0.0.0.0", "gitpod", 8000, 5433)
     assert opts.connection_url == "postgresql://me@db/cruddur"
+
+
+def test_a_taken_port_is_refused_before_anything_starts_naming_its_variable(tmp_path):
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        taken = busy.getsockname()[1]
+        opts = Options.from_env({"BACKEND_PORT": str(taken), "AWS_LOCAL_PORT": str(free_port()),
+                                 "FRONTEND_PORT": str(free_port())}, state_dir=tmp_path)
+        with pytest.raises(StartupFailed, match=f"port {taken} is taken .* set BACKEND_PORT to a free port"):
+            check_ports_free(opts)
 
 
 def test_wait_for_http_gives_up_at_the_deadline_saying_what_it_last_saw():
