@@ -14,6 +14,7 @@ import psycopg
 from flask import Flask, current_app
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool, PoolTimeout
+from psycopg_pool.base import AttemptWithBackoff
 
 from cruddur.errors import Unavailable
 from cruddur.readiness import register_readiness_check
@@ -81,9 +82,24 @@ class Database:
         self.pool.close()
 
 
+class _CappedBackoff(AttemptWithBackoff):
+    """Reconnection waits that double from 1 s but never pass MAX_DELAY (the library's grow to minutes),
+    so a database back from a restart or failover is used again within seconds."""
+    MAX_DELAY = 2.0
+
+    def update_delay(self, now: float) -> None:
+        super().update_delay(now)
+        self.delay = min(self.delay, self.MAX_DELAY)
+
+
+class _Pool(ConnectionPool):
+    def _add_connection(self, attempt: AttemptWithBackoff | None, growing: bool = False) -> None:
+        super()._add_connection(attempt or _CappedBackoff(timeout=self.reconnect_timeout), growing=growing)
+
+
 def connect_pool(url: str, min_size: int = 1, max_size: int = 10) -> ConnectionPool:
     # open(wait=False): a database that is down at start-up makes readiness fail, not the process.
-    pool = ConnectionPool(url, min_size=min_size, max_size=max_size, open=False,
+    pool = _Pool(url, min_size=min_size, max_size=max_size, open=False,
                           kwargs={"connect_timeout": CONNECT_TIMEOUT_SECONDS},
                           check=ConnectionPool.check_connection, name="cruddur")
     pool.open(wait=False)
