@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 from devstack.net import free_port, wait_for_port
+from devstack.process import stop_group
 
 BACKEND = Path(__file__).resolve().parent.parent / "backend-flask"
 
@@ -65,13 +66,7 @@ class Gunicorn:
         self.proc.send_signal(signal.SIGTERM)
 
     def stop(self) -> None:
-        if self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait()
+        stop_group(self.proc, timeout=30)
         self._log.close()
 
     def __enter__(self) -> "Gunicorn":

@@ -6,7 +6,6 @@ devstack.moto_ext, which adds the Cognito operation the web app's token refresh 
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -14,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from devstack.net import free_port, wait_for_port
+from devstack.process import stop_group
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -71,10 +71,4 @@ class MotoServer:
         requests.post(f"{self.url}/moto-api/reset", timeout=10).raise_for_status()
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
+        stop_group(self.process)

@@ -12,7 +12,6 @@ import os
 import pwd
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -26,6 +25,7 @@ import requests
 from devstack import cognito as local_cognito
 from devstack.moto import FAKE_CREDENTIALS, MotoServer
 from devstack.net import free_port, wait_for_port
+from devstack.process import stop_group
 from devstack.postgres import Cluster
 
 from cruddur.messages_store import table_definition  # backend-flask/ is on the path (e2e/pytest.ini)
@@ -46,16 +46,6 @@ FALLBACK_NGINX_CONF = Path(__file__).resolve().parent / "nginx.conf"
 IMAGE_RUNTIME_DIR = "/tmp/cruddur"
 
 
-def _stop_group(proc: subprocess.Popen, timeout: float = 10) -> None:
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-
-
 def _wait_healthy(url: str, proc: subprocess.Popen, log: Path, timeout: float = 30) -> None:
     """Wait until `url` answers 2xx; fail at once, with the log, if the process dies first."""
     port = int(url.split(":")[2].split("/")[0])
@@ -74,7 +64,7 @@ def _wait_healthy(url: str, proc: subprocess.Popen, log: Path, timeout: float = 
                 problem = f"not listening after {timeout:.0f}s"
         except requests.RequestException as err:
             problem = str(err)
-    _stop_group(proc)
+    stop_group(proc)
     raise RuntimeError(f"{url} did not come up ({problem}); log {log}:\n{log.read_text()[-3000:]}")
 
 
@@ -85,7 +75,7 @@ class Backend:
     process: subprocess.Popen
 
     def stop(self) -> None:
-        _stop_group(self.process)
+        stop_group(self.process)
 
 
 def migrate(database_url: str) -> None:
@@ -183,7 +173,7 @@ class WebServer:
     process: subprocess.Popen
 
     def stop(self) -> None:
-        _stop_group(self.process)
+        stop_group(self.process)
 
 
 def start_web(*, config: dict, workdir: Path, port: int, log: Path) -> WebServer:

@@ -1,7 +1,8 @@
 """Database chores behind the bin/db doors: migrate, rollback, seed, test, update-cognito-user-ids.
 
-Reads only what each chore needs from the environment (CONNECTION_URL; the pool id for linking users),
-so it runs before the API's full settings exist. A known failure prints one line and exits 1.
+Reads only what each chore needs from the environment (CONNECTION_URL, or PROD_CONNECTION_URL when `prod`
+follows the chore's name; the pool id for linking users), so it runs before the API's full settings exist.
+A known failure prints one line and exits 1.
 """
 from __future__ import annotations
 
@@ -25,10 +26,11 @@ class Failure(Exception):
     """A failure the operator can act on: printed as one line, exit 1."""
 
 
-def connection_url() -> str:
-    url = os.environ.get("CONNECTION_URL", "")
+def connection_url(args) -> str:
+    variable = "PROD_CONNECTION_URL" if getattr(args, "where", None) == "prod" else "CONNECTION_URL"
+    url = os.environ.get(variable, "")
     if not url:
-        raise Failure("CONNECTION_URL is not set (postgresql://user:password@host:port/db)")
+        raise Failure(f"{variable} is not set (postgresql://user:password@host:port/db)")
     return url
 
 
@@ -58,7 +60,7 @@ def explain(err: psycopg.OperationalError, url: str) -> str:
 
 
 def cmd_test(args) -> int:
-    url = connection_url()
+    url = connection_url(args)
     try:
         with psycopg.connect(url, connect_timeout=CONNECT_TIMEOUT_SECONDS) as conn:
             version = conn.execute("SHOW server_version").fetchone()[0]
@@ -68,8 +70,8 @@ def cmd_test(args) -> int:
     return 0
 
 
-def _with_connection_errors(action):
-    url = connection_url()
+def _with_connection_errors(args, action):
+    url = connection_url(args)
     try:
         return action(url)
     except psycopg.OperationalError as err:
@@ -77,22 +79,25 @@ def _with_connection_errors(action):
 
 
 def cmd_migrate(args) -> int:
-    done = _with_connection_errors(migrations.migrate)
+    done = _with_connection_errors(args, migrations.migrate)
     print("applied: " + ", ".join(done) if done else "schema is up to date")
     return 0
 
 
 def cmd_rollback(args) -> int:
-    undone = _with_connection_errors(lambda url: migrations.rollback(url, args.steps))
+    undone = _with_connection_errors(args, lambda url: migrations.rollback(url, args.steps))
     print("rolled back: " + ", ".join(undone) if undone else "nothing to roll back")
     return 0
 
 
+def seed(url: str) -> None:
+    """Load the demo users and their cruds (repeatable: a second run changes nothing)."""
+    with psycopg.connect(url, connect_timeout=CONNECT_TIMEOUT_SECONDS) as conn:
+        conn.execute(SEED.read_text())
+
+
 def cmd_seed(args) -> int:
-    def seed(url):
-        with psycopg.connect(url, connect_timeout=CONNECT_TIMEOUT_SECONDS) as conn:
-            conn.execute(SEED.read_text())
-    _with_connection_errors(seed)
+    _with_connection_errors(args, seed)
     print("seeded andrewbrown, bayko and londo with their cruds")
     return 0
 
@@ -122,7 +127,7 @@ def cmd_update_cognito_user_ids(args) -> int:
         with psycopg.connect(url, connect_timeout=CONNECT_TIMEOUT_SECONDS) as conn:
             return [row[0] for handle, sub in sorted(subs.items())
                     for row in conn.execute(sql("users/link_cognito"), {"handle": handle, "sub": sub})]
-    linked = _with_connection_errors(link)
+    linked = _with_connection_errors(args, link)
     for handle in linked:
         print(f"linked @{handle} to its Cognito user")
     print(f"{len(linked)} of {len(subs)} Cognito users matched a handle")
@@ -144,6 +149,7 @@ def main(argv: list[str] | None = None) -> int:
     for name, (func, text) in COMMANDS.items():
         command = sub.add_parser(name, help=text)
         command.set_defaults(func=func)
+        command.add_argument("where", nargs="?", choices=("prod",), help="act on PROD_CONNECTION_URL")
         if name == "rollback":
             command.add_argument("--steps", type=int, default=1)
     args = parser.parse_args(argv)

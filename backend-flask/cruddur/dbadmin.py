@@ -17,8 +17,7 @@ import psycopg
 from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
-from cruddur import migrations
-from cruddur.cli import SEED
+from cruddur import cli, migrations
 MAINTENANCE_DB = "postgres"
 
 
@@ -92,9 +91,8 @@ def schema_load(target: Target, out: TextIO) -> None:
 
 
 def seed(target: Target, out: TextIO) -> None:
-    with psycopg.connect(target.url) as conn:
-        conn.execute(SEED.read_text())
-    out.write(f"seeded {target.label} from {SEED.name}\n")
+    cli.seed(target.url)
+    out.write(f"seeded {target.label} from {cli.SEED.name}\n")
 
 
 def is_empty(target: Target) -> bool:

@@ -85,3 +85,19 @@ def test_update_cognito_user_ids_names_a_missing_pool(database_url, aws):
     assert r.returncode == 1
     assert r.stderr.startswith("error: cannot list the users of Cognito pool us-east-1_Missing: ")
     assert "Traceback" not in r.stderr
+
+
+def test_chores_act_on_prod_connection_url_when_told(new_database):
+    url = new_database("cruddur_prod_doors")
+    env = {"CONNECTION_URL": "postgresql://nobody@127.0.0.1:1/not_this_one", "PROD_CONNECTION_URL": url}
+    assert door("migrate", "prod", **env).stdout.strip() == "applied: 0001_users_and_activities"
+    assert door("test", "prod", **env).stdout.startswith(f"connected to {url} (PostgreSQL ")
+    assert door("rollback", "prod", **env).stdout.strip() == "rolled back: 0001_users_and_activities"
+
+
+def test_prod_chore_needs_prod_connection_url(database_url):
+    env = {k: v for k, v in os.environ.items() if k != "PROD_CONNECTION_URL"}
+    r = subprocess.run([str(REPO / "bin/db/migrate"), "prod"], capture_output=True, text=True, timeout=60,
+                       env={**env, "CONNECTION_URL": database_url})
+    assert (r.returncode, r.stderr.strip()) == \
+        (1, "error: PROD_CONNECTION_URL is not set (postgresql://user:password@host:port/db)")

@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 
 from cruddur.errors import Invalid, NotFound
 from cruddur.services import users
+from cruddur.services.text import posted_text
 
 TTLS = {
     "30-days": timedelta(days=30), "7-days": timedelta(days=7), "3-days": timedelta(days=3),
@@ -26,12 +27,7 @@ def shape(row: dict) -> dict:
 
 
 def _message(text: str) -> str:
-    message = text.strip()
-    if not message:
-        raise Invalid("message_blank", "Write something before posting.")
-    if len(message) > MESSAGE_MAX:
-        raise Invalid("message_too_long", f"A crud holds {MESSAGE_MAX} characters at most.")
-    return message
+    return posted_text(text, MESSAGE_MAX, "A crud", "posting")
 
 
 def _paging(limit: int, cursor: Cursor) -> dict:

@@ -12,6 +12,7 @@ from datetime import datetime
 from cruddur.errors import Invalid, NotFound
 from cruddur.messages_store import MessagesStore, conversation_uuid, message_key, timestamp
 from cruddur.services import users
+from cruddur.services.text import posted_text
 
 MESSAGE_MAX = 1024
 # What a member whose users row has gone shows as, rather than breaking the other member's page.
@@ -22,12 +23,7 @@ Position = tuple[datetime, str]
 
 
 def _text(message: str) -> str:
-    text = message.strip()
-    if not text:
-        raise Invalid("message_blank", "Write something before sending.")
-    if len(text) > MESSAGE_MAX:
-        raise Invalid("message_too_long", f"A message holds {MESSAGE_MAX} characters at most.")
-    return text
+    return posted_text(message, MESSAGE_MAX, "A message", "sending")
 
 
 def _not_found() -> NotFound:
