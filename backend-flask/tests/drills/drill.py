@@ -22,7 +22,8 @@ def poll_until(predicate, timeout: float, interval: float = 0.05):
 
 def status_of(url: str, headers: dict | None = None) -> int | str:
     try:
-        return requests.get(url, headers=headers, timeout=5).status_code
+        # longer than the API waits for a pooled connection (5 s), so a slow 503 is seen as a 503
+        return requests.get(url, headers=headers, timeout=15).status_code
     except requests.RequestException as err:
         return type(err).__name__
 
