@@ -1,0 +1,127 @@
+"""A Docker engine for the container proof: the one already running, or a dockerd of our own.
+
+Our own daemon keeps everything under the caller's state folder (data, exec root, socket, log), listens on
+a private socket so it never collides with another daemon on the machine, and lives for a bounded time
+(`timeout` ends it even if the test process dies). It runs without the default docker0 bridge and without
+iptables rules: every test container uses the host network or a compose network, so the daemon leaves no
+NAT chains behind, and any bridge it did create is removed when it stops.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+DEFAULT_SOCKET = "/var/run/docker.sock"
+
+
+class EngineError(RuntimeError):
+    pass
+
+
+def _links() -> set[str]:
+    out = subprocess.run(["ip", "-o", "link", "show"], capture_output=True, text=True, check=False).stdout
+    return {line.split(":")[1].strip().split("@")[0] for line in out.splitlines() if ":" in line}
+
+
+def wait_until(predicate: Callable[[], bool], timeout: float, what: str, *,
+               clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep,
+               step: float = 0.1) -> float:
+    """Poll `predicate` until it holds; returns the seconds it took. Clock and sleeper are injectable."""
+    start = clock()
+    while not predicate():
+        if clock() - start > timeout:
+            raise TimeoutError(f"{what}: not reached after {timeout:.0f}s")
+        sleep(step)
+    return clock() - start
+
+
+@dataclass
+class Engine:
+    host: str
+    process: subprocess.Popen | None = None
+    log: Path | None = None
+    links_before: set[str] = field(default_factory=set)
+
+    @property
+    def env(self) -> dict[str, str]:
+        # The legacy builder: Debian's engine has no buildx plugin, and the Dockerfiles need nothing newer.
+        return {**os.environ, "DOCKER_HOST": self.host, "DOCKER_BUILDKIT": "0"}
+
+    def docker(self, *args: str, check: bool = True, timeout: float = 600,
+               input: str | None = None) -> subprocess.CompletedProcess:
+        r = subprocess.run(["docker", *args], env=self.env, capture_output=True, text=True, timeout=timeout,
+                           input=input)
+        if check and r.returncode != 0:
+            raise EngineError(f"docker {' '.join(args)} failed ({r.returncode}):\n{r.stdout}{r.stderr}")
+        return r
+
+    def answers(self) -> bool:
+        try:
+            return self.docker("version", "--format", "{{.Server.Version}}", check=False, timeout=15).returncode == 0
+        except subprocess.TimeoutExpired:
+            return False
+
+    @classmethod
+    def ensure(cls, state_dir: Path, lifetime_s: int = 1800, start_timeout: float = 60) -> "Engine":
+        """The engine named by DOCKER_HOST or the default socket if it answers; otherwise our own dockerd."""
+        for host in filter(None, (os.environ.get("DOCKER_HOST"), f"unix://{DEFAULT_SOCKET}")):
+            existing = cls(host=host)
+            if existing.answers():
+                return existing
+        return cls.start(Path(state_dir), lifetime_s, start_timeout)
+
+    @classmethod
+    def start(cls, state_dir: Path, lifetime_s: int, start_timeout: float) -> "Engine":
+        state_dir.mkdir(parents=True, exist_ok=True)
+        # The exec root holds the socket and containerd's; unix socket paths must stay short (108 bytes).
+        exec_root = Path("/run/cruddur-dockerd") / str(os.getpid())
+        exec_root.mkdir(parents=True, exist_ok=True)
+        sock = exec_root / "docker.sock"
+        log = state_dir / "dockerd.log"
+        links_before = _links()
+        cmd = ["timeout", "--kill-after=15", str(lifetime_s), "dockerd",
+               "--host", f"unix://{sock}", "--data-root", str(state_dir / "data"),
+               "--exec-root", str(exec_root / "exec"), "--pidfile", str(exec_root / "dockerd.pid"),
+               "--bridge", "none", "--iptables=false", "--ip-masq=false"]
+        with open(log, "ab") as out:
+            proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                    start_new_session=True)
+        engine = cls(host=f"unix://{sock}", process=proc, log=log, links_before=links_before)
+        try:
+            wait_until(lambda: proc.poll() is not None or engine.answers(), start_timeout, "dockerd start")
+            if proc.poll() is not None:
+                raise EngineError(f"dockerd exited with {proc.returncode}; see {log}")
+        except BaseException:
+            engine.stop()
+            raise
+        return engine
+
+    @property
+    def owned(self) -> bool:
+        return self.process is not None
+
+    def stop(self) -> None:
+        """Stop our own daemon (never one we found running) and remove the bridges it left behind."""
+        if self.process is None:
+            return
+        if self.process.poll() is None and self.answers():
+            ids = self.docker("ps", "-aq", check=False).stdout.split()
+            if ids:
+                self.docker("rm", "-f", *ids, check=False)
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+        for link in sorted(_links() - self.links_before):
+            if link == "docker0" or link.startswith(("br-", "veth")):
+                subprocess.run(["ip", "link", "delete", link], check=False, capture_output=True)
+        exec_root = Path(self.host.removeprefix("unix://")).parent
+        subprocess.run(["rm", "-rf", str(exec_root)], check=False)
