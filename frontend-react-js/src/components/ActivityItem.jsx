@@ -1,0 +1,38 @@
+import { Link } from "react-router";
+import { paths } from "../lib/paths.js";
+import { ago, fullDate, timeLeft } from "../lib/time.js";
+
+export function ActivityItem({ activity, reason, linkToActivity = true }) {
+  const a = activity;
+  return (
+    <article className="activity" aria-labelledby={`activity-${a.uuid}`}>
+      <header className="activity-head">
+        <Link to={paths.user(a.handle)} className="activity-author" id={`activity-${a.uuid}`}>
+          <strong>{a.display_name}</strong> <span className="handle">@{a.handle}</span>
+        </Link>
+        <time dateTime={a.created_at} title={fullDate(a.created_at)}>
+          {ago(a.created_at)}
+        </time>
+      </header>
+      {reason && <p className="reason">{reason === "reply" ? "replied to you" : "mentioned you"}</p>}
+      <p className="activity-message">{a.message}</p>
+      <footer className="activity-meta">
+        <span>
+          {a.replies_count} {a.replies_count === 1 ? "reply" : "replies"}
+        </span>
+        <span>{a.reposts_count} reposts</span>
+        <span>{a.likes_count} likes</span>
+        {a.expires_at && (
+          <span className="expires">
+            <time dateTime={a.expires_at}>{timeLeft(a.expires_at)}</time>
+          </span>
+        )}
+        {linkToActivity && (
+          <Link to={paths.activity(a.handle, a.uuid)} className="activity-open">
+            Open crud<span className="visually-hidden"> by @{a.handle}: {a.message.slice(0, 40)}</span>
+          </Link>
+        )}
+      </footer>
+    </article>
+  );
+}

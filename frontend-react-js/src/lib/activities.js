@@ -1,0 +1,36 @@
+// Request functions for the activities API, one per endpoint.
+import { api } from "./api-client.js";
+
+export const MAX_CRUD_LENGTH = 280;
+export const TTLS = [
+  { value: "30-days", label: "30 days" },
+  { value: "7-days", label: "7 days" },
+  { value: "3-days", label: "3 days" },
+  { value: "1-day", label: "1 day" },
+  { value: "12-hours", label: "12 hours" },
+  { value: "3-hours", label: "3 hours" },
+  { value: "1-hour", label: "1 hour" },
+];
+export const DEFAULT_TTL = "7-days";
+
+const handlePath = (handle) => `@${encodeURIComponent(handle)}`;
+
+export const homeFeed = ({ cursor } = {}) => api("/api/activities/home", { query: { cursor } });
+
+export const createActivity = ({ message, ttl }) =>
+  api("/api/activities", { method: "POST", body: { message, ttl }, auth: true });
+
+export const userActivities = (handle, { cursor } = {}) =>
+  api(`/api/activities/${handlePath(handle)}`, { query: { cursor } });
+
+export const activityWithReplies = (handle, uuid) =>
+  api(`/api/activities/${handlePath(handle)}/status/${encodeURIComponent(uuid)}`);
+
+export const replyTo = (uuid, message) =>
+  api(`/api/activities/${encodeURIComponent(uuid)}/reply`, { method: "POST", body: { message }, auth: true });
+
+export const notifications = ({ cursor } = {}) =>
+  api("/api/activities/notifications", { query: { cursor }, auth: true });
+
+export const searchActivities = (term, { cursor } = {}) =>
+  api("/api/activities/search", { query: { term, cursor } });

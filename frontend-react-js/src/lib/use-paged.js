@@ -1,0 +1,68 @@
+// Loading state for the API's paged lists ({items, next_cursor}): first page, "load more", errors.
+import { useCallback, useEffect, useRef, useState } from "react";
+
+/**
+ * `load(cursor)` fetches one page. `deps` restart from the first page when they change.
+ * `older: true` puts later pages before earlier ones (conversations page back in time).
+ */
+export function usePaged(load, deps, { older = false } = {}) {
+  const [state, setState] = useState({ status: "loading", items: [], nextCursor: null, error: null, more: false });
+  const generation = useRef(0);
+  const loadRef = useRef(load);
+  loadRef.current = load;
+
+  useEffect(() => {
+    const mine = ++generation.current;
+    setState({ status: "loading", items: [], nextCursor: null, error: null, more: false });
+    loadRef.current(null).then(
+      (page) => mine === generation.current &&
+        setState({ status: "ready", items: page.items, nextCursor: page.next_cursor, error: null, more: false }),
+      (error) => mine === generation.current && setState((s) => ({ ...s, status: "error", error })),
+    );
+  }, deps);
+
+  const loadMore = useCallback(async () => {
+    const mine = generation.current;
+    setState((s) => ({ ...s, more: true, error: null }));
+    try {
+      const page = await loadRef.current(state.nextCursor);
+      if (mine !== generation.current) return;
+      setState((s) => ({
+        ...s,
+        items: older ? [...page.items, ...s.items] : [...s.items, ...page.items],
+        nextCursor: page.next_cursor,
+        more: false,
+      }));
+    } catch (error) {
+      if (mine === generation.current) setState((s) => ({ ...s, more: false, error }));
+    }
+  }, [state.nextCursor, older]);
+
+  /** Put an item the user just created where it belongs without refetching. */
+  const add = useCallback(
+    (item) => setState((s) => ({ ...s, items: older ? [...s.items, item] : [item, ...s.items] })),
+    [older],
+  );
+
+  return { ...state, loadMore, add };
+}
+
+/** One request's state, for pages that show a single object. */
+export function useResource(load, deps) {
+  const [state, setState] = useState({ status: "loading", data: null, error: null });
+  const loadRef = useRef(load);
+  loadRef.current = load;
+  useEffect(() => {
+    let live = true;
+    setState({ status: "loading", data: null, error: null });
+    loadRef.current().then(
+      (data) => live && setState({ status: "ready", data, error: null }),
+      (error) => live && setState({ status: "error", data: null, error }),
+    );
+    return () => {
+      live = false;
+    };
+  }, deps);
+  const set = useCallback((data) => setState({ status: "ready", data, error: null }), []);
+  return { ...state, set };
+}

@@ -1,0 +1,47 @@
+import { Link, useParams } from "react-router";
+import { Composer } from "../components/Composer.jsx";
+import { MessageList } from "../components/MessageList.jsx";
+import { Empty, ErrorNotice, Loading } from "../components/PageState.jsx";
+import { conversation, MAX_MESSAGE_LENGTH, sendMessage } from "../lib/messages.js";
+import { paths } from "../lib/paths.js";
+import { useSession } from "../lib/session.jsx";
+import { usePaged } from "../lib/use-paged.js";
+
+export default function ConversationPage() {
+  const { groupUuid } = useParams();
+  const session = useSession();
+  const thread = usePaged((cursor) => conversation(groupUuid, { cursor }), [groupUuid], { older: true });
+  const other = thread.items.find((m) => m.handle !== session.user.handle);
+
+  async function send(message) {
+    const sent = await sendMessage(message, { message_group_uuid: groupUuid });
+    thread.add(sent.message);
+  }
+
+  return (
+    <section className="page" aria-labelledby="conversation-title">
+      <h1 id="conversation-title">{other ? `Conversation with ${other.display_name}` : "Conversation"}</h1>
+      <p>
+        <Link to={paths.messages}>All conversations</Link>
+      </p>
+      {thread.status === "loading" && <Loading label="Loading messages…" />}
+      {thread.status === "error" && <ErrorNotice error={thread.error} />}
+      {thread.status === "ready" && (
+        <>
+          {thread.nextCursor && (
+            <button type="button" className="button-secondary" onClick={thread.loadMore} disabled={thread.more}>
+              Load older messages
+            </button>
+          )}
+          <ErrorNotice error={thread.error} />
+          {thread.items.length === 0 ? (
+            <Empty>No messages yet.</Empty>
+          ) : (
+            <MessageList messages={thread.items} ownHandle={session.user.handle} />
+          )}
+          <Composer label="Your message" max={MAX_MESSAGE_LENGTH} submitLabel="Send" onSubmit={send} rows={2} />
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,35 @@
+import { ActivityFeed } from "../components/ActivityFeed.jsx";
+import { Composer } from "../components/Composer.jsx";
+import { createActivity, DEFAULT_TTL, homeFeed, MAX_CRUD_LENGTH, TTLS } from "../lib/activities.js";
+import { useSession } from "../lib/session.jsx";
+import { usePaged } from "../lib/use-paged.js";
+
+export default function HomePage() {
+  const session = useSession();
+  const feed = usePaged((cursor) => homeFeed({ cursor }), []);
+
+  async function post(message, form) {
+    feed.add(await createActivity({ message, ttl: form.get("ttl") }));
+  }
+
+  return (
+    <section className="page" aria-labelledby="home-title">
+      <h1 id="home-title">Home</h1>
+      {session.status === "signedIn" && (
+        <Composer label="What's happening?" max={MAX_CRUD_LENGTH} submitLabel="Crud" busyLabel="Posting…" onSubmit={post}>
+          <label className="inline-label">
+            Time to live{" "}
+            <select name="ttl" defaultValue={DEFAULT_TTL}>
+              {TTLS.map((t) => (
+                <option key={t.value} value={t.value}>
+                  {t.label}
+                </option>
+              ))}
+            </select>
+          </label>
+        </Composer>
+      )}
+      <ActivityFeed feed={feed} label="Home feed" empty="No cruds yet. Be the first to say something." />
+    </section>
+  );
+}

@@ -1,0 +1,51 @@
+import { Link, useNavigate, useSearchParams } from "react-router";
+import { AuthForm } from "../components/AuthForm.jsx";
+import { Field } from "../components/Field.jsx";
+import { logIn } from "../lib/auth.js";
+import { paths, safeNext } from "../lib/paths.js";
+import { useSession } from "../lib/session.jsx";
+
+export default function SignInPage() {
+  const [params] = useSearchParams();
+  const navigate = useNavigate();
+  const session = useSession();
+
+  async function signIn(form) {
+    const email = form.get("email").trim();
+    const outcome = await logIn(email, form.get("password"));
+    if (outcome === "confirmSignUp") {
+      navigate(paths.confirm(email));
+      return;
+    }
+    const user = await session.reload();
+    if (!user) throw new Error("Signed in, but no session was stored. Try again.");
+    navigate(safeNext(params.get("next")), { replace: true });
+  }
+
+  let notice = null;
+  if (params.get("confirmed")) notice = "Your email is confirmed. Sign in to start crudding.";
+  if (params.get("reset")) notice = "Your password is changed. Sign in with the new one.";
+
+  return (
+    <AuthForm
+      title="Sign in"
+      submitLabel="Sign in"
+      busyLabel="Signing in…"
+      onSubmit={signIn}
+      notice={notice}
+      footer={
+        <>
+          <p>
+            <Link to={paths.forgotPassword}>Forgot your password?</Link>
+          </p>
+          <p>
+            New to Cruddur? <Link to={paths.signUp}>Sign up</Link>
+          </p>
+        </>
+      }
+    >
+      <Field label="Email" name="email" type="email" autoComplete="email" defaultValue={params.get("email") ?? ""} required />
+      <Field label="Password" name="password" type="password" autoComplete="current-password" required />
+    </AuthForm>
+  );
+}

@@ -1,0 +1,55 @@
+import { Link, useNavigate } from "react-router";
+import { AuthForm } from "../components/AuthForm.jsx";
+import { Field } from "../components/Field.jsx";
+import { register } from "../lib/auth.js";
+import { paths } from "../lib/paths.js";
+
+export default function SignUpPage() {
+  const navigate = useNavigate();
+
+  async function signUp(form) {
+    const email = form.get("email").trim();
+    await register({
+      email,
+      password: form.get("password"),
+      name: form.get("name").trim(),
+      handle: form.get("handle").trim().replace(/^@/, ""),
+    });
+    // The email travels in the URL so Confirm still has it after a reload or a later visit.
+    navigate(paths.confirm(email));
+  }
+
+  return (
+    <AuthForm
+      title="Sign up"
+      submitLabel="Sign up"
+      busyLabel="Signing up…"
+      onSubmit={signUp}
+      footer={
+        <p>
+          Have an account? <Link to={paths.signIn()}>Sign in</Link>
+        </p>
+      }
+    >
+      <Field label="Name" name="name" autoComplete="name" required />
+      <Field
+        label="Handle"
+        name="handle"
+        autoComplete="username"
+        hint="Letters, numbers and underscores; people will find you as @handle."
+        pattern="@?[A-Za-z0-9_]{1,32}"
+        required
+      />
+      <Field label="Email" name="email" type="email" autoComplete="email" required />
+      <Field
+        label="Password"
+        name="password"
+        type="password"
+        autoComplete="new-password"
+        hint="At least 8 characters."
+        minLength={8}
+        required
+      />
+    </AuthForm>
+  );
+}

@@ -1,0 +1,127 @@
+import { useState } from "react";
+import { Link, useParams } from "react-router";
+import { ActivityItem } from "../components/ActivityItem.jsx";
+import { Field } from "../components/Field.jsx";
+import { Empty, ErrorNotice, Loading } from "../components/PageState.jsx";
+import { userActivities } from "../lib/activities.js";
+import { handleFromSegment, paths } from "../lib/paths.js";
+import { useSession } from "../lib/session.jsx";
+import { usePaged } from "../lib/use-paged.js";
+import { MAX_BIO_LENGTH, MAX_DISPLAY_NAME_LENGTH, updateProfile } from "../lib/users.js";
+import NotFoundPage from "./NotFoundPage.jsx";
+
+export default function UserPage() {
+  const handle = handleFromSegment(useParams().handle);
+  const session = useSession();
+  const [profile, setProfile] = useState(null);
+  const feed = usePaged(
+    async (cursor) => {
+      if (!handle) return { items: [], next_cursor: null };
+      const page = await userActivities(handle, { cursor });
+      if (page.profile) setProfile(page.profile);
+      return page;
+    },
+    [handle],
+  );
+  const [editing, setEditing] = useState(false);
+
+  if (!handle) return <NotFoundPage />;
+  const own = session.status === "signedIn" && session.user.handle === handle;
+
+  return (
+    <section className="page" aria-labelledby="profile-title">
+      {feed.status === "loading" && <Loading label="Loading profile…" />}
+      {feed.status === "error" && <ErrorNotice error={feed.error} />}
+      {feed.status === "ready" && profile && (
+        <>
+          <header className="profile">
+            <h1 id="profile-title">{profile.display_name}</h1>
+            <p className="handle">@{profile.handle}</p>
+            {profile.bio ? <p className="bio">{profile.bio}</p> : <p className="bio muted">No bio yet.</p>}
+            <p className="muted">
+              {profile.cruds_count} {profile.cruds_count === 1 ? "crud" : "cruds"}
+            </p>
+            <div className="profile-actions">
+              {own && !editing && (
+                <button type="button" onClick={() => setEditing(true)}>
+                  Edit profile
+                </button>
+              )}
+              {session.status === "signedIn" && !own && (
+                <Link className="button-link" to={paths.newConversation(profile.handle)}>
+                  Message @{profile.handle}
+                </Link>
+              )}
+            </div>
+          </header>
+          {own && editing && (
+            <ProfileForm
+              profile={profile}
+              onSaved={(saved) => {
+                setProfile((p) => ({ ...p, ...saved }));
+                session.setUser({ ...session.user, ...saved });
+                setEditing(false);
+              }}
+              onCancel={() => setEditing(false)}
+            />
+          )}
+          <section aria-labelledby="profile-cruds" className="feed">
+            <h2 id="profile-cruds">Cruds</h2>
+            {feed.items.length === 0 ? (
+              <Empty>@{profile.handle} has no live cruds.</Empty>
+            ) : (
+              <ul className="feed-list">
+                {feed.items.map((a) => (
+                  <li key={a.uuid}>
+                    <ActivityItem activity={a} />
+                  </li>
+                ))}
+              </ul>
+            )}
+            <ErrorNotice error={feed.error} />
+            {feed.nextCursor && (
+              <button type="button" className="button-secondary" onClick={feed.loadMore} disabled={feed.more}>
+                Load more
+              </button>
+            )}
+          </section>
+        </>
+      )}
+    </section>
+  );
+}
+
+function ProfileForm({ profile, onSaved, onCancel }) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState(null);
+
+  async function save(event) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    setBusy(true);
+    setError(null);
+    try {
+      onSaved(await updateProfile({ display_name: form.get("display_name"), bio: form.get("bio") }));
+    } catch (err) {
+      setError(err);
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form className="card" onSubmit={save} aria-labelledby="edit-profile-title">
+      <h2 id="edit-profile-title">Edit profile</h2>
+      <Field label="Display name" name="display_name" defaultValue={profile.display_name} maxLength={MAX_DISPLAY_NAME_LENGTH} required />
+      <Field label="Bio" name="bio" type="textarea" rows={3} defaultValue={profile.bio ?? ""} maxLength={MAX_BIO_LENGTH} />
+      <ErrorNotice error={error} />
+      <div className="form-actions">
+        <button type="submit" disabled={busy}>
+          {busy ? "Saving…" : "Save profile"}
+        </button>
+        <button type="button" className="button-secondary" onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}
