@@ -1,6 +1,7 @@
 """The local AWS emulator (moto server) as a child process on 127.0.0.1.
 
-A separate process, reached over HTTP, exactly as production code reaches AWS.
+A separate process, reached over HTTP, exactly as production code reaches AWS. It runs moto through
+devstack.moto_ext, which adds the Cognito operation the web app's token refresh needs.
 """
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from devstack.net import free_port, wait_for_port
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
 
 # Credentials the emulator accepts; real AWS would refuse them.
 FAKE_CREDENTIALS = {
@@ -37,8 +40,10 @@ class MotoServer:
         out = open(log, "ab") if log else subprocess.DEVNULL
         env = {**os.environ, **FAKE_CREDENTIALS}
         env.pop("AWS_ENDPOINT_URL", None)
+        # the child imports devstack.moto_ext whatever directory the caller runs from
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")]))
         proc = subprocess.Popen(
-            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+            [sys.executable, "-m", "devstack.moto_ext", "-H", "127.0.0.1", "-p", str(port)],
             stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True,
         )
         try:

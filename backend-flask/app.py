@@ -1,0 +1,3 @@
+from cruddur import create_app
+
+app = create_app()

@@ -1,0 +1,99 @@
+"""The PostgreSQL pool and the SQL files: callers see `array`, `object`, `value` and `commit`.
+
+SQL lives in db/sql/<area>/<name>.sql, read once and cached; parameters are always bound by psycopg
+as %(name)s, never formatted into the text.
+"""
+from __future__ import annotations
+
+import atexit
+import functools
+from contextlib import contextmanager
+from pathlib import Path
+
+import psycopg
+from flask import Flask, current_app
+from psycopg.rows import dict_row
+from psycopg_pool import ConnectionPool, PoolTimeout
+
+from cruddur.errors import Unavailable
+from cruddur.readiness import register_readiness_check
+
+SQL_ROOT = Path(__file__).resolve().parent.parent / "db" / "sql"
+CONNECT_TIMEOUT_SECONDS = 5
+CHECKOUT_TIMEOUT_SECONDS = 5
+
+
+@functools.cache
+def sql(name: str) -> str:
+    """The text of db/sql/<name>.sql (e.g. "activities/home")."""
+    path = (SQL_ROOT / f"{name}.sql").resolve()
+    if SQL_ROOT not in path.parents:
+        raise ValueError(f"SQL name {name!r} leaves {SQL_ROOT}")
+    return path.read_text()
+
+
+class Database:
+    """Named queries over a connection source: the pool, or one connection inside `transaction()`."""
+
+    def __init__(self, pool: ConnectionPool):
+        self.pool = pool
+
+    @contextmanager
+    def _connection(self):
+        try:
+            with self.pool.connection(timeout=CHECKOUT_TIMEOUT_SECONDS) as conn:
+                yield conn
+        except (PoolTimeout, psycopg.OperationalError) as err:
+            raise Unavailable("database_unavailable", "The database is not answering; try again shortly.") \
+                from err
+
+    def _run(self, name: str, params: dict, fetch):
+        with self._connection() as conn, conn.cursor(row_factory=dict_row) as cur:
+            cur.execute(sql(name), params)
+            return fetch(cur)
+
+    def array(self, name: str, **params) -> list[dict]:
+        """Every row the query returns."""
+        return self._run(name, params, lambda cur: cur.fetchall())
+
+    def object(self, name: str, **params) -> dict | None:
+        """The first row, or None."""
+        return self._run(name, params, lambda cur: cur.fetchone())
+
+    def value(self, name: str, **params):
+        """The first column of the first row, or None."""
+        row = self.object(name, **params)
+        return next(iter(row.values())) if row else None
+
+    def commit(self, name: str, **params) -> dict | None:
+        """Run a write in its own transaction; the first RETURNING row, or None."""
+        return self._run(name, params, lambda cur: cur.fetchone() if cur.description else None)
+
+    def ping(self) -> None:
+        """Raise unless PostgreSQL answers now (the pool's own error names why)."""
+        with self.pool.connection(timeout=CHECKOUT_TIMEOUT_SECONDS) as conn:
+            conn.execute("SELECT 1")
+
+    def close(self) -> None:
+        self.pool.close()
+
+
+def connect_pool(url: str, min_size: int = 1, max_size: int = 10) -> ConnectionPool:
+    # open(wait=False): a database that is down at start-up makes readiness fail, not the process.
+    pool = ConnectionPool(url, min_size=min_size, max_size=max_size, open=False,
+                          kwargs={"connect_timeout": CONNECT_TIMEOUT_SECONDS},
+                          check=ConnectionPool.check_connection, name="cruddur")
+    pool.open(wait=False)
+    return pool
+
+
+def init_app(app: Flask) -> None:
+    settings = app.config["SETTINGS"]
+    database = Database(connect_pool(settings.connection_url, settings.pool_min_size, settings.pool_max_size))
+    app.extensions["cruddur.db"] = database
+    register_readiness_check(app, "database", database.ping)
+    atexit.register(database.close)
+
+
+def db() -> Database:
+    return current_app.extensions["cruddur.db"]

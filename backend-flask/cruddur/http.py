@@ -1,0 +1,160 @@
+"""The HTTP edge shared by every area: JSON in (strictly checked), JSON out, one error model.
+
+Routes call `read_json` and `page_params`; every error, expected or not, leaves as
+{"error": {"code", "message"}} with a 4xx/5xx status and never a traceback.
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import logging
+import uuid
+from datetime import datetime, timezone
+
+from flask import Flask, Request, current_app, jsonify
+from flask.json.provider import DefaultJSONProvider
+from werkzeug.exceptions import HTTPException
+
+from cruddur import logs
+from cruddur.config import MAX_BODY_BYTES
+from cruddur.errors import ApiError, Invalid, Unauthorized
+
+DEFAULT_PAGE_SIZE = 20
+MAX_PAGE_SIZE = 50
+
+# Werkzeug's own statuses, given stable codes for clients to switch on.
+HTTP_CODES = {
+    400: "bad_request", 404: "not_found", 405: "method_not_allowed", 413: "body_too_large",
+    415: "json_required", 429: "too_many_requests",
+}
+
+
+def iso(value: datetime) -> str:
+    return value.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+class ApiJSONProvider(DefaultJSONProvider):
+    """ISO 8601 UTC times with Z and uuids as strings (Flask's default writes HTTP dates)."""
+
+    @staticmethod
+    def default(o):
+        if isinstance(o, datetime):
+            return iso(o)
+        if isinstance(o, uuid.UUID):
+            return str(o)
+        return DefaultJSONProvider.default(o)
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def now() -> datetime:
+    """The app's clock (tests swap app.extensions["cruddur.clock"] to move time)."""
+    return current_app.extensions["cruddur.clock"]()
+
+
+def init_app(app: Flask) -> None:
+    app.extensions["cruddur.clock"] = utcnow
+    app.json = ApiJSONProvider(app)
+    app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
+
+    @app.errorhandler(ApiError)
+    def api_error(err: ApiError):
+        response = jsonify(err.body())
+        response.status_code = err.status
+        if isinstance(err, Unauthorized):
+            logs.event("request unauthorized", logging.WARNING, reason=err.reason)
+            response.headers["WWW-Authenticate"] = 'Bearer error="invalid_token"'
+        return response
+
+    @app.errorhandler(HTTPException)
+    def http_error(err: HTTPException):
+        code = HTTP_CODES.get(err.code, "http_error")
+        message = err.description if err.code != 413 else f"Request bodies are limited to {MAX_BODY_BYTES} bytes."
+        response = jsonify({"error": {"code": code, "message": message}})
+        response.status_code = err.code
+        if err.code == 405 and getattr(err, "valid_methods", None):
+            response.headers["Allow"] = ", ".join(err.valid_methods)
+        return response
+
+    @app.errorhandler(Exception)
+    def unexpected(err: Exception):
+        logs.log.exception("unhandled error")
+        response = jsonify({"error": {"code": "internal_error", "message": "Something went wrong on our side."}})
+        response.status_code = 500
+        return response
+
+
+def read_json(request: Request, fields: dict[str, type], required: tuple[str, ...] = ()) -> dict:
+    """The request's JSON object, with only `fields` (name → type) allowed and `required` present."""
+    if not request.is_json:
+        raise _UnsupportedMedia()
+    raw = request.get_data(cache=True)
+    try:
+        body = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        raise Invalid("malformed_json", "The request body is not valid JSON.") from None
+    if not isinstance(body, dict):
+        raise Invalid("body_not_object", "The request body must be a JSON object.")
+    unknown = sorted(set(body) - set(fields))
+    if unknown:
+        raise Invalid("unknown_field", f"Unknown field: {unknown[0]}.")
+    for name in required:
+        if body.get(name) is None:
+            raise Invalid("missing_field", f"Field {name} is required.")
+    for name, value in body.items():
+        if not _is_a(value, fields[name]):
+            raise Invalid("wrong_type", f"Field {name} must be a {_TYPE_NAMES[fields[name]]}.")
+    return body
+
+
+def _is_a(value, expected: type) -> bool:
+    # JSON true/false are Python bools, which are also ints: an integer field must refuse them.
+    return isinstance(value, expected) and (expected is bool or not isinstance(value, bool))
+
+
+_TYPE_NAMES = {str: "string", int: "integer", bool: "boolean", list: "list", dict: "object"}
+
+
+class _UnsupportedMedia(ApiError):
+    status = 415
+
+    def __init__(self):
+        super().__init__("json_required", "Send a JSON body with Content-Type: application/json.")
+
+
+def page_params(args) -> tuple[int, tuple[datetime, str] | None]:
+    """(limit, cursor position) from ?limit=&cursor=; the cursor is opaque to clients."""
+    raw_limit = args.get("limit", "")
+    if raw_limit == "":
+        limit = DEFAULT_PAGE_SIZE
+    elif raw_limit.isdigit() and 1 <= int(raw_limit) <= MAX_PAGE_SIZE:
+        limit = int(raw_limit)
+    else:
+        raise Invalid("limit_invalid", f"limit must be a whole number from 1 to {MAX_PAGE_SIZE}.")
+    raw_cursor = args.get("cursor", "")
+    return limit, (decode_cursor(raw_cursor) if raw_cursor else None)
+
+
+def encode_cursor(created_at: datetime, row_uuid) -> str:
+    payload = json.dumps([created_at.isoformat(), str(row_uuid)]).encode()
+    return base64.urlsafe_b64encode(payload).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, str]:
+    try:
+        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        stamp, row_uuid = json.loads(text)
+        return datetime.fromisoformat(stamp), str(uuid.UUID(row_uuid))
+    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
+        raise Invalid("cursor_invalid", "The cursor is not one this API handed out.") from None
+
+
+def page(rows: list[dict], limit: int, shape=lambda row: row) -> dict:
+    """A page from `limit + 1` rows fetched newest first: the extra row only says there is more."""
+    more = len(rows) > limit
+    rows = rows[:limit]
+    next_cursor = encode_cursor(rows[-1]["created_at"], rows[-1]["uuid"]) if more else None
+    return {"items": [shape(r) for r in rows], "next_cursor": next_cursor}

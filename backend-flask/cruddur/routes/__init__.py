@@ -1,0 +1,11 @@
+"""One blueprint per area, all under /api. A new area adds its module to AREAS."""
+from flask import Flask
+
+from cruddur.routes import activities, docs, health, users
+
+AREAS = (health, activities, users, docs)
+
+
+def init_app(app: Flask) -> None:
+    for area in AREAS:
+        app.register_blueprint(area.bp, url_prefix="/api")

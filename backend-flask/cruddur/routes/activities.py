@@ -1,0 +1,49 @@
+"""Cruds: the home feed, posting, a crud with its replies, replying, notifications and search."""
+from flask import Blueprint, request
+
+from cruddur.auth import caller_user, require_auth
+from cruddur.db import db
+from cruddur.http import now, page, page_params, read_json
+from cruddur.services import activities
+
+bp = Blueprint("activities", __name__)
+
+
+@bp.get("/activities/home")
+def home():
+    limit, cursor = page_params(request.args)
+    return page(activities.home(db(), now(), limit, cursor), limit, activities.shape)
+
+
+@bp.post("/activities")
+@require_auth
+def create():
+    body = read_json(request, {"message": str, "ttl": str}, required=("message", "ttl"))
+    return activities.create(db(), caller_user(), body["message"], body["ttl"], now()), 201
+
+
+@bp.get("/activities/@<handle>/status/<uuid:activity_uuid>")
+def show(handle, activity_uuid):
+    return activities.show(db(), handle, activity_uuid, now())
+
+
+@bp.post("/activities/<uuid:activity_uuid>/reply")
+@require_auth
+def reply(activity_uuid):
+    body = read_json(request, {"message": str}, required=("message",))
+    return activities.reply(db(), caller_user(), activity_uuid, body["message"], now()), 201
+
+
+@bp.get("/activities/notifications")
+@require_auth
+def notifications():
+    limit, cursor = page_params(request.args)
+    rows = activities.notifications(db(), caller_user(), now(), limit, cursor)
+    return page(rows, limit, lambda row: {**activities.shape(row), "reason": row["reason"]})
+
+
+@bp.get("/activities/search")
+def search():
+    limit, cursor = page_params(request.args)
+    rows = activities.search(db(), request.args.get("term"), now(), limit, cursor)
+    return page(rows, limit, activities.shape)

@@ -1,0 +1,88 @@
+"""Cruds: posting with a time to live, replying, and the feeds that read them."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from cruddur.errors import Invalid, NotFound
+from cruddur.services import users
+
+TTLS = {
+    "30-days": timedelta(days=30), "7-days": timedelta(days=7), "3-days": timedelta(days=3),
+    "1-day": timedelta(days=1), "12-hours": timedelta(hours=12), "3-hours": timedelta(hours=3),
+    "1-hour": timedelta(hours=1),
+}
+MESSAGE_MAX = 280
+SEARCH_TERM_MAX = 100
+REPLIES_SHOWN = 100
+FIELDS = ("uuid", "handle", "display_name", "message", "replies_count", "reposts_count", "likes_count",
+          "reply_to_activity_uuid", "created_at", "expires_at")
+
+Cursor = tuple[datetime, str] | None
+
+
+def shape(row: dict) -> dict:
+    """The public activity object (the feeds' rows also carry internal columns)."""
+    return {name: row[name] for name in FIELDS}
+
+
+def _message(text: str) -> str:
+    message = text.strip()
+    if not message:
+        raise Invalid("message_blank", "Write something before posting.")
+    if len(message) > MESSAGE_MAX:
+        raise Invalid("message_too_long", f"A crud holds {MESSAGE_MAX} characters at most.")
+    return message
+
+
+def _paging(limit: int, cursor: Cursor) -> dict:
+    # one row more than the page says whether another page follows
+    at, after = cursor or (None, None)
+    return {"limit": limit + 1, "cursor_at": at, "cursor_uuid": after}
+
+
+def create(db, author: dict, message: str, ttl: str, now: datetime) -> dict:
+    text = _message(message)
+    if ttl not in TTLS:
+        raise Invalid("ttl_unknown", "Pick one of: " + ", ".join(TTLS) + ".")
+    return db.commit("activities/create", user_uuid=author["uuid"], message=text,
+                     expires_at=now + TTLS[ttl], now=now)
+
+
+def reply(db, author: dict, parent_uuid: str, message: str, now: datetime) -> dict:
+    text = _message(message)
+    created = db.commit("activities/reply", user_uuid=author["uuid"], parent_uuid=parent_uuid,
+                        message=text, now=now)
+    if not created:
+        raise NotFound("activity_not_found", "That crud does not exist or has expired.")
+    return created
+
+
+def home(db, now: datetime, limit: int, cursor: Cursor) -> list[dict]:
+    return db.array("activities/home", now=now, **_paging(limit, cursor))
+
+
+def by_user(db, user_uuid, now: datetime, limit: int, cursor: Cursor) -> list[dict]:
+    return db.array("activities/by_user", user_uuid=user_uuid, now=now, **_paging(limit, cursor))
+
+
+def show(db, handle: str, activity_uuid: str, now: datetime) -> dict:
+    activity = db.object("activities/show", handle=handle, uuid=activity_uuid, now=now) \
+        if users.is_handle(handle) else None
+    if not activity:
+        raise NotFound("activity_not_found", "That crud does not exist or has expired.")
+    replies = db.array("activities/replies", uuid=activity_uuid, now=now, limit=REPLIES_SHOWN)
+    return {"activity": shape(activity), "replies": [shape(r) for r in replies]}
+
+
+def notifications(db, user: dict, now: datetime, limit: int, cursor: Cursor) -> list[dict]:
+    return db.array("activities/notifications", user_uuid=user["uuid"], handle=user["handle"], now=now,
+                    **_paging(limit, cursor))
+
+
+def search(db, term: str | None, now: datetime, limit: int, cursor: Cursor) -> list[dict]:
+    words = (term or "").strip()
+    if not words:
+        raise Invalid("term_blank", "Type something to search for.")
+    if len(words) > SEARCH_TERM_MAX:
+        raise Invalid("term_too_long", f"Search terms hold {SEARCH_TERM_MAX} characters at most.")
+    return db.array("activities/search", term=words, now=now, **_paging(limit, cursor))

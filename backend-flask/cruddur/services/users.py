@@ -1,0 +1,67 @@
+"""Users: created from Cognito on first call, looked up by handle, editing only their own profile."""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import datetime
+
+from cruddur.errors import Conflict, Invalid, NotFound
+
+HANDLE = re.compile(r"^[A-Za-z0-9_]{1,32}$")
+DISPLAY_NAME_MAX = 64
+BIO_MAX = 400
+
+
+def is_handle(value: str) -> bool:
+    return bool(HANDLE.match(value))
+
+
+def ensure(db, sub: str, cognito_attributes: Callable[[], dict]) -> dict:
+    """The caller's users row, created from their Cognito attributes the first time they call.
+
+    `cognito_attributes` is only called for a caller without a row yet. Two first requests racing each
+    other both insert with ON CONFLICT DO NOTHING and then read the one row that won.
+    """
+    user = db.object("users/by_sub", sub=sub)
+    if user:
+        return user
+    attrs = cognito_attributes()
+    handle = attrs.get("preferred_username", "")
+    if not is_handle(handle):
+        raise Conflict("handle_invalid", "Your Cognito preferred_username must be 1–32 letters, digits or _.")
+    display_name = (attrs.get("name") or handle).strip()[:DISPLAY_NAME_MAX]
+    db.commit("users/create_from_cognito", sub=sub, handle=handle, display_name=display_name,
+              email=attrs.get("email", ""))
+    user = db.object("users/by_sub", sub=sub)
+    if not user:
+        raise Conflict("handle_taken", f"The handle @{handle} belongs to someone else.")
+    return user
+
+
+def profile(db, handle: str, now: datetime) -> dict:
+    found = db.object("users/profile", handle=handle, now=now) if is_handle(handle) else None
+    if not found:
+        raise NotFound("user_not_found", f"Nobody is called @{handle}.")
+    return found
+
+
+def short(db, handle: str) -> dict:
+    found = db.object("users/short", handle=handle) if is_handle(handle) else None
+    if not found:
+        raise NotFound("user_not_found", f"Nobody is called @{handle}.")
+    return found
+
+
+def update_profile(db, sub: str, display_name: str | None, bio: str | None, now: datetime) -> dict:
+    """Change the caller's own display name and bio; absent fields keep their value."""
+    current = db.object("users/by_sub", sub=sub)
+    name = current["display_name"] if display_name is None else display_name.strip()
+    if not name:
+        raise Invalid("display_name_blank", "A display name needs at least one character.")
+    if len(name) > DISPLAY_NAME_MAX:
+        raise Invalid("display_name_too_long", f"A display name holds {DISPLAY_NAME_MAX} characters at most.")
+    text = current["bio"] if bio is None else bio.strip()
+    if len(text) > BIO_MAX:
+        raise Invalid("bio_too_long", f"A bio holds {BIO_MAX} characters at most.")
+    handle = db.value("users/update_profile", sub=sub, display_name=name, bio=text)
+    return profile(db, handle, now)

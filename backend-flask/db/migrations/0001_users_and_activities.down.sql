@@ -1,0 +1,3 @@
+DROP VIEW activity_view;
+DROP TABLE activities;
+DROP TABLE users;

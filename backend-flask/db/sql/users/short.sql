@@ -1,0 +1,2 @@
+-- Just enough of a user to show in a header or a message list.
+SELECT uuid, handle, display_name FROM users WHERE lower(handle) = lower(%(handle)s)

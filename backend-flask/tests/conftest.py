@@ -1,0 +1,166 @@
+"""The backend's test harness: a real PostgreSQL, the local AWS emulator with a Cognito pool, the app.
+
+Fixtures other areas build on:
+  database_url  session: a migrated database (throwaway cluster, or CRUDDUR_TEST_CONNECTION_URL)
+  db            per test: a Database on it, emptied before the test
+  aws           session: the moto server, with AWS_ENDPOINT_URL and fake credentials in the environment
+  cognito       session: the local pool, client and demo users (devstack.cognito)
+  settings      per test: Settings pointing at all of the above
+  app, client   per test: create_app(settings) and its test client
+  auth          per test: auth.headers("bayko") → a demo user's real access-token header
+"""
+from __future__ import annotations
+
+import os
+from datetime import datetime, timezone
+
+import psycopg
+import pytest
+
+from cruddur import create_app
+from cruddur.config import Settings
+from cruddur.db import Database, connect_pool
+from cruddur.migrations import migrate
+from devstack import cognito as local_cognito
+from devstack.moto import FAKE_CREDENTIALS, MotoServer
+from devstack.postgres import Cluster
+
+FRONTEND = "http://frontend.test:3000"
+BACKEND = "http://backend.test:4567"
+DATA_TABLES = ("activities", "users")
+
+
+@pytest.fixture(scope="session")
+def pg_cluster(tmp_path_factory):
+    if os.environ.get("CRUDDUR_TEST_CONNECTION_URL"):
+        yield None
+        return
+    cluster = Cluster.create(tmp_path_factory.mktemp("postgres") / "data")
+    cluster.start()
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def database_url(pg_cluster):
+    url = os.environ.get("CRUDDUR_TEST_CONNECTION_URL") or pg_cluster.create_database("cruddur_test")
+    migrate(url)
+    return url
+
+
+@pytest.fixture
+def new_database(database_url):
+    """A function making an empty database on the same server; dropped after the test."""
+    made = []
+
+    def make(name: str) -> str:
+        with psycopg.connect(database_url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            conn.execute(f'CREATE DATABASE "{name}"')
+        made.append(name)
+        return psycopg.conninfo.make_conninfo(database_url, dbname=name)
+
+    yield make
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        for name in made:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def _shared_db(database_url):
+    database = Database(connect_pool(database_url, 1, 4))
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def db(_shared_db):
+    with _shared_db.pool.connection() as conn:
+        conn.execute(f"TRUNCATE {', '.join(DATA_TABLES)} CASCADE")
+    return _shared_db
+
+
+@pytest.fixture(scope="session")
+def aws():
+    saved = {k: os.environ.get(k) for k in (*FAKE_CREDENTIALS, "AWS_ENDPOINT_URL")}
+    server = MotoServer.start()
+    os.environ.update(FAKE_CREDENTIALS)
+    os.environ["AWS_ENDPOINT_URL"] = server.url
+    try:
+        yield server
+    finally:
+        server.stop()
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+@pytest.fixture(scope="session")
+def cognito(aws):
+    return local_cognito.provision(aws.url)
+
+
+@pytest.fixture
+def settings(database_url, aws, cognito) -> Settings:
+    return Settings(
+        connection_url=database_url, env="test", frontend_url=FRONTEND, backend_url=BACKEND,
+        region="us-east-1", user_pool_id=cognito.user_pool_id, user_pool_client_ids=(cognito.client_id,),
+        jwks_url=cognito.jwks_url, aws_endpoint_url=aws.url, pool_max_size=4,
+    )
+
+
+@pytest.fixture
+def app(settings, db):
+    application = create_app(settings)
+    yield application
+    application.extensions["cruddur.db"].close()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def clock(app):
+    """The app's clock, frozen at a known instant; `clock.now = ...` moves it."""
+    class Frozen:
+        now = datetime(2026, 11, 1, 12, 0, tzinfo=timezone.utc)
+
+        def __call__(self):
+            return self.now
+
+    frozen = Frozen()
+    app.extensions["cruddur.clock"] = frozen
+    return frozen
+
+
+class Auth:
+    """Real access tokens of the emulator's demo users, signed in once per session."""
+
+    def __init__(self, aws, cognito):
+        self.aws, self.cognito, self.tokens = aws, cognito, {}
+
+    def sign_in(self, handle: str) -> dict:
+        if handle not in self.tokens:
+            user = next(u for u in local_cognito.DEMO_USERS if u.handle == handle)
+            self.tokens[handle] = local_cognito.sign_in(self.aws.url, self.cognito.client_id, user.email,
+                                                        local_cognito.DEMO_PASSWORD)
+        return self.tokens[handle]
+
+    def headers(self, handle: str) -> dict:
+        return {"Authorization": f"Bearer {self.sign_in(handle)['AccessToken']}"}
+
+
+@pytest.fixture(scope="session")
+def _auth(aws, cognito):
+    return Auth(aws, cognito)
+
+
+@pytest.fixture
+def auth(_auth):
+    return _auth
