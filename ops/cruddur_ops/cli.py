@@ -1,0 +1,149 @@
+"""The command line: one registry of commands, one set of common flags, one error policy.
+
+Adding a command: write `cruddur_ops/<name>.py` with `HELP`, `configure(parser)` and
+`run(args, ctx) -> int`, then add one line to COMMANDS. Nothing else lists commands.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import dataclasses
+import os
+import shutil
+import subprocess
+import sys
+import time
+import traceback
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable, Mapping
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from cruddur_ops import config as ops_config
+from cruddur_ops.aws import Aws
+from cruddur_ops.errors import BUG, FAILED, USAGE, OpsError
+from cruddur_ops.output import Output
+
+# command name -> module. One line per command.
+COMMANDS = {
+    "render": "cruddur_ops.render",
+}
+
+
+@dataclass
+class Runtime:
+    """Everything a command touches outside the process; tests replace parts of it."""
+
+    environ: Mapping[str, str] = field(default_factory=lambda: os.environ)
+    stdout: object = None
+    stderr: object = None
+    tty: bool | None = None
+    root: Path = ops_config.ROOT
+    aws: Aws | None = None
+    clock: Callable[[], float] = time.monotonic
+    sleep: Callable[[float], None] = time.sleep
+    now: Callable[[], datetime] = lambda: datetime.now(timezone.utc)
+    subprocess_run: Callable = subprocess.run
+    which: Callable[[str], str | None] = None
+
+
+@dataclass
+class Context:
+    """What a command's run() receives: config, output, AWS and the injected world."""
+
+    config: ops_config.OpsConfig
+    out: Output
+    aws: Aws
+    environ: Mapping[str, str]
+    clock: Callable[[], float]
+    sleep: Callable[[float], None]
+    now: Callable[[], datetime]
+    subprocess_run: Callable
+    which: Callable[[str], str | None]
+
+    @property
+    def root(self) -> Path:
+        return self.config.root
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):
+        self.print_usage(sys.stderr)
+        raise OpsError(f"{self.prog}: {message}", USAGE)
+
+
+def _common_flags() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--region", help="AWS region (default: AWS_DEFAULT_REGION, then aws/ops.toml)")
+    common.add_argument("--cluster", help="ECS cluster (default from aws/ops.toml)")
+    common.add_argument("--output", choices=("text", "json"), default="text", help="output format")
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="cruddur_ops", description="Cruddur operations: images, ECS, deploys, audit.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="command",
+                                     parser_class=_Parser)
+    common = _common_flags()
+    for name, module_name in COMMANDS.items():
+        module = importlib.import_module(module_name)
+        sub = commands.add_parser(name, help=module.HELP, description=module.HELP, parents=[common])
+        module.configure(sub)
+        sub.set_defaults(handler=module.run)
+    return parser
+
+
+def add_service_argument(parser: argparse.ArgumentParser) -> None:
+    """`<service>` positionally or `--service`, for commands that act on one ECS service."""
+    parser.add_argument("service_name", nargs="?", metavar="service", help="ECS service (see aws/ops.toml)")
+    parser.add_argument("--service", dest="service_flag", help="same as the positional service")
+
+
+def service_of(args, ctx: Context) -> ops_config.ServiceConfig:
+    name = args.service_flag or args.service_name
+    if not name:
+        raise OpsError("name a service: " + ", ".join(sorted(ctx.config.services)))
+    return ctx.config.service(name)
+
+
+def cluster_of(args, ctx: Context) -> str:
+    return args.cluster or ctx.config.cluster
+
+
+def _client_error_line(error: ClientError) -> str:
+    info = error.response.get("Error", {})
+    return f"{error.operation_name}: {info.get('Code', 'Error')}: {info.get('Message', '')}".rstrip(": ")
+
+
+def main(argv: list[str] | None = None, runtime: Runtime | None = None) -> int:
+    runtime = runtime or Runtime()
+    stderr = runtime.stderr or sys.stderr
+    out = None
+    try:
+        args = build_parser().parse_args(argv)
+        cfg = ops_config.load(runtime.root, runtime.environ)
+        if args.region:
+            cfg = dataclasses.replace(cfg, region=args.region)
+        out = Output(runtime.stdout, stderr, fmt=args.output, tty=runtime.tty)
+        aws = runtime.aws or Aws.from_env(cfg.region, runtime.environ)
+        ctx = Context(config=cfg, out=out, aws=aws, environ=runtime.environ, clock=runtime.clock,
+                      sleep=runtime.sleep, now=runtime.now, subprocess_run=runtime.subprocess_run,
+                      which=runtime.which or shutil.which)
+        return args.handler(args, ctx)
+    except OpsError as e:
+        print(f"error: {e}", file=stderr, flush=True)
+        return e.exit_code
+    except ClientError as e:
+        print(f"error: {_client_error_line(e)}", file=stderr, flush=True)
+        return FAILED
+    except BotoCoreError as e:
+        print(f"error: {e}", file=stderr, flush=True)
+        return FAILED
+    except KeyboardInterrupt:
+        print("error: interrupted", file=stderr, flush=True)
+        return 130
+    except Exception:  # a bug: keep every detail for the report
+        traceback.print_exc(file=stderr)
+        return BUG

@@ -1,0 +1,68 @@
+"""The one ops config file (aws/ops.toml): default region, cluster and the files of each service."""
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cruddur_ops.errors import OpsError
+
+ROOT = Path(__file__).resolve().parents[2]
+CONFIG_FILE = "aws/ops.toml"
+
+
+@dataclass(frozen=True)
+class ServiceConfig:
+    name: str
+    task_definition: Path
+    service_definition: Path
+    container: str
+    repository: str
+    dockerfile: Path
+    context: Path
+
+
+@dataclass(frozen=True)
+class OpsConfig:
+    root: Path
+    region: str
+    cluster: str
+    services: dict[str, ServiceConfig] = field(default_factory=dict)
+
+    def service(self, name: str) -> ServiceConfig:
+        try:
+            return self.services[name]
+        except KeyError:
+            known = ", ".join(sorted(self.services)) or "none"
+            raise OpsError(f"unknown service {name!r} (known in {CONFIG_FILE}: {known})") from None
+
+
+def load(root: Path = ROOT, environ=os.environ) -> OpsConfig:
+    path = root / CONFIG_FILE
+    try:
+        raw = tomllib.loads(path.read_text())
+    except FileNotFoundError:
+        raise OpsError(f"{path}: config file missing") from None
+    except tomllib.TOMLDecodeError as e:
+        raise OpsError(f"{path}: {e}") from None
+    services = {}
+    for name, table in raw.get("services", {}).items():
+        try:
+            services[name] = ServiceConfig(
+                name=name,
+                task_definition=root / table["task_definition"],
+                service_definition=root / table["service_definition"],
+                container=table["container"],
+                repository=table["repository"],
+                dockerfile=root / table["dockerfile"],
+                context=root / table["context"],
+            )
+        except KeyError as e:
+            raise OpsError(f"{path}: [services.{name}] lacks {e.args[0]}") from None
+    return OpsConfig(
+        root=root,
+        region=environ.get("AWS_DEFAULT_REGION") or raw.get("region", "us-east-1"),
+        cluster=raw.get("cluster", "cruddur"),
+        services=services,
+    )

@@ -1,0 +1,63 @@
+"""Rendering a service's two files (task definition, service) into checked API input."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cruddur_ops import definitions, images
+from cruddur_ops.errors import OpsError
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("--var", action="append", default=[], metavar="NAME=VALUE",
+                        help="set a ${NAME} placeholder (repeatable; wins over the environment)")
+    parser.add_argument("--stack", action="append", default=[], metavar="STACK",
+                        help="CloudFormation stack whose outputs fill placeholders (repeatable)")
+    parser.add_argument("--image-tag", help="image tag (default: the current 12-character commit)")
+
+
+@dataclass
+class Rendered:
+    task_definition: dict
+    service: dict
+
+
+def stack_outputs(ctx, stacks: list[str]) -> dict[str, str]:
+    outputs: dict[str, str] = {}
+    for stack in stacks:
+        described = ctx.aws.cloudformation.describe_stacks(StackName=stack)["Stacks"]
+        for output in described[0].get("Outputs", []) if described else []:
+            outputs[output["OutputKey"]] = output["OutputValue"]
+    return outputs
+
+
+def variables(ctx, args) -> definitions.Variables:
+    flags = {"AWS_DEFAULT_REGION": ctx.config.region, **definitions.parse_var_flags(args.var)}
+    if args.image_tag:
+        flags["IMAGE_TAG"] = args.image_tag
+    return definitions.Variables(
+        flags=flags,
+        environ=ctx.environ,
+        stack_outputs=stack_outputs(ctx, args.stack),
+        derived={
+            "AWS_ACCOUNT_ID": lambda: ctx.aws.account_id,
+            "ECR_REGISTRY": lambda: images.registry(ctx),
+            "IMAGE_TAG": lambda: images.commit_tag(ctx),
+        },
+    )
+
+
+def render(ctx, args, service) -> Rendered:
+    """Both files of `service` filled, checked against the API model, secrets checked."""
+    values = variables(ctx, args)
+    files = {}
+    for path, api in ((service.task_definition, definitions.TASK_DEFINITION),
+                      (service.service_definition, definitions.SERVICE)):
+        label = str(path.relative_to(ctx.root)) if path.is_relative_to(ctx.root) else str(path)
+        filled = definitions.fill(definitions.load_template(path), values, label)
+        files[api] = definitions.check_shape(filled, api, label, ctx.out.warn)
+    task_definition, service_definition = files[definitions.TASK_DEFINITION], files[definitions.SERVICE]
+    definitions.check_secrets(task_definition, str(service.task_definition.relative_to(ctx.root)))
+    if service_definition.get("serviceName") != service.name:
+        raise OpsError(f"{service.service_definition.relative_to(ctx.root)}: serviceName is "
+                       f"{service_definition.get('serviceName')!r}, expected {service.name!r}")
+    return Rendered(task_definition, service_definition)
