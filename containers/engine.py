@@ -52,10 +52,12 @@ class Engine:
         # The legacy builder: Debian's engine has no buildx plugin, and the Dockerfiles need nothing newer.
         return {**os.environ, "DOCKER_HOST": self.host, "DOCKER_BUILDKIT": "0"}
 
-    def docker(self, *args: str, check: bool = True, timeout: float = 600,
-               input: str | None = None) -> subprocess.CompletedProcess:
-        r = subprocess.run(["docker", *args], env=self.env, capture_output=True, text=True, timeout=timeout,
-                           input=input)
+    def docker(self, *args: str, check: bool = True, timeout: float = 600, input: str | None = None,
+               env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+        """Run the docker CLI against this engine. `env` adds variables that `-e NAME` flags pick up, so
+        secret values never appear on a command line."""
+        r = subprocess.run(["docker", *args], env={**self.env, **(env or {})}, capture_output=True, text=True,
+                           timeout=timeout, input=input)
         if check and r.returncode != 0:
             raise EngineError(f"docker {' '.join(args)} failed ({r.returncode}):\n{r.stdout}{r.stderr}")
         return r
