@@ -1,0 +1,92 @@
+"""The container proof's fixtures: one engine, the production images, and the real services they talk to.
+
+Everything started here is stopped here, also when a test fails: containers carry a label and are removed,
+the engine we started is stopped (with the bridges it made), PostgreSQL and the emulator are stopped.
+Containers use the host network (or a compose network), so they reach PostgreSQL and the emulator on
+127.0.0.1 and every port is a free one.
+"""
+from __future__ import annotations
+
+import boto3
+import pytest
+
+from containers import images, run
+from containers.engine import Engine
+from devstack import cognito
+from devstack.moto import FAKE_CREDENTIALS, MotoServer
+from devstack.postgres import Cluster
+
+REGION = FAKE_CREDENTIALS["AWS_DEFAULT_REGION"]
+
+
+@pytest.fixture(scope="session")
+def engine():
+    eng = Engine.ensure(images.STATE)
+    try:
+        yield eng
+    finally:
+        leftovers = eng.docker("ps", "-aq", "--filter", f"label={run.LABEL}", check=False).stdout.split()
+        if leftovers:
+            eng.docker("rm", "-f", *leftovers, check=False)
+        eng.stop()
+
+
+@pytest.fixture(scope="session")
+def image_tag():
+    return images.git_tag()
+
+
+@pytest.fixture(scope="session")
+def backend_image(engine, image_tag):
+    return images.build(engine, images.BACKEND, image_tag)
+
+
+@pytest.fixture(scope="session")
+def frontend_image(engine, image_tag):
+    return images.build(engine, images.FRONTEND, image_tag)
+
+
+@pytest.fixture(scope="session")
+def database(tmp_path_factory):
+    cluster = Cluster.create(tmp_path_factory.mktemp("postgres") / "data")
+    cluster.start()
+    try:
+        yield cluster.create_database("cruddur")
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def aws(tmp_path_factory):
+    server = MotoServer.start(log=tmp_path_factory.mktemp("moto") / "moto.log")
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def local_cognito(aws):
+    return cognito.provision(aws.url, REGION)
+
+
+def aws_client(aws, service: str):
+    return boto3.client(service, endpoint_url=aws.url, region_name=REGION,
+                        aws_access_key_id=FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+                        aws_secret_access_key=FAKE_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+                        aws_session_token=FAKE_CREDENTIALS["AWS_SESSION_TOKEN"])
+
+
+@pytest.fixture
+def containers(engine):
+    """Start containers through this; each is removed when the test ends, pass or fail."""
+    started = []
+
+    def start(*args, **kwargs):
+        container = run.start(engine, *args, **kwargs)
+        started.append(container)
+        return container
+
+    yield start
+    for container in started:
+        container.remove()
