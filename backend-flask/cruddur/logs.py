@@ -37,15 +37,20 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(line, default=str)
 
 
+# Libraries whose own warnings matter in production (the pool says why a connection failed).
+LIBRARY_LOGGERS = ("psycopg.pool",)
+
+
 def configure(level: str = "INFO") -> None:
-    """Route the cruddur logger to stdout as JSON once per process (idempotent for tests)."""
-    if any(isinstance(h.formatter, JsonFormatter) for h in log.handlers):
-        return
-    handler = logging.StreamHandler(sys.stdout)
-    handler.setFormatter(JsonFormatter())
-    log.addHandler(handler)
-    log.setLevel(level)
-    log.propagate = False
+    """Route our logger and the libraries' to stdout as JSON, once per process (idempotent for tests)."""
+    for logger in (log, *map(logging.getLogger, LIBRARY_LOGGERS)):
+        if any(isinstance(h.formatter, JsonFormatter) for h in logger.handlers):
+            continue
+        handler = logging.StreamHandler(sys.stdout)
+        handler.setFormatter(JsonFormatter())
+        logger.addHandler(handler)
+        logger.setLevel(level if logger is log else logging.WARNING)
+        logger.propagate = False
 
 
 def init_app(app: Flask) -> None:

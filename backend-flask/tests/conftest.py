@@ -164,3 +164,22 @@ def _auth(aws, cognito):
 @pytest.fixture
 def auth(_auth):
     return _auth
+
+
+@pytest.fixture
+def log_lines():
+    """The JSON lines the app logs during the test, parsed."""
+    import io
+    import json
+    import logging
+
+    from cruddur.logs import JsonFormatter, log
+
+    buffer = io.StringIO()
+    handler = logging.StreamHandler(buffer)
+    handler.setFormatter(JsonFormatter())
+    log.addHandler(handler)
+    try:
+        yield lambda: [json.loads(line) for line in buffer.getvalue().splitlines()]
+    finally:
+        log.removeHandler(handler)
