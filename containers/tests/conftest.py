@@ -7,6 +7,10 @@ Containers use the host network (or a compose network), so they reach PostgreSQL
 """
 from __future__ import annotations
 
+import shutil
+import tempfile
+from pathlib import Path
+
 import boto3
 import pytest
 
@@ -47,8 +51,19 @@ def frontend_image(engine, image_tag):
 
 
 @pytest.fixture(scope="session")
-def database(tmp_path_factory):
-    cluster = Cluster.create(tmp_path_factory.mktemp("postgres") / "data")
+def scratch():
+    """A temp folder of this session's own: pytest's shared base folder gets its permissions reset by other
+    suites running at the same time, which locks the `postgres` user out of a cluster kept there."""
+    folder = Path(tempfile.mkdtemp(prefix="cruddur-containers-"))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def database(scratch):
+    cluster = Cluster.create(scratch / "postgres")
     cluster.start()
     try:
         yield cluster.create_database("cruddur")
@@ -57,8 +72,8 @@ def database(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def aws(tmp_path_factory):
-    server = MotoServer.start(log=tmp_path_factory.mktemp("moto") / "moto.log")
+def aws(scratch):
+    server = MotoServer.start(log=scratch / "moto.log")
     try:
         yield server
     finally:
