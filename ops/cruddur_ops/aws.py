@@ -18,11 +18,14 @@ _CLIENT_CONFIG = Config(retries={"max_attempts": 5, "mode": "standard"}, user_ag
 class Aws:
     """Lazily built clients for one region and (optionally) one endpoint."""
 
-    def __init__(self, region: str, endpoint_url: str | None = None, session: boto3.Session | None = None):
+    def __init__(self, region: str, endpoint_url: str | None = None, session: boto3.Session | None = None,
+                 clients: dict[str, object] | None = None):
+        """`clients` are used as given, in place of building them (tests pass scripted fakes for
+        the behaviour the emulator cannot act out)."""
         self.region = region
         self.endpoint_url = endpoint_url
         self._session = session or boto3.Session(region_name=region)
-        self._clients: dict[str, object] = {}
+        self._clients: dict[str, object] = dict(clients or {})
 
     @classmethod
     def from_env(cls, region: str, environ=os.environ) -> "Aws":

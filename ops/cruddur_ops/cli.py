@@ -29,6 +29,19 @@ from cruddur_ops.output import Output
 # command name -> module. One line per command.
 COMMANDS = {
     "render": "cruddur_ops.render",
+    "register": "cruddur_ops.register",
+    "diff": "cruddur_ops.diff",
+    "verify": "cruddur_ops.verify",
+    "deploy": "cruddur_ops.deploy",
+    "rollback": "cruddur_ops.rollback",
+    "status": "cruddur_ops.status",
+    "logs": "cruddur_ops.logs",
+    "connect": "cruddur_ops.connect",
+    "run": "cruddur_ops.run_task",
+    "audit": "cruddur_ops.audit",
+    "ecr-login": "cruddur_ops.ecr_login",
+    "build": "cruddur_ops.build",
+    "push": "cruddur_ops.push",
 }
 
 

@@ -3,6 +3,7 @@ model of the API, keep secrets out of them, and normalise them for comparison wi
 """
 from __future__ import annotations
 
+import functools
 import json
 import re
 from dataclasses import dataclass
@@ -105,6 +106,11 @@ def fill(template, variables: Variables, label: str):
     return rendered
 
 
+@functools.lru_cache(maxsize=None)
+def _service_model(service: str):
+    return botocore.session.get_session().get_service_model(service)
+
+
 @dataclass(frozen=True)
 class ApiShape:
     """The input of one API operation and the read-only fields its describe output adds."""
@@ -114,7 +120,7 @@ class ApiShape:
     described_as: str
 
     def _model(self):
-        return botocore.session.get_session().get_service_model(self.service)
+        return _service_model(self.service)
 
     @property
     def input_shape(self):

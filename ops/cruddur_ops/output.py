@@ -27,6 +27,15 @@ class Output:
         if not self.is_json:
             print(text, file=self.stdout, flush=True)
 
+    def progress(self, text: str) -> None:
+        """A step or progress line: stdout for people, stderr when stdout carries one JSON document."""
+        if self.is_json:
+            print(text, file=self.stderr, flush=True)
+            return
+        if self._drawn_lines:
+            self.redraw([])
+        print(text, file=self.stdout, flush=True)
+
     def warn(self, text: str) -> None:
         print(f"warning: {text}", file=self.stderr, flush=True)
 

@@ -3,14 +3,21 @@ reaches it exactly as production does, and `cli`, which runs the real command li
 from __future__ import annotations
 
 import io
+import json
+import os
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import boto3
+import botocore.loaders
+import botocore.session
 import pytest
 
 from cruddur_ops.aws import Aws
 from cruddur_ops.cli import Runtime, main
 from devstack.moto import FAKE_CREDENTIALS, MotoServer
+from tests import scripted_ecs as s
 
 REGION = "us-east-1"
 ACCOUNT = "123456789012"  # moto's account
@@ -23,14 +30,24 @@ def moto_server(tmp_path_factory):
     server.stop()
 
 
+_LOADER = botocore.loaders.create_loader()
+
+
+def new_session() -> boto3.Session:
+    """A fresh session (own event hooks) sharing one model loader, so API models are parsed once."""
+    core = botocore.session.get_session()
+    core.register_component("data_loader", _LOADER)
+    return boto3.Session(botocore_session=core, region_name=REGION)
+
+
 @pytest.fixture
 def aws(moto_server, monkeypatch) -> Aws:
-    """A clean emulator account; clients built by cruddur_ops.aws with AWS_ENDPOINT_URL set."""
+    """A clean emulator account, reached the way production reaches AWS: AWS_ENDPOINT_URL."""
     moto_server.reset()
     for name, value in FAKE_CREDENTIALS.items():
         monkeypatch.setenv(name, value)
     monkeypatch.setenv("AWS_ENDPOINT_URL", moto_server.url)
-    return Aws.from_env(REGION)
+    return Aws(REGION, endpoint_url=os.environ["AWS_ENDPOINT_URL"], session=new_session())
 
 
 class FakeClock:
@@ -102,3 +119,99 @@ STACK_VALUES = {
 
 def var_flags(values: dict) -> list[str]:
     return [arg for name, value in values.items() for arg in ("--var", f"{name}={value}")]
+
+
+ECS_TRUST = {"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
+MANIFEST = json.dumps({"schemaVersion": 2, "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
+                       "config": {"mediaType": "application/vnd.docker.container.image.v1+json", "size": 2,
+                                  "digest": "sha256:" + "0" * 64}, "layers": []})
+
+
+@pytest.fixture
+def world(aws) -> dict:
+    """Everything the two services point at, created in the emulator the way the stacks would;
+    returns the placeholder values (real emulator ids and ARNs)."""
+    values = dict(STACK_VALUES)
+    for repository in ("backend-flask", "frontend-react-js"):
+        aws.ecr.create_repository(repositoryName=repository,
+                                  imageScanningConfiguration={"scanOnPush": True}, imageTagMutability="IMMUTABLE")
+        aws.ecr.put_image(repositoryName=repository, imageManifest=MANIFEST, imageTag=values["IMAGE_TAG"])
+    aws.ssm.put_parameter(Name="/cruddur/backend-flask/CONNECTION_URL", Type="SecureString",
+                          Value="postgresql://cruddur:s3cret@db.internal:5432/cruddur")
+    for key, name in (("EXECUTION_ROLE_ARN", "CruddurServiceExecutionRole"),
+                      ("BACKEND_TASK_ROLE_ARN", "CruddurBackendTaskRole"),
+                      ("FRONTEND_TASK_ROLE_ARN", "CruddurFrontendTaskRole")):
+        values[key] = aws.iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(ECS_TRUST))["Role"]["Arn"]
+    for group in ("/cruddur/backend-flask", "/cruddur/frontend-react-js"):
+        aws.logs.create_log_group(logGroupName=group)
+        aws.logs.put_retention_policy(logGroupName=group, retentionInDays=30)
+    vpc = aws.ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    subnets = [aws.ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.0.{i}.0/24")["Subnet"]["SubnetId"] for i in (1, 2)]
+    values["PRIVATE_SUBNET_IDS"] = ",".join(subnets)
+    alb_sg = aws.ec2.create_security_group(GroupName="cruddur-alb", Description="alb", VpcId=vpc)["GroupId"]
+    values["ALB_SECURITY_GROUP_ID"] = alb_sg
+    for key, name, port in (("BACKEND", "backend-flask", 4567), ("FRONTEND", "frontend-react-js", 3000)):
+        sg = aws.ec2.create_security_group(GroupName=f"cruddur-{name}", Description=name, VpcId=vpc)["GroupId"]
+        aws.ec2.authorize_security_group_ingress(GroupId=sg, IpPermissions=[{
+            "IpProtocol": "tcp", "FromPort": port, "ToPort": port, "UserIdGroupPairs": [{"GroupId": alb_sg}]}])
+        values[f"{key}_SECURITY_GROUP_ID"] = sg
+        values[f"{key}_TARGET_GROUP_ARN"] = aws.elbv2.create_target_group(
+            Name=f"cruddur-{name}", Protocol="HTTP", Port=port, VpcId=vpc, TargetType="ip",
+            HealthCheckPath="/api/health-check" if key == "BACKEND" else "/health-check",
+        )["TargetGroups"][0]["TargetGroupArn"]
+    aws.ecs.create_cluster(clusterName="cruddur",
+                           settings=[{"name": "containerInsights", "value": "enabled"}])
+    return values
+
+
+PREVIOUS_TAG = "aaaaaaaaaaaa"
+
+
+@pytest.fixture
+def rollout(aws, world, clock, cli, moto_server):
+    """The world in moto, ECS scripted, and every AWS call recorded by operation name."""
+    session = new_session()
+    calls = []
+    session.events.register("before-call", lambda model, **_: calls.append(model.name))
+    moto = Aws(REGION, endpoint_url=moto_server.url, session=session)
+    fake = s.ScriptedEcs(moto.ecs, clock)
+    env = {**world}
+
+    class Rollout:
+        def __init__(self):
+            self.fake, self.calls, self.env, self.world = fake, calls, env, world
+            self.aws = Aws(REGION, endpoint_url=moto_server.url, session=session, clients={"ecs": fake})
+
+        def deploy(self, *flags, service="backend-flask", **runtime):
+            return cli(["deploy", service, *flags], aws=self.aws, environ=self.env, **runtime)
+
+        def deploy_steady(self, tag, service="backend-flask") -> str:
+            """Deploy image `tag` through our deploy and let it reach a steady state; its definition."""
+            aws.ecr.put_image(repositoryName=service, imageManifest=MANIFEST, imageTag=tag)
+            fake.then(30, s.steady_state)
+            result = self.deploy("--image-tag", tag, service=service)
+            assert result.code == 0, result.stderr
+            calls.clear()
+            fake.calls.clear()
+            return fake.service(service)["taskDefinition"]
+
+        def existing_service(self, service="backend-flask"):
+            """The service as it stands before the deploy: steady on an earlier image."""
+            self.previous = self.deploy_steady(PREVIOUS_TAG, service)
+            return self
+
+        def mutating_calls(self):
+            return [name for name in self.calls + [op for op, _ in fake.calls]
+                    if not name.startswith(("Describe", "List", "Get"))]
+
+    return Rollout()
+
+
+def put_log_lines(aws, task_id, container, count, service="backend-flask"):
+    stream = f"{service}/{container}/{task_id}"
+    aws.logs.create_log_stream(logGroupName=f"/cruddur/{service}", logStreamName=stream)
+    now = int(time.time() * 1000)
+    aws.logs.put_log_events(logGroupName=f"/cruddur/{service}", logStreamName=stream,
+                            logEvents=[{"timestamp": now + i, "message": f"{container} line {i}"}
+                                       for i in range(count)])

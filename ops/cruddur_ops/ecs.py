@@ -1,0 +1,107 @@
+"""Small views over ECS API dicts, with named predicates, and the lookups every command shares."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from cruddur_ops.errors import OpsError
+
+
+@dataclass(frozen=True)
+class Deployment:
+    raw: dict
+
+    id = property(lambda self: self.raw["id"])
+    task_definition = property(lambda self: self.raw["taskDefinition"])
+    rollout_state = property(lambda self: self.raw.get("rolloutState", "IN_PROGRESS"))
+    reason = property(lambda self: self.raw.get("rolloutStateReason", ""))
+    desired = property(lambda self: self.raw.get("desiredCount", 0))
+    running = property(lambda self: self.raw.get("runningCount", 0))
+    pending = property(lambda self: self.raw.get("pendingCount", 0))
+    failed_tasks = property(lambda self: self.raw.get("failedTasks", 0))
+
+    @property
+    def is_primary(self) -> bool:
+        return self.raw.get("status") == "PRIMARY"
+
+    @property
+    def has_failed(self) -> bool:
+        return self.rollout_state == "FAILED"
+
+    @property
+    def has_completed(self) -> bool:
+        return self.rollout_state == "COMPLETED"
+
+
+@dataclass(frozen=True)
+class Service:
+    raw: dict
+
+    name = property(lambda self: self.raw["serviceName"])
+    task_definition = property(lambda self: self.raw.get("taskDefinition", ""))
+    desired = property(lambda self: self.raw.get("desiredCount", 0))
+    running = property(lambda self: self.raw.get("runningCount", 0))
+    pending = property(lambda self: self.raw.get("pendingCount", 0))
+
+    @property
+    def deployments(self) -> list[Deployment]:
+        return [Deployment(d) for d in self.raw.get("deployments", [])]
+
+    @property
+    def primary(self) -> Deployment | None:
+        return next((d for d in self.deployments if d.is_primary), None)
+
+    def deployment(self, deployment_id: str) -> Deployment | None:
+        return next((d for d in self.deployments if d.id == deployment_id), None)
+
+    @property
+    def events(self) -> list[dict]:
+        """Oldest first (ECS lists them newest first)."""
+        return list(reversed(self.raw.get("events", [])))
+
+
+def describe_service(ecs, cluster: str, name: str) -> Service | None:
+    """The service, or None when it does not exist (or was deleted)."""
+    found = ecs.describe_services(cluster=cluster, services=[name])["services"]
+    if not found or found[0].get("status") == "INACTIVE":
+        return None
+    return Service(found[0])
+
+
+def require_service(ecs, cluster: str, name: str) -> Service:
+    service = describe_service(ecs, cluster, name)
+    if service is None:
+        raise OpsError(f"service {name} not found in cluster {cluster}")
+    return service
+
+
+def describe_task_definition(ecs, name_or_arn: str) -> dict | None:
+    try:
+        return ecs.describe_task_definition(taskDefinition=name_or_arn)["taskDefinition"]
+    except ecs.exceptions.ClientException:
+        return None
+
+
+def revision_name(arn: str) -> str:
+    """`arn:...:task-definition/backend-flask:8` → `backend-flask:8`."""
+    return arn.rsplit("/", 1)[-1]
+
+
+def task_id(task_arn: str) -> str:
+    return task_arn.rsplit("/", 1)[-1]
+
+
+_DURATION = re.compile(r"^(\d+)([smhd]?)$")
+
+
+def parse_duration(text: str) -> int:
+    """'90' or '90s', '15m', '2h', '1d' → seconds."""
+    match = _DURATION.match(text.strip())
+    if not match:
+        raise OpsError(f"{text!r} is not a duration (examples: 90s, 15m, 2h, 1d)")
+    return int(match.group(1)) * {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}[match.group(2)]
+
+
+def format_duration(seconds: float) -> str:
+    seconds = max(0, int(seconds))
+    return f"{seconds // 60}m{seconds % 60:02d}s"

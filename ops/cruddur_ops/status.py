@@ -1,0 +1,41 @@
+"""`status <service>`: what the service runs now, its deployments and its latest events."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from cruddur_ops import cli, ecs
+from cruddur_ops.output import table
+
+HELP = "show a service's task definition, task counts, deployments and recent events"
+
+
+def configure(parser) -> None:
+    cli.add_service_argument(parser)
+    parser.add_argument("--events", type=int, default=5, help="how many recent events to show (default 5)")
+
+
+def run(args, ctx) -> int:
+    service_config = cli.service_of(args, ctx)
+    cluster = cli.cluster_of(args, ctx)
+    service = ecs.require_service(ctx.aws.ecs, cluster, service_config.name)
+    events = service.events[-args.events:] if args.events > 0 else []
+    if ctx.out.is_json:
+        return ctx.out.json({
+            "service": service.name, "cluster": cluster, "taskDefinition": service.task_definition,
+            "desiredCount": service.desired, "runningCount": service.running, "pendingCount": service.pending,
+            "deployments": [d.raw for d in service.deployments], "events": events})
+    out = ctx.out
+    out.line(f"{service.name} (cluster {cluster}): {ecs.revision_name(service.task_definition)}, "
+             f"desired {service.desired}, running {service.running}, pending {service.pending}")
+    rows = [[d.raw.get("status", ""), d.id, ecs.revision_name(d.task_definition), d.rollout_state, str(d.desired),
+             str(d.running), str(d.pending), str(d.failed_tasks)] for d in service.deployments]
+    for line in table(rows, ["STATUS", "DEPLOYMENT", "TASK DEFINITION", "ROLLOUT", "DESIRED", "RUNNING",
+                             "PENDING", "FAILED"]):
+        out.line(line)
+    if events:
+        out.line("events:")
+    for event in events:
+        when = event["createdAt"]
+        out.line(f"  {when.strftime('%Y-%m-%dT%H:%M:%SZ') if isinstance(when, datetime) else when} "
+                 f"{event['message']}")
+    return 0

@@ -1,0 +1,263 @@
+"""A scripted ECS for what the moto server cannot act out: deployments that progress, fail, roll back
+or get superseded over time, tasks that stop with reasons, service events.
+
+It speaks the real API: every request is validated against botocore's model of ECS and every response
+has the documented shape. Task definitions and clusters are not faked: those calls go on to the moto
+server, which models them. A test scripts what happens at which second after a deployment starts;
+the steps fire as the injected clock passes them.
+"""
+from __future__ import annotations
+
+import itertools
+from datetime import datetime, timedelta, timezone
+
+import botocore.session
+from botocore.validate import validate_parameters
+
+MODEL = botocore.session.get_session().get_service_model("ecs")
+ACCOUNT, REGION = "123456789012", "us-east-1"
+
+
+class ScriptedEcs:
+    def __init__(self, moto_ecs, clock):
+        self._moto = moto_ecs
+        self.clock = clock
+        self.exceptions = moto_ecs.exceptions
+        self.services: dict[str, dict] = {}
+        self.tasks: dict[str, dict] = {}
+        self.calls: list[tuple[str, dict]] = []
+        self.script: list[tuple[float, object]] = []
+        self._script_start: float | None = None
+        self.service_deployments: list[dict] = []   # ListServiceDeployments history, newest last
+        self._started = None
+        self._ids = itertools.count(1000)
+
+    # --- plumbing -------------------------------------------------------------------------------
+    def __getattr__(self, name):
+        return getattr(self._moto, name)
+
+    def _request(self, operation: str, params: dict) -> None:
+        validate_parameters(params, MODEL.operation_model(operation).input_shape)
+        self.calls.append((operation, params))
+
+    def _now(self) -> datetime:
+        return datetime(2026, 11, 29, 12, 0, tzinfo=timezone.utc) + timedelta(seconds=self.clock() - 1000)
+
+    def _advance(self) -> None:
+        if self._script_start is None:
+            return
+        while self.script and self.clock() - self._script_start >= self.script[0][0]:
+            _, step = self.script.pop(0)
+            step(self)
+
+    def then(self, at_second: float, step) -> "ScriptedEcs":
+        """Run `step(fake)` once the clock is `at_second` past the next create/update call."""
+        self._script_start = None
+        self.script.append((at_second, step))
+        self.script.sort(key=lambda item: item[0])
+        return self
+
+    # --- state helpers used by scripts ------------------------------------------------------------
+    def service(self, name: str = None) -> dict:
+        return self.services[name] if name else next(iter(self.services.values()))
+
+    def event(self, service: dict, message: str) -> None:
+        service["events"].insert(0, {"id": f"event-{next(self._ids)}", "createdAt": self._now(),
+                                     "message": f"(service {service['serviceName']}) {message}"})
+
+    def new_deployment(self, service: dict, task_definition: str) -> dict:
+        for deployment in service["deployments"]:
+            if deployment["status"] == "PRIMARY":
+                deployment["status"] = "ACTIVE"
+        deployment = {
+            "id": f"ecs-svc/{next(self._ids)}{next(self._ids)}", "status": "PRIMARY", "taskDefinition": task_definition,
+            "desiredCount": service["desiredCount"], "pendingCount": 0, "runningCount": 0, "failedTasks": 0,
+            "createdAt": self._now(), "updatedAt": self._now(), "launchType": "FARGATE",
+            "rolloutState": "IN_PROGRESS", "rolloutStateReason": "ECS deployment in progress.",
+        }
+        service["deployments"].insert(0, deployment)
+        service["taskDefinition"] = task_definition
+        self.service_deployments.append({
+            "serviceDeploymentArn": f"arn:aws:ecs:{REGION}:{ACCOUNT}:service-deployment/cruddur/"
+                                    f"{service['serviceName']}/{deployment['id'].split('/')[-1]}",
+            "serviceArn": service["serviceArn"], "clusterArn": service["clusterArn"],
+            "status": "IN_PROGRESS", "createdAt": self._now(), "startedAt": self._now(),
+            "targetServiceRevisionArn": f"arn:aws:ecs:{REGION}:{ACCOUNT}:service-revision/cruddur/"
+                                        f"{service['serviceName']}/{next(self._ids)}",
+            "_taskDefinition": task_definition, "_deploymentId": deployment["id"],
+        })
+        self.event(service, f"has started 1 tasks: (task {next(self._ids)}).")
+        return deployment
+
+    def ours(self) -> dict:
+        """The deployment the code under test started: the newest one created through our API."""
+        return self._started
+
+    def set_history_status(self, deployment: dict, status: str) -> None:
+        for record in self.service_deployments:
+            if record["_deploymentId"] == deployment["id"]:
+                record["status"] = status
+
+    # --- the API ------------------------------------------------------------------------------------
+    def create_service(self, **params):
+        self._request("CreateService", params)
+        name = params["serviceName"]
+        service = {
+            "serviceArn": f"arn:aws:ecs:{REGION}:{ACCOUNT}:service/cruddur/{name}", "serviceName": name,
+            "clusterArn": f"arn:aws:ecs:{REGION}:{ACCOUNT}:cluster/{params.get('cluster', 'default')}",
+            "status": "ACTIVE", "desiredCount": params.get("desiredCount", 1), "runningCount": 0,
+            "pendingCount": 0, "deployments": [], "events": [], "createdAt": self._now(),
+            **{k: v for k, v in params.items() if k not in ("cluster", "clientToken", "taskDefinition", "tags")},
+        }
+        self.services[name] = service
+        self._started = self.new_deployment(service, self._task_definition_arn(params["taskDefinition"]))
+        self._script_start = self.clock()
+        return {"service": service}
+
+    def update_service(self, **params):
+        self._request("UpdateService", params)
+        service = self.services[params["service"]]
+        for key, value in params.items():
+            if key not in ("cluster", "service", "taskDefinition", "forceNewDeployment"):
+                service[key] = value
+        if "taskDefinition" in params:
+            self._started = self.new_deployment(service, self._task_definition_arn(params["taskDefinition"]))
+        self._script_start = self.clock()
+        return {"service": service}
+
+    def describe_services(self, **params):
+        self._request("DescribeServices", params)
+        self._advance()
+        found = [self.services[name] for name in params["services"] if name in self.services]
+        missing = [{"arn": name, "reason": "MISSING"} for name in params["services"] if name not in self.services]
+        return {"services": found, "failures": missing}
+
+    def list_services(self, **params):
+        self._request("ListServices", params)
+        return {"serviceArns": [service["serviceArn"] for service in self.services.values()]}
+
+    def list_tasks(self, **params):
+        self._request("ListTasks", params)
+        self._advance()
+        arns = [arn for arn, task in self.tasks.items()
+                if ("startedBy" not in params or task.get("startedBy") == params["startedBy"])
+                and ("desiredStatus" not in params or task["desiredStatus"] == params["desiredStatus"])
+                and ("serviceName" not in params or task.get("group") == f"service:{params['serviceName']}")
+                and ("family" not in params or
+                     task["taskDefinitionArn"].rsplit("/", 1)[-1].split(":")[0] == params["family"])]
+        return {"taskArns": arns}
+
+    def describe_tasks(self, **params):
+        self._request("DescribeTasks", params)
+        self._advance()
+        return {"tasks": [self.tasks[arn] for arn in params["tasks"] if arn in self.tasks], "failures": []}
+
+    def list_service_deployments(self, **params):
+        self._request("ListServiceDeployments", params)
+        wanted = params.get("status")
+        records = [r for r in reversed(self.service_deployments) if not wanted or r["status"] in wanted]
+        return {"serviceDeployments": [{k: v for k, v in r.items() if not k.startswith("_")} for r in records]}
+
+    def describe_service_deployments(self, **params):
+        self._request("DescribeServiceDeployments", params)
+        by_arn = {r["serviceDeploymentArn"]: r for r in self.service_deployments}
+        return {"serviceDeployments": [
+            {**{k: v for k, v in by_arn[arn].items() if not k.startswith("_")},
+             "targetServiceRevision": {"arn": by_arn[arn]["targetServiceRevisionArn"]}}
+            for arn in params["serviceDeploymentArns"] if arn in by_arn], "failures": []}
+
+    def describe_service_revisions(self, **params):
+        self._request("DescribeServiceRevisions", params)
+        by_arn = {r["targetServiceRevisionArn"]: r for r in self.service_deployments}
+        return {"serviceRevisions": [{"serviceRevisionArn": arn, "taskDefinition": by_arn[arn]["_taskDefinition"]}
+                                     for arn in params["serviceRevisionArns"] if arn in by_arn], "failures": []}
+
+    def run_task(self, **params):
+        self._request("RunTask", params)
+        arn = f"arn:aws:ecs:{REGION}:{ACCOUNT}:task/cruddur/{next(self._ids):032x}"
+        self.tasks[arn] = {"taskArn": arn, "taskDefinitionArn": self._task_definition_arn(params["taskDefinition"]),
+                           "lastStatus": "PROVISIONING", "desiredStatus": "RUNNING", "containers": [],
+                           "startedBy": params.get("startedBy", "")}
+        self._started = self.tasks[arn]
+        self._script_start = self.clock()
+        return {"tasks": [self.tasks[arn]], "failures": []}
+
+    def execute_command(self, **params):
+        self._request("ExecuteCommand", params)
+        return {"clusterArn": params["cluster"], "taskArn": params["task"], "containerName": params["container"],
+                "interactive": True, "session": {"sessionId": "ecs-execute-command-1", "streamUrl": "wss://ssm",
+                                                 "tokenValue": "session-token"}}
+
+    def _task_definition_arn(self, name_or_arn: str) -> str:
+        return self._moto.describe_task_definition(taskDefinition=name_or_arn)["taskDefinition"]["taskDefinitionArn"]
+
+
+# --- steps a script can take ------------------------------------------------------------------------
+def tasks_running(count: int):
+    def step(fake):
+        deployment, service = fake.ours(), fake.service()
+        deployment["runningCount"], deployment["pendingCount"] = count, deployment["desiredCount"] - count
+        service["runningCount"] = count
+    return step
+
+
+def steady_state(fake):
+    """Our deployment completes; the old ones drain away."""
+    service, ours = fake.service(), fake.ours()
+    ours.update(rolloutState="COMPLETED", rolloutStateReason="ECS deployment completed.",
+                runningCount=ours["desiredCount"], pendingCount=0)
+    service["deployments"] = [d for d in service["deployments"] if d is ours]
+    service["runningCount"] = ours["desiredCount"]
+    fake.set_history_status(ours, "SUCCESSFUL")
+    fake.event(service, "has reached a steady state.")
+
+
+def task_stopped(task_id: str, stopped_reason: str, containers: list[tuple[str, int | None, str]],
+                 stop_code="TaskFailedToStart"):
+    """A task of our deployment stops; containers are (name, exit code, reason)."""
+    def step(fake):
+        service, ours = fake.service(), fake.ours()
+        arn = f"arn:aws:ecs:{REGION}:{ACCOUNT}:task/cruddur/{task_id}"
+        fake.tasks[arn] = {
+            "taskArn": arn, "taskDefinitionArn": ours["taskDefinition"], "lastStatus": "STOPPED",
+            "desiredStatus": "STOPPED", "startedBy": ours["id"], "group": f"service:{service['serviceName']}",
+            "stopCode": stop_code, "stoppedReason": stopped_reason, "stoppedAt": fake._now(),
+            "containers": [{"name": name, "lastStatus": "STOPPED", **({"exitCode": code} if code is not None else {}),
+                            **({"reason": reason} if reason else {})} for name, code, reason in containers],
+        }
+        ours["failedTasks"] += 1
+        fake.event(service, f"has stopped 1 running tasks: (task {arn.rsplit('/', 1)[-1]}).")
+    return step
+
+
+def circuit_breaker_rollback(fake):
+    """ECS fails our deployment and starts a new one with the previous task definition."""
+    service, ours = fake.service(), fake.ours()
+    previous = next(d for d in service["deployments"] if d is not ours)
+    ours.update(rolloutState="FAILED", rolloutStateReason="ECS deployment circuit breaker: tasks failed to start.")
+    fake.set_history_status(ours, "ROLLBACK_SUCCESSFUL")
+    fake.event(service, f"(deployment {ours['id']}) deployment failed: tasks failed to start.")
+    started = fake._started
+    fake.new_deployment(service, previous["taskDefinition"])
+    fake._started = started
+    fake.event(service, f"rolling back to deployment {previous['id']}.")
+
+
+def superseded_by(task_definition_arn_of):
+    """Someone else deploys while we wait."""
+    def step(fake):
+        started = fake._started
+        fake.new_deployment(fake.service(), task_definition_arn_of(fake))
+        fake._started = started
+    return step
+
+
+def task_finished(exit_code: int, reason: str = ""):
+    """The one-off task started by run_task stops with its container's exit code."""
+    def step(fake):
+        task = fake._started
+        task.update(lastStatus="STOPPED", desiredStatus="STOPPED", stopCode="EssentialContainerExited",
+                    stoppedReason="Essential container in task exited", stoppedAt=fake._now(),
+                    containers=[{"name": "backend-flask", "lastStatus": "STOPPED", "exitCode": exit_code,
+                                 **({"reason": reason} if reason else {})}])
+    return step

@@ -1,0 +1,58 @@
+"""verify: everything the rendered files point at, checked in the emulator (moto server over HTTP)."""
+import json
+
+from tests.conftest import ACCOUNT, REGION
+
+
+def test_verify_passes_when_everything_exists(cli, aws, world):
+    result = cli(["verify", "backend-flask"], aws=aws, environ=world)
+    assert (result.code, result.stderr) == (0, "")
+    tg = world["BACKEND_TARGET_GROUP_ARN"]
+    subnet_a, subnet_b = world["PRIVATE_SUBNET_IDS"].split(",")
+    assert result.stdout == f"""verify backend-flask (cluster cruddur)
+  task definition backend-flask
+    OK   image {ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com/backend-flask:0123456789ab
+    OK   secret CONNECTION_URL
+    OK   log group /cruddur/backend-flask
+    OK   execution role {world['EXECUTION_ROLE_ARN']}
+    OK   task role {world['BACKEND_TASK_ROLE_ARN']}
+  service backend-flask
+    OK   cluster cruddur
+    OK   target group {tg}
+    OK   subnet {subnet_a}
+    OK   subnet {subnet_b}
+    OK   security group {world['BACKEND_SECURITY_GROUP_ID']}
+summary: 10 OK, 0 NG, 0 SKIP
+"""
+
+
+def test_verify_names_every_missing_thing_and_exits_6(cli, aws, world):
+    aws.ssm.delete_parameter(Name="/cruddur/backend-flask/CONNECTION_URL")
+    aws.logs.delete_log_group(logGroupName="/cruddur/backend-flask")
+    aws.iam.update_assume_role_policy(RoleName="CruddurBackendTaskRole", PolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"},
+                                                "Action": "sts:AssumeRole"}]}))
+    aws.ecs.delete_cluster(cluster="cruddur")
+    values = {**world, "IMAGE_TAG": "fffffffffff0", "BACKEND_SECURITY_GROUP_ID": "sg-00000000000000000"}
+    result = cli(["verify", "backend-flask", "--output", "json"], aws=aws, environ=values)
+    assert result.code == 6
+    report = json.loads(result.stdout)
+    failed = {c["subject"]: c["detail"] for c in report["checks"] if c["status"] == "NG"}
+    assert failed == {
+        f"image {ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com/backend-flask:fffffffffff0":
+            "tag fffffffffff0 not found in repository backend-flask",
+        "secret CONNECTION_URL": "parameter /cruddur/backend-flask/CONNECTION_URL not found",
+        "log group /cruddur/backend-flask": "log group not found",
+        f"task role {world['BACKEND_TASK_ROLE_ARN']}": "role CruddurBackendTaskRole does not trust ecs-tasks.amazonaws.com",
+        "cluster cruddur": "cluster not found or not active",
+        "security group sg-00000000000000000": "security group not found",
+    }
+    assert report["summary"] == {"OK": 4, "NG": 6, "SKIP": 0}
+
+
+def test_images_outside_ecr_are_skipped_not_failed(cli, aws, world):
+    result = cli(["verify", "frontend-react-js"], aws=aws, environ={**world, "ECR_REGISTRY": "127.0.0.1:5000"})
+    assert result.code == 0
+    assert "    SKIP image 127.0.0.1:5000/frontend-react-js:0123456789ab: 127.0.0.1:5000 is not an ECR registry\n" \
+        in result.stdout
+    assert result.stdout.endswith("summary: 8 OK, 0 NG, 1 SKIP\n")
