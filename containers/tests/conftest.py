@@ -11,17 +11,13 @@ import shutil
 import tempfile
 from pathlib import Path
 
-import boto3
 import pytest
 
-from containers import images, run
+from containers import images, run, stack
 from containers.engine import Engine
 from devstack import cognito
-from devstack.moto import FAKE_CREDENTIALS, MotoServer
+from devstack.moto import MotoServer
 from devstack.postgres import Cluster
-
-REGION = FAKE_CREDENTIALS["AWS_DEFAULT_REGION"]
-
 
 @pytest.fixture(scope="session")
 def engine():
@@ -82,14 +78,7 @@ def aws(scratch):
 
 @pytest.fixture(scope="session")
 def local_cognito(aws):
-    return cognito.provision(aws.url, REGION)
-
-
-def aws_client(aws, service: str):
-    return boto3.client(service, endpoint_url=aws.url, region_name=REGION,
-                        aws_access_key_id=FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"],
-                        aws_secret_access_key=FAKE_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
-                        aws_session_token=FAKE_CREDENTIALS["AWS_SESSION_TOKEN"])
+    return cognito.provision(aws.url, stack.REGION)
 
 
 @pytest.fixture

@@ -1,10 +1,7 @@
 """The production API image, run with its ECS task definition's settings against a real PostgreSQL and the
-local AWS emulator.
-
-Two departures from the task definition, both because this is the emulator and not AWS: CRUDDUR_ENV is
-`test` (production settings refuse AWS_ENDPOINT_URL, by design) and PORT is a free port (host network,
-shared with other suites). Everything else, user, read-only root, scratch /tmp, environment and the
-CONNECTION_URL secret fetched from SSM by its ARN as the ECS agent does, comes from the file.
+local AWS emulator. The settings (user, read-only root, scratch /tmp, environment, the CONNECTION_URL secret
+fetched from SSM by its ARN as the ECS agent does) come from aws/task-definitions/backend-flask.json; the
+two departures the emulator forces are named in containers/stack.py.
 """
 from __future__ import annotations
 
@@ -13,60 +10,24 @@ import json
 import pytest
 import requests
 
-from containers import run
-from containers.tests.conftest import REGION, aws_client
+from containers import bench, images, run, stack
 from devstack import cognito
-from devstack.moto import FAKE_CREDENTIALS
 from devstack.net import free_port
 
 SERVICE = "backend-flask"
-ACCOUNT_ID = "123456789012"  # the emulator's account
-HOST_NETWORK = ["--network", "host"]
 
 
 @pytest.fixture(scope="module")
-def task():
-    return run.task_definition(SERVICE)
-
-
-@pytest.fixture(scope="module")
-def task_variables(local_cognito):
-    return {"FRONTEND_URL": "http://localhost:3000", "BACKEND_URL": "http://localhost:4567",
-            "AWS_DEFAULT_REGION": REGION, "AWS_ACCOUNT_ID": ACCOUNT_ID,
-            "AWS_COGNITO_USER_POOL_ID": local_cognito.user_pool_id,
-            "AWS_COGNITO_USER_POOL_CLIENT_ID": local_cognito.client_id}
-
-
-@pytest.fixture(scope="module")
-def secrets(aws, database, task, task_variables):
-    """The task's secrets, stored in SSM as deploy does and read back by ARN as the ECS agent does."""
-    ssm = aws_client(aws, "ssm")
-    ssm.put_parameter(Name="/cruddur/backend-flask/CONNECTION_URL", Value=database, Type="SecureString",
-                      Overwrite=True)
+def api(engine, backend_image, database, aws, local_cognito):
+    task = run.task_definition(SERVICE)
     container_def = run.container_definition(task, SERVICE)
-    return {s["name"]: ssm.get_parameter(Name=run.render(s["valueFrom"], task_variables),
-                                         WithDecryption=True)["Parameter"]["Value"]
-            for s in container_def["secrets"]}
-
-
-@pytest.fixture(scope="module")
-def migrated(engine, backend_image, secrets):
-    """Schema applied by the image itself (`python -m cruddur.cli migrate`, as a one-off task would)."""
-    engine.docker("run", "--rm", "--label", run.LABEL, *HOST_NETWORK, "-e", "CONNECTION_URL", backend_image,
-                  "python", "-m", "cruddur.cli", "migrate", env={"CONNECTION_URL": secrets["CONNECTION_URL"]})
-
-
-@pytest.fixture(scope="module")
-def api(engine, backend_image, task, task_variables, secrets, migrated, aws, local_cognito):
-    container_def = run.container_definition(task, SERVICE)
+    variables = stack.backend_variables(local_cognito)
+    secrets = stack.backend_secrets(aws.url, database, container_def, variables)
+    stack.migrate(engine, backend_image, secrets["CONNECTION_URL"])
     port = free_port()
-    env = {**run.environment(container_def, task_variables), **secrets,
-           "CRUDDUR_ENV": "test", "PORT": str(port), "AWS_ENDPOINT_URL": aws.url,
-           "AWS_COGNITO_JWKS_URL": local_cognito.jwks_url,
-           "AWS_ACCESS_KEY_ID": FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"],
-           "AWS_SECRET_ACCESS_KEY": FAKE_CREDENTIALS["AWS_SECRET_ACCESS_KEY"]}
-    container = run.start(engine, backend_image, run.run_settings(task, container_def) + ["--cap-drop", "ALL"],
-                          env, network=HOST_NETWORK)
+    env = stack.backend_environment(container_def, variables, secrets, aws.url, local_cognito, port)
+    container = run.start(engine, backend_image, stack.backend_settings(task, container_def), env,
+                          network=stack.HOST_NETWORK)
     try:
         container.wait_healthy(timeout=60)
         yield f"http://127.0.0.1:{port}", container
@@ -85,7 +46,7 @@ def test_signed_in_request_is_served(api, aws, local_cognito):
     url, _ = api
     andrew = cognito.DEMO_USERS[0]
     token = cognito.sign_in(aws.url, local_cognito.client_id, andrew.email, cognito.DEMO_PASSWORD,
-                            REGION)["AccessToken"]
+                            stack.REGION)["AccessToken"]
     r = requests.get(f"{url}/api/me", headers={"Authorization": f"Bearer {token}"}, timeout=10)
     assert r.status_code == 200, r.text
     assert (r.json()["handle"], r.json()["display_name"]) == (andrew.handle, andrew.name)
@@ -120,3 +81,8 @@ def test_image_is_built_for_fargate_x86(engine, backend_image):
     assert (info["Os"], info["Architecture"]) == ("linux", "amd64")
     assert info["Config"]["User"] == "10001:10001"
     assert info["Config"]["WorkingDir"] == "/backend-flask"
+
+
+def test_image_adds_at_most_80_mb_over_its_base(engine, backend_image):
+    added, _ = bench.added_bytes(engine, images.BACKEND, backend_image)
+    assert added <= 80 * bench.MB, f"backend-flask adds {added / bench.MB:.1f} MB over its base (budget 80 MB)"

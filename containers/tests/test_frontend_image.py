@@ -7,16 +7,10 @@ import uuid
 import pytest
 import requests
 
-from containers import run
+from containers import run, stack
 from devstack.net import free_port
 
 SERVICE = "frontend-react-js"
-RUNTIME_ENV = {
-    "BACKEND_URL": "https://api.cruddur.example",
-    "AWS_DEFAULT_REGION": "eu-west-2",
-    "AWS_COGNITO_USER_POOL_ID": "eu-west-2_Proof1234",
-    "AWS_COGNITO_USER_POOL_CLIENT_ID": "5proofclient6789",
-}
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +35,8 @@ def web(containers, frontend_image, task, bridge):
     port, network = bridge
     container_def = run.container_definition(task, SERVICE)
     # The task definition's environment with this test's values, plus the optional emulator endpoint.
-    env = {**run.environment(container_def, RUNTIME_ENV), "AWS_COGNITO_ENDPOINT": "http://127.0.0.1:5005"}
+    env = {**run.environment(container_def, stack.FRONTEND_RUNTIME),
+           "AWS_COGNITO_ENDPOINT": "http://127.0.0.1:5005"}
     container = containers(frontend_image, run.run_settings(task, container_def), env, network=network)
     container.wait_healthy(timeout=60)
     return f"http://127.0.0.1:{port}", container, env
@@ -114,7 +109,7 @@ def test_runs_as_non_root_on_a_read_only_root(web):
 def test_bad_runtime_config_stops_the_container_with_the_variable_named(engine, frontend_image, task, change,
                                                                         message):
     container_def = run.container_definition(task, SERVICE)
-    env = {**run.environment(container_def, RUNTIME_ENV), **change}
+    env = {**run.environment(container_def, stack.FRONTEND_RUNTIME), **change}
     names = [flag for name in env for flag in ("-e", name)]
     r = engine.docker("run", "--rm", "--label", run.LABEL, *run.run_settings(task, container_def), *names,
                       frontend_image, env=env, check=False)
