@@ -79,18 +79,3 @@ def aws(scratch):
 @pytest.fixture(scope="session")
 def local_cognito(aws):
     return cognito.provision(aws.url, stack.REGION)
-
-
-@pytest.fixture
-def containers(engine):
-    """Start containers through this; each is removed when the test ends, pass or fail."""
-    started = []
-
-    def start(*args, **kwargs):
-        container = run.start(engine, *args, **kwargs)
-        started.append(container)
-        return container
-
-    yield start
-    for container in started:
-        container.remove()

@@ -18,28 +18,27 @@ def task():
     return run.task_definition(SERVICE)
 
 
-@pytest.fixture
-def bridge(engine):
-    """A network of the test's own with the web port published on 127.0.0.1 (awsvpc's nearest local twin)."""
-    name = f"cruddur-proof-{uuid.uuid4().hex[:8]}"
-    engine.docker("network", "create", name)
+@pytest.fixture(scope="module")
+def web(engine, frontend_image, task):
+    """One container for the module, on a network of its own with the web port published on 127.0.0.1
+    (awsvpc's nearest local twin)."""
+    network = f"cruddur-proof-{uuid.uuid4().hex[:8]}"
     port = free_port()
-    yield port, ["--network", name, "-p", f"127.0.0.1:{port}:3000"]
-    for cid in engine.docker("ps", "-aq", "--filter", f"network={name}", check=False).stdout.split():
-        engine.docker("rm", "-f", cid, check=False)
-    engine.docker("network", "rm", name, check=False)
-
-
-@pytest.fixture
-def web(containers, frontend_image, task, bridge):
-    port, network = bridge
     container_def = run.container_definition(task, SERVICE)
     # The task definition's environment with this test's values, plus the optional emulator endpoint.
     env = {**run.environment(container_def, stack.FRONTEND_RUNTIME),
            "AWS_COGNITO_ENDPOINT": "http://127.0.0.1:5005"}
-    container = containers(frontend_image, run.run_settings(task, container_def), env, network=network)
-    container.wait_healthy(timeout=60)
-    return f"http://127.0.0.1:{port}", container, env
+    engine.docker("network", "create", network)
+    container = None
+    try:
+        container = run.start(engine, frontend_image, run.run_settings(task, container_def), env,
+                              network=["--network", network, "-p", f"127.0.0.1:{port}:3000"])
+        container.wait_healthy(timeout=60)
+        yield f"http://127.0.0.1:{port}", container, env
+    finally:
+        if container:
+            container.remove()
+        engine.docker("network", "rm", network, check=False)
 
 
 def test_config_json_is_written_from_the_environment_and_never_cached(web):
