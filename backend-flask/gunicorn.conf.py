@@ -6,6 +6,10 @@ new connections and lets requests in flight finish within graceful_timeout, unde
 """
 import os
 
+from gunicorn.glogging import Logger
+
+from cruddur.logs import JsonFormatter
+
 bind = f"0.0.0.0:{int(os.environ.get('PORT', '4567'))}"
 workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
@@ -17,13 +21,35 @@ keepalive = 65
 accesslog = "-"
 errorlog = "-"
 loglevel = "info"
-# Request ids and users are in the app's log; the access log holds no query string (it can carry a
-# cursor or search words) and no headers (Authorization).
-access_log_format = (
-    '{"time": "%(t)s", "level": "info", "logger": "gunicorn.access", "method": "%(m)s", "path": "%(U)s", '
-    '"status": %(s)s, "bytes": "%(B)s", "duration_ms": %(M)s, "request_id": "%({x-request-id}o)s", '
-    '"remote": "%(h)s", "user_agent": "%(a)s"}'
-)
+
+
+class JsonLogger(Logger):
+    """Gunicorn's own lines as JSON, like the app's: one object per line, values escaped properly.
+
+    The access line holds no query string (it can carry a cursor or search words) and no request
+    headers (Authorization); the request id ties it to the app's lines.
+    """
+
+    def setup(self, cfg):
+        super().setup(cfg)
+        for log in (self.error_log, self.access_log):
+            for handler in log.handlers:
+                handler.setFormatter(JsonFormatter())
+
+    def access(self, resp, req, environ, request_time):
+        if not self.access_log_enabled:
+            return
+        status = resp.status.split(None, 1)[0] if isinstance(resp.status, str) else resp.status
+        headers = dict((k.lower(), v) for k, v in resp.headers)
+        self.access_log.info("request", extra={"fields": {
+            "method": environ.get("REQUEST_METHOD"), "path": environ.get("PATH_INFO"), "status": int(status),
+            "bytes": getattr(resp, "sent", None), "duration_ms": round(request_time.total_seconds() * 1000, 1),
+            "request_id": headers.get("x-request-id"), "remote": environ.get("REMOTE_ADDR"),
+            "user_agent": environ.get("HTTP_USER_AGENT"),
+        }})
+
+
+logger_class = JsonLogger
 
 
 def worker_exit(server, worker):

@@ -9,6 +9,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,23 +36,33 @@ class MotoServer:
         return f"http://127.0.0.1:{self.port}"
 
     @classmethod
-    def start(cls, port: int | None = None, log: Path | None = None) -> "MotoServer":
+    def start(cls, port: int | None = None, log: Path | None = None,
+              startup_timeout: float = 30.0) -> "MotoServer":
         port = port or free_port()
-        out = open(log, "ab") if log else subprocess.DEVNULL
         env = {**os.environ, **FAKE_CREDENTIALS}
         env.pop("AWS_ENDPOINT_URL", None)
         # the child imports devstack.moto_ext whatever directory the caller runs from
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")]))
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "devstack.moto_ext", "-H", "127.0.0.1", "-p", str(port)],
-            stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True,
-        )
-        try:
-            wait_for_port(port, timeout=30)
-        except TimeoutError:
-            proc.kill()
-            raise
-        return cls(port=port, process=proc)
+        with open(log, "ab") if log else open(os.devnull, "wb") as out:
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "devstack.moto_ext", "-H", "127.0.0.1", "-p", str(port)],
+                stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True,
+            )
+        server = cls(port=port, process=proc)
+        deadline = time.monotonic() + startup_timeout
+        while True:
+            if proc.poll() is not None:
+                where = f"; its output is in {log}" if log else "; pass log= to keep its output"
+                raise RuntimeError(f"the AWS emulator exited with code {proc.returncode} before listening "
+                                   f"on port {port}{where}")
+            try:
+                wait_for_port(port, timeout=0.2)
+                return server
+            except TimeoutError:
+                if time.monotonic() > deadline:
+                    server.stop()
+                    raise TimeoutError(f"the AWS emulator did not listen on port {port} "
+                                       f"within {startup_timeout:.0f}s") from None
 
     def reset(self) -> None:
         """Forget every resource (moto's own reset API)."""

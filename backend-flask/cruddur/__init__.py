@@ -12,7 +12,7 @@ from cruddur.config import Settings
 def create_app(config: Settings | Mapping[str, str] | None = None) -> Flask:
     """`config`: a Settings, a mapping of environment variables, or None for os.environ."""
     settings = config if isinstance(config, Settings) else Settings.from_env(config)
-    app = Flask(__name__)
+    app = Flask(__name__, static_folder=None)
     app.config["SETTINGS"] = settings
     app.config["DEBUG"] = settings.debug
     logs.init_app(app)

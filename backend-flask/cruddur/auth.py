@@ -12,8 +12,8 @@ import logging
 from flask import Flask, current_app, g, request
 
 from cruddur import cognito, logs
-from cruddur.db import db
 from cruddur.config import SettingsError
+from cruddur.db import db
 from cruddur.errors import Unauthorized, Unavailable
 from cruddur.readiness import register_readiness_check
 from cruddur.services import users

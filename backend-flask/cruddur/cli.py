@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 import boto3
 import psycopg
+from botocore.exceptions import BotoCoreError, ClientError
 
 from cruddur import migrations
 from cruddur.db import CONNECT_TIMEOUT_SECONDS, sql
@@ -112,7 +113,10 @@ def cmd_update_cognito_user_ids(args) -> int:
     pool_id = os.environ.get("AWS_COGNITO_USER_POOL_ID", "")
     if not pool_id:
         raise Failure("AWS_COGNITO_USER_POOL_ID is not set")
-    subs = cognito_subs_by_handle(pool_id)
+    try:
+        subs = cognito_subs_by_handle(pool_id)
+    except (BotoCoreError, ClientError) as err:
+        raise Failure(f"cannot list the users of Cognito pool {pool_id}: {err}") from None
 
     def link(url):
         with psycopg.connect(url, connect_timeout=CONNECT_TIMEOUT_SECONDS) as conn:

@@ -4,6 +4,8 @@ boto3 honours AWS_ENDPOINT_URL, so the same code reaches the local emulator in d
 """
 from __future__ import annotations
 
+import functools
+
 import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
@@ -17,8 +19,13 @@ CLIENT_CONFIG = Config(connect_timeout=3, read_timeout=5, retries={"max_attempts
 
 class CognitoProfiles:
     def __init__(self, region: str, endpoint_url: str | None = None):
-        self.client = boto3.client("cognito-idp", region_name=region, endpoint_url=endpoint_url,
-                                   config=CLIENT_CONFIG)
+        self.region, self.endpoint_url = region, endpoint_url
+
+    @functools.cached_property
+    def client(self):
+        # built on first use: most requests come from users who already have a row
+        return boto3.client("cognito-idp", region_name=self.region, endpoint_url=self.endpoint_url,
+                            config=CLIENT_CONFIG)
 
     def attributes(self, access_token: str) -> dict[str, str]:
         """The caller's attributes (preferred_username, name, email, sub ...)."""

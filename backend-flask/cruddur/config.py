@@ -32,7 +32,7 @@ class Settings:
     debug: bool = False
     pool_min_size: int = 1
     pool_max_size: int = 10
-    # Tests hand in their own verifier or Cognito client; production builds them from the fields above.
+    # Ready-made clients a test hands in (e.g. extras["dynamodb"]); never read from the environment.
     extras: dict = field(default_factory=dict, compare=False)
 
     @classmethod

@@ -37,13 +37,14 @@ def sql(name: str) -> str:
 class Database:
     """Named queries over a connection source: the pool, or one connection inside `transaction()`."""
 
-    def __init__(self, pool: ConnectionPool):
+    def __init__(self, pool: ConnectionPool, checkout_timeout: float = CHECKOUT_TIMEOUT_SECONDS):
         self.pool = pool
+        self.checkout_timeout = checkout_timeout
 
     @contextmanager
     def _connection(self):
         try:
-            with self.pool.connection(timeout=CHECKOUT_TIMEOUT_SECONDS) as conn:
+            with self.pool.connection(timeout=self.checkout_timeout) as conn:
                 yield conn
         except (PoolTimeout, psycopg.OperationalError) as err:
             raise Unavailable("database_unavailable", "The database is not answering; try again shortly.") \
@@ -73,7 +74,7 @@ class Database:
 
     def ping(self) -> None:
         """Raise unless PostgreSQL answers now (the pool's own error names why)."""
-        with self.pool.connection(timeout=READINESS_TIMEOUT_SECONDS) as conn:
+        with self.pool.connection(timeout=min(READINESS_TIMEOUT_SECONDS, self.checkout_timeout)) as conn:
             conn.execute("SELECT 1")
 
     def close(self) -> None:

@@ -26,7 +26,7 @@ MAX_PAGE_SIZE = 50
 # Werkzeug's own statuses, given stable codes for clients to switch on.
 HTTP_CODES = {
     400: "bad_request", 404: "not_found", 405: "method_not_allowed", 413: "body_too_large",
-    415: "json_required", 429: "too_many_requests",
+    415: "json_required",
 }
 
 
@@ -67,6 +67,8 @@ def init_app(app: Flask) -> None:
         if isinstance(err, Unauthorized):
             logs.event("request unauthorized", logging.WARNING, reason=err.reason)
             response.headers["WWW-Authenticate"] = 'Bearer error="invalid_token"'
+        elif err.status >= 500:
+            logs.event("dependency unavailable", logging.ERROR, code=err.code, cause=repr(err.__cause__))
         return response
 
     @app.errorhandler(HTTPException)
@@ -107,7 +109,19 @@ def read_json(request: Request, fields: dict[str, type], required: tuple[str, ..
     for name, value in body.items():
         if not _is_a(value, fields[name]):
             raise Invalid("wrong_type", f"Field {name} must be a {_TYPE_NAMES[fields[name]]}.")
+        if isinstance(value, str):
+            check_text(name, value)
     return body
+
+
+def check_text(name: str, value: str) -> None:
+    """Refuse text PostgreSQL cannot store: NUL characters and lone UTF-16 surrogates (JSON allows both)."""
+    if "\x00" in value:
+        raise Invalid("invalid_character", f"Field {name} contains a NUL character.")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise Invalid("invalid_character", f"Field {name} is not valid Unicode text.") from None
 
 
 def _is_a(value, expected: type) -> bool:

@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 
 from flask import Flask, g, has_request_context, request
 
-REQUEST_ID = re.compile(r"^[A-Za-z0-9._=-]{1,128}$")
+REQUEST_ID = re.compile(r"[A-Za-z0-9._=-]{1,128}")
 log = logging.getLogger("cruddur")
 
 
@@ -59,7 +59,7 @@ def init_app(app: Flask) -> None:
     @app.before_request
     def assign_request_id():
         incoming = request.headers.get("X-Request-Id", "")
-        g.request_id = incoming if REQUEST_ID.match(incoming) else str(uuid.uuid4())
+        g.request_id = incoming if REQUEST_ID.fullmatch(incoming) else str(uuid.uuid4())
 
     @app.after_request
     def echo_request_id(response):

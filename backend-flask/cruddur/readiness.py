@@ -5,9 +5,8 @@ A check is a function of no arguments that returns None when its dependency answ
 """
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import logging
+from collections.abc import Callable
 
 from flask import Flask
 
@@ -31,6 +30,7 @@ def run_checks(app: Flask) -> tuple[bool, dict[str, str]]:
             check()
             results[name] = "ok"
         except Exception as err:  # any failure, whatever its type, only makes the task not ready
-            results[name] = f"{type(err).__name__}: {err}"[:200]
-            logs.event("readiness check failed", logging.WARNING, check=name, reason=results[name])
+            reason = f"{type(err).__name__}: {err}"
+            logs.event("readiness check failed", logging.WARNING, check=name, reason=reason)
+            results[name] = reason[:200]  # the public answer stays short; the log has it whole
     return all(v == "ok" for v in results.values()), results

@@ -7,12 +7,15 @@ Fixtures other areas build on:
   cognito       session: the local pool, client and demo users (devstack.cognito)
   settings      per test: Settings pointing at all of the above
   app, client   per test: create_app(settings) and its test client
-  auth          per test: auth.headers("bayko") → a demo user's real access-token header
+  auth          session: auth.headers("bayko") → a demo user's real access-token header
 """
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from datetime import datetime, timezone
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -30,17 +33,33 @@ BACKEND = "http://backend.test:4567"
 DATA_TABLES = ("activities", "users")
 
 
+def pytest_configure(config):
+    # Concurrent pytest runs as the same user prune each other's /tmp/pytest-of-<user> dirs: use our own.
+    if not config.option.basetemp:
+        config.option.basetemp = tempfile.mkdtemp(prefix="cruddur-backend-pytest-")
+        config._cruddur_basetemp = config.option.basetemp
+
+
+def pytest_unconfigure(config):
+    if getattr(config, "_cruddur_basetemp", None):
+        shutil.rmtree(config._cruddur_basetemp, ignore_errors=True)
+
+
 @pytest.fixture(scope="session")
-def pg_cluster(tmp_path_factory):
+def pg_cluster():
     if os.environ.get("CRUDDUR_TEST_CONNECTION_URL"):
         yield None
         return
-    cluster = Cluster.create(tmp_path_factory.mktemp("postgres") / "data")
-    cluster.start()
+    folder = Path(tempfile.mkdtemp(prefix="cruddur-backend-pg-"))
     try:
-        yield cluster
+        cluster = Cluster.create(folder / "data")
+        cluster.start()
+        try:
+            yield cluster
+        finally:
+            cluster.stop()
     finally:
-        cluster.stop()
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
@@ -157,13 +176,8 @@ class Auth:
 
 
 @pytest.fixture(scope="session")
-def _auth(aws, cognito):
+def auth(aws, cognito):
     return Auth(aws, cognito)
-
-
-@pytest.fixture
-def auth(_auth):
-    return _auth
 
 
 @pytest.fixture

@@ -80,7 +80,7 @@ def no_high_or_critical_findings(live: Live):
 def no_secrets_in_environment(live: Live):
     for name, container in live.containers():
         leaks = [entry["name"] for entry in container.get("environment", [])
-                 if definitions.SECRET_NAME.search(entry["name"]) or definitions.SECRET_VALUE.search(entry["value"])]
+                 if definitions.secret_looking(entry["name"], entry["value"])]
         yield f"{name}/{container['name']}", not leaks, ", ".join(leaks) and f"plain values: {', '.join(leaks)}"
 
 

@@ -59,7 +59,7 @@ class Runtime:
     sleep: Callable[[float], None] = time.sleep
     now: Callable[[], datetime] = lambda: datetime.now(timezone.utc)
     subprocess_run: Callable = subprocess.run
-    which: Callable[[str], str | None] = None
+    which: Callable[[str], str | None] = shutil.which
 
 
 @dataclass
@@ -133,7 +133,6 @@ def _client_error_line(error: ClientError) -> str:
 def main(argv: list[str] | None = None, runtime: Runtime | None = None) -> int:
     runtime = runtime or Runtime()
     stderr = runtime.stderr or sys.stderr
-    out = None
     try:
         args = build_parser().parse_args(argv)
         cfg = ops_config.load(runtime.root, runtime.environ)
@@ -143,7 +142,7 @@ def main(argv: list[str] | None = None, runtime: Runtime | None = None) -> int:
         aws = runtime.aws or Aws.from_env(cfg.region, runtime.environ)
         ctx = Context(config=cfg, out=out, aws=aws, environ=runtime.environ, clock=runtime.clock,
                       sleep=runtime.sleep, now=runtime.now, subprocess_run=runtime.subprocess_run,
-                      which=runtime.which or shutil.which)
+                      which=runtime.which)
         return args.handler(args, ctx)
     except OpsError as e:
         print(f"error: {e}", file=stderr, flush=True)

@@ -29,6 +29,7 @@ class OpsConfig:
     region: str
     cluster: str
     services: dict[str, ServiceConfig] = field(default_factory=dict)
+    stacks: list[str] = field(default_factory=list)
 
     def service(self, name: str) -> ServiceConfig:
         try:
@@ -65,4 +66,5 @@ def load(root: Path = ROOT, environ=os.environ) -> OpsConfig:
         region=environ.get("AWS_DEFAULT_REGION") or raw.get("region", "us-east-1"),
         cluster=raw.get("cluster", "cruddur"),
         services=services,
+        stacks=list(raw.get("stacks", [])),
     )

@@ -20,32 +20,52 @@ PLACEHOLDER = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 # Names that must never carry a plain value in a task definition (they belong in `secrets`).
 SECRET_NAME = re.compile(r"PASSWORD|PASSWD|SECRET|TOKEN|PRIVATE|API_KEY|ACCESS_KEY|CREDENTIAL|CONNECTION_URL",
                          re.IGNORECASE)
-# Values that look like a credential whatever their name: URLs with a password, AWS secret keys.
-SECRET_VALUE = re.compile(r"://[^/\s:@]+:[^/\s@]+@|(?<![A-Za-z0-9/+=])[A-Za-z0-9/+=]{40}(?![A-Za-z0-9/+=])")
+_PASSWORD_IN_URL = re.compile(r"://[^/\s:@]+:[^/\s@]+@")
+_KEY_LIKE = re.compile(r"(?<![A-Za-z0-9/+=])[A-Za-z0-9/+=]{40}(?![A-Za-z0-9/+=])")
 SECRET_ARN = re.compile(r"^arn:aws[a-z-]*:(ssm:[^:]+:\d{12}:parameter/|secretsmanager:[^:]+:\d{12}:secret:)\S+$")
 MASK = "********"
+
+
+def secret_looking_value(value: str) -> bool:
+    """A URL carrying a password, or a 40-character key in mixed case with digits (an AWS secret key);
+    a 40-character git sha, lowercase hex, is not one."""
+    if _PASSWORD_IN_URL.search(value):
+        return True
+    return any(re.search("[A-Z]", m) and re.search("[a-z]", m) and re.search(r"\d", m)
+               for m in _KEY_LIKE.findall(value))
+
+
+def secret_looking(name: str, value: str) -> bool:
+    """An environment entry that must be a `secrets` entry instead."""
+    return bool(SECRET_NAME.search(name)) or secret_looking_value(value)
 
 
 class Variables:
     """Placeholder values: flags first, then the environment, then stack outputs, then derived values.
 
-    Derived values (account id, registry, image tag) are computed only when a file asks for them, so
-    rendering a file that needs no AWS call makes none.
+    Stack outputs and derived values (account id, registry, image tag) are fetched only when a file asks
+    for a name the flags and the environment leave unset, so rendering with every value given makes no
+    AWS call.
     """
 
     def __init__(self, flags: Mapping[str, str] = (), environ: Mapping[str, str] = (),
-                 stack_outputs: Mapping[str, str] = (),
+                 stack_outputs: Callable[[], Mapping[str, str]] = dict,
                  derived: Mapping[str, Callable[[], str | None]] = ()):
-        self._layers = [dict(flags), dict(environ), dict(stack_outputs)]
+        self._given = [dict(flags), dict(environ)]
+        self._load_stack_outputs = stack_outputs
+        self._stack_outputs: Mapping[str, str] | None = None
         self._derived = dict(derived)
         self._cache: dict[str, str | None] = {}
 
     def get(self, name: str) -> str | None:
-        for layer in self._layers:
-            if name in layer and layer[name] != "":
+        for layer in self._given:
+            if layer.get(name):
                 return layer[name]
         if name not in self._cache:
-            self._cache[name] = self._derived[name]() if name in self._derived else None
+            if self._stack_outputs is None:
+                self._stack_outputs = self._load_stack_outputs()
+            found = self._stack_outputs.get(name)
+            self._cache[name] = found if found else (self._derived[name]() if name in self._derived else None)
         return self._cache[name]
 
 
@@ -102,7 +122,7 @@ def fill(template, variables: Variables, label: str):
     if missing:
         names = ", ".join(dict.fromkeys("${" + name + "}" for name in missing))
         raise OpsError(f"{label}: {names} not set (pass --var NAME=VALUE, set it in the environment, "
-                       f"or name a stack with --stack)")
+                       f"or deploy the stack that outputs it)")
     return rendered
 
 
@@ -177,7 +197,7 @@ def check_secrets(task_definition: dict, label: str) -> None:
     """Secrets reach containers only as `valueFrom` ARNs; a secret-looking plain variable is refused."""
     for index, container in enumerate(task_definition.get("containerDefinitions", [])):
         for entry in container.get("environment", []):
-            if SECRET_NAME.search(entry.get("name", "")) or SECRET_VALUE.search(entry.get("value", "")):
+            if secret_looking(entry.get("name", ""), entry.get("value", "")):
                 raise OpsError(f"{label}: containerDefinitions[{index}].environment {entry.get('name')}: looks "
                                f"like a secret; move it to `secrets` as an SSM parameter ARN")
         for entry in container.get("secrets", []):
@@ -195,7 +215,7 @@ def mask_secrets(node, key_name: str = ""):
                 for k, v in node.items()}
     if isinstance(node, list):
         return [mask_secrets(item, key_name) for item in node]
-    if isinstance(node, str) and SECRET_VALUE.search(node):
+    if isinstance(node, str) and secret_looking_value(node):
         return MASK
     return node
 

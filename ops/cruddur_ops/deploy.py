@@ -62,13 +62,14 @@ def run(args, ctx) -> int:
         return _dry_run(ctx, cluster, rendered, live)
 
     registered = register.register(ctx.aws.ecs, rendered.task_definition, _ProgressOut(out))
-    previous = live.primary.task_definition if live and live.primary else None
+    previous = live.known_good.task_definition if live and live.known_good else None
     if live is None:
         out.progress(f"creating service {service_config.name} in cluster {cluster}")
         started = ctx.aws.ecs.create_service(**create_input(cluster, rendered.service, registered.arn))["service"]
         seen: set[str] = set()
     else:
-        out.progress(f"updating service {service_config.name}: {ecs.revision_name(previous or '(none)')} -> "
+        running = live.primary.task_definition if live.primary else live.task_definition
+        out.progress(f"updating service {service_config.name}: {ecs.revision_name(running)} -> "
                      f"{ecs.revision_name(registered.arn)}")
         seen = {event["id"] for event in live.raw.get("events", [])}
         started = ctx.aws.ecs.update_service(**update_input(cluster, rendered.service, registered.arn))["service"]

@@ -51,6 +51,12 @@ class Service:
     def primary(self) -> Deployment | None:
         return next((d for d in self.deployments if d.is_primary), None)
 
+    @property
+    def known_good(self) -> Deployment | None:
+        """The deployment to fall back to: the primary if it completed, else a completed older one."""
+        completed = [d for d in self.deployments if d.has_completed]
+        return next((d for d in completed if d.is_primary), completed[0] if completed else None)
+
     def deployment(self, deployment_id: str) -> Deployment | None:
         return next((d for d in self.deployments if d.id == deployment_id), None)
 

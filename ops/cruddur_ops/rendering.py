@@ -1,7 +1,10 @@
 """Rendering a service's two files (task definition, service) into checked API input."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+from botocore.exceptions import ClientError
 
 from cruddur_ops import definitions, images
 from cruddur_ops.errors import OpsError
@@ -11,7 +14,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("--var", action="append", default=[], metavar="NAME=VALUE",
                         help="set a ${NAME} placeholder (repeatable; wins over the environment)")
     parser.add_argument("--stack", action="append", default=[], metavar="STACK",
-                        help="CloudFormation stack whose outputs fill placeholders (repeatable)")
+                        help="CloudFormation stack whose outputs fill placeholders (repeatable; default: the "
+                             "stacks in aws/ops.toml that exist)")
     parser.add_argument("--image-tag", help="image tag (default: the current 12-character commit)")
 
 
@@ -21,12 +25,25 @@ class Rendered:
     service: dict
 
 
-def stack_outputs(ctx, stacks: list[str]) -> dict[str, str]:
+def placeholder_name(output_key: str) -> str:
+    """Output keys are CamelCase (CloudFormation allows no underscore): ExecutionRoleArn fills
+    ${EXECUTION_ROLE_ARN}, AwsCognitoUserPoolId fills ${AWS_COGNITO_USER_POOL_ID}."""
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", output_key).upper()
+
+
+def stack_outputs(ctx, stacks: list[str], must_exist: bool) -> dict[str, str]:
+    """Outputs of `stacks`, by placeholder name. Stacks named on the command line must exist; the
+    default ones may not (yet): whatever they would have filled is then reported as not set."""
     outputs: dict[str, str] = {}
     for stack in stacks:
-        described = ctx.aws.cloudformation.describe_stacks(StackName=stack)["Stacks"]
+        try:
+            described = ctx.aws.cloudformation.describe_stacks(StackName=stack)["Stacks"]
+        except ClientError as e:
+            if must_exist or "does not exist" not in e.response["Error"].get("Message", ""):
+                raise OpsError(f"stack {stack}: {e.response['Error'].get('Message')}") from None
+            continue
         for output in described[0].get("Outputs", []) if described else []:
-            outputs[output["OutputKey"]] = output["OutputValue"]
+            outputs[placeholder_name(output["OutputKey"])] = output["OutputValue"]
     return outputs
 
 
@@ -37,7 +54,7 @@ def variables(ctx, args) -> definitions.Variables:
     return definitions.Variables(
         flags=flags,
         environ=ctx.environ,
-        stack_outputs=stack_outputs(ctx, args.stack),
+        stack_outputs=lambda: stack_outputs(ctx, args.stack or ctx.config.stacks, must_exist=bool(args.stack)),
         derived={
             "AWS_ACCOUNT_ID": lambda: ctx.aws.account_id,
             "ECR_REGISTRY": lambda: images.registry(ctx),

@@ -17,6 +17,8 @@ def configure(parser) -> None:
 
 
 def start(ctx, cluster: str, service: ecs.Service, container: str, command: list[str]) -> dict:
+    if "networkConfiguration" not in service.raw:
+        raise OpsError(f"service {service.name} has no awsvpc network configuration to run the task in")
     params = {
         "cluster": cluster, "taskDefinition": service.task_definition, "launchType": "FARGATE",
         "networkConfiguration": service.raw["networkConfiguration"], "startedBy": "cruddur-ops-run",

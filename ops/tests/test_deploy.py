@@ -13,7 +13,7 @@ from botocore.stub import Stubber
 
 from cruddur_ops.aws import Aws
 from tests import scripted_ecs as s
-from tests.conftest import REGION, new_session, put_log_lines
+from tests.conftest import MANIFEST, REGION, new_session, put_log_lines
 
 
 class TargetHealthFrom:
@@ -245,3 +245,15 @@ def test_terminal_gets_a_redrawn_table(rollout):
                                   "*PRIMARY    backend-flask:2  COMPLETED  1        1        0        0\n"
                                   "deployed: backend-flask runs backend-flask:2: deployment ecs-svc/10061007 "
                                   "completed, 1/1 tasks running (0m20s)\n")
+
+
+def test_fail_fast_rolls_back_to_the_last_completed_definition_not_a_stuck_one(rollout):
+    rollout.existing_service()
+    rollout.aws.ecr.put_image(repositoryName="backend-flask", imageManifest=MANIFEST, imageTag="cccccccccccc")
+    assert rollout.deploy("--image-tag", "cccccccccccc", "--timeout", "1m").code == 4  # left in progress
+    rollout.fake.then(15, s.task_stopped("t5", PULL_FAILURE, [("backend-flask", None, "")]))
+    result = rollout.deploy()
+    assert result.code == 7
+    assert "updating service backend-flask: backend-flask:2 -> backend-flask:3\n" in result.stdout
+    assert why_block(result.stdout).endswith(
+        "  rolled back: backend-flask is returning to backend-flask:1 (follow with: status backend-flask)\n")

@@ -6,6 +6,7 @@ import subprocess
 
 import pytest
 
+from cruddur_ops.aws import Aws
 from tests.conftest import ACCOUNT, MANIFEST, REGION
 
 
@@ -62,7 +63,6 @@ def test_push_to_a_local_registry_needs_no_aws(cli, checkout):
     root, sha = checkout
     (root / "notes.txt").write_text("untracked")
     docker = Docker({f"frontend-react-js:{sha}"})
-    from cruddur_ops.aws import Aws
     result = cli(["push", "frontend-react-js", "--allow-dirty"], root=root, environ={"ECR_REGISTRY": "127.0.0.1:5000"},
                  subprocess_run=docker, aws=Aws(REGION, endpoint_url="http://127.0.0.1:9"))
     assert (result.code, result.stdout) == (0, f"127.0.0.1:5000/frontend-react-js:{sha}\n")

@@ -46,12 +46,19 @@ def test_flags_win_over_environment(cli):
     assert image.endswith("/frontend-react-js:from-flag")
 
 
-def test_missing_variables_stop_with_their_names_and_file(cli):
+def test_missing_variables_stop_with_their_names_and_file(cli, aws):
+    # None of the default stacks (aws/ops.toml) is deployed in this account: they are skipped.
     values = {k: v for k, v in STACK_VALUES.items() if k not in ("EXECUTION_ROLE_ARN", "BACKEND_URL")}
-    result = cli(["render", "backend-flask"], aws=NO_AWS, environ=values)
+    result = cli(["render", "backend-flask"], aws=aws, environ=values)
     assert (result.code, result.stdout) == (1, "")
     assert result.stderr == ("error: aws/task-definitions/backend-flask.json: ${EXECUTION_ROLE_ARN}, ${BACKEND_URL} "
-                             "not set (pass --var NAME=VALUE, set it in the environment, or name a stack with --stack)\n")
+                             "not set (pass --var NAME=VALUE, set it in the environment, or deploy the stack that "
+                             "outputs it)\n")
+
+
+def test_a_stack_named_on_the_command_line_must_exist(cli, aws):
+    result = cli(["render", "backend-flask", "--stack", "cruddur-nope"], aws=aws, environ={})
+    assert (result.code, result.stderr) == (1, "error: stack cruddur-nope: Stack with id cruddur-nope does not exist\n")
 
 
 @pytest.mark.parametrize("change, message", [
@@ -96,12 +103,14 @@ def test_unknown_service_key_is_refused(cli, tree):
                              "unknown key for CreateService\n")
 
 
-def test_stack_outputs_and_the_account_fill_what_flags_and_environment_leave(cli, aws):
+def test_default_stack_outputs_and_the_account_fill_what_flags_and_environment_leave(cli, aws):
     outputs = {k: v for k, v in STACK_VALUES.items() if k not in ("AWS_ACCOUNT_ID", "ECR_REGISTRY")}
+    camel = {"".join(part.capitalize() for part in name.split("_")): value for name, value in outputs.items()}
+    assert "ExecutionRoleArn" in camel and "AwsCognitoUserPoolClientId" in camel
     template = {"Resources": {"Topic": {"Type": "AWS::SNS::Topic"}},
-                "Outputs": {name: {"Value": value} for name, value in outputs.items()}}
-    aws.cloudformation.create_stack(StackName="CrdCluster", TemplateBody=json.dumps(template))
-    result = cli(["render", "backend-flask", "--stack", "CrdCluster"], aws=aws, environ={})
+                "Outputs": {key: {"Value": value} for key, value in camel.items()}}
+    aws.cloudformation.create_stack(StackName="cruddur-iam", TemplateBody=json.dumps(template))
+    result = cli(["render", "backend-flask"], aws=aws, environ={})
     assert result.code == 0, result.stderr
     rendered = json.loads(result.stdout)["taskDefinition"]
     assert rendered["containerDefinitions"][0]["image"] == \
@@ -113,3 +122,17 @@ def test_unknown_service_names_the_known_ones(cli):
     result = cli(["render", "worker"], aws=NO_AWS, environ={})
     assert (result.code, result.stderr) == (
         1, "error: unknown service 'worker' (known in aws/ops.toml: backend-flask, frontend-react-js)\n")
+
+
+@pytest.mark.parametrize("name, value, secret", [
+    ("GIT_SHA", "0123456789abcdef0123456789abcdef01234567", False),
+    ("AWS_KEY_ID_VALUE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", True),
+    ("DATABASE", "postgresql://cruddur:hunter2@db/cruddur", True),
+    ("DATABASE", "postgresql://db.internal/cruddur", False),
+    ("ROLLBAR_ACCESS_TOKEN", "anything", True),
+    ("FRONTEND_URL", "https://cruddur.example.com", False),
+])
+def test_what_counts_as_a_secret_in_an_environment_entry(name, value, secret):
+    from cruddur_ops.definitions import secret_looking
+
+    assert secret_looking(name, value) is secret

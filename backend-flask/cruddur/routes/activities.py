@@ -1,15 +1,16 @@
 """Cruds: the home feed, posting, a crud with its replies, replying, notifications and search."""
 from flask import Blueprint, request
 
-from cruddur.auth import caller_user, require_auth
+from cruddur.auth import caller_user, optional_auth, require_auth
 from cruddur.db import db
-from cruddur.http import now, page, page_params, read_json
+from cruddur.http import check_text, now, page, page_params, read_json
 from cruddur.services import activities
 
 bp = Blueprint("activities", __name__)
 
 
 @bp.get("/activities/home")
+@optional_auth
 def home():
     limit, cursor = page_params(request.args)
     return page(activities.home(db(), now(), limit, cursor), limit, activities.shape)
@@ -45,5 +46,7 @@ def notifications():
 @bp.get("/activities/search")
 def search():
     limit, cursor = page_params(request.args)
-    rows = activities.search(db(), request.args.get("term"), now(), limit, cursor)
+    term = request.args.get("term", "")
+    check_text("term", term)
+    rows = activities.search(db(), term, now(), limit, cursor)
     return page(rows, limit, activities.shape)

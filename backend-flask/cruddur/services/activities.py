@@ -79,8 +79,8 @@ def notifications(db, user: dict, now: datetime, limit: int, cursor: Cursor) -> 
                     **_paging(limit, cursor))
 
 
-def search(db, term: str | None, now: datetime, limit: int, cursor: Cursor) -> list[dict]:
-    words = (term or "").strip()
+def search(db, term: str, now: datetime, limit: int, cursor: Cursor) -> list[dict]:
+    words = term.strip()
     if not words:
         raise Invalid("term_blank", "Type something to search for.")
     if len(words) > SEARCH_TERM_MAX:

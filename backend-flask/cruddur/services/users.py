@@ -7,13 +7,13 @@ from datetime import datetime
 
 from cruddur.errors import Conflict, Invalid, NotFound
 
-HANDLE = re.compile(r"^[A-Za-z0-9_]{1,32}$")
+HANDLE = re.compile(r"[A-Za-z0-9_]{1,32}")
 DISPLAY_NAME_MAX = 64
 BIO_MAX = 400
 
 
 def is_handle(value: str) -> bool:
-    return bool(HANDLE.match(value))
+    return bool(HANDLE.fullmatch(value))
 
 
 def ensure(db, sub: str, cognito_attributes: Callable[[], dict]) -> dict:

@@ -1,0 +1,80 @@
+"""The JSON edge: error model for every failure, strict JSON bodies, size limit, request ids."""
+import json
+
+import pytest
+
+from cruddur.config import MAX_BODY_BYTES
+
+
+def test_unknown_path_is_json_404(client):
+    r = client.get("/api/no-such-thing")
+    assert (r.status_code, r.json["error"]["code"]) == (404, "not_found")
+
+
+def test_wrong_method_is_json_405_with_allow(client):
+    r = client.delete("/api/activities/home")
+    assert (r.status_code, r.json["error"]["code"]) == (405, "method_not_allowed")
+    assert "GET" in r.headers["Allow"]
+
+
+def test_unexpected_exception_is_json_500_without_traceback(app, log_lines):
+    def boom():
+        raise RuntimeError("secret internals")
+
+    app.add_url_rule("/api/boom", view_func=boom)
+    r = app.test_client().get("/api/boom")
+    assert (r.status_code, r.json) == (500, {"error": {"code": "internal_error",
+                                                       "message": "Something went wrong on our side."}})
+    assert "secret internals" not in r.get_data(as_text=True)
+    assert any("RuntimeError: secret internals" in line.get("exception", "") for line in log_lines())
+
+
+def test_body_over_64_kib_is_413(client, auth):
+    body = json.dumps({"message": "x" * MAX_BODY_BYTES, "ttl": "1-day"})
+    r = client.post("/api/activities", data=body, content_type="application/json", headers=auth.headers("bayko"))
+    assert (r.status_code, r.json["error"]["code"]) == (413, "body_too_large")
+
+
+@pytest.mark.parametrize("data, content_type, status, code", [
+    ("{", "application/json", 400, "malformed_json"),
+    ("{'message': 'x'}", "application/json", 400, "malformed_json"),
+    ("\xff\xfe", "application/json", 400, "malformed_json"),
+    ("", "application/json", 400, "malformed_json"),
+    ("[]", "application/json", 400, "body_not_object"),
+    ('"text"', "application/json", 400, "body_not_object"),
+    ("null", "application/json", 400, "body_not_object"),
+    ('{"message": "x", "ttl": "1-day"}', "text/plain", 415, "json_required"),
+    ("message=x&ttl=1-day", "application/x-www-form-urlencoded", 415, "json_required"),
+])
+def test_bodies_that_are_not_a_json_object_are_refused(client, auth, data, content_type, status, code):
+    r = client.post("/api/activities", data=data, content_type=content_type, headers=auth.headers("bayko"))
+    assert (r.status_code, r.json["error"]["code"]) == (status, code)
+
+
+def test_request_id_is_echoed_or_made(client):
+    assert client.get("/api/health-check", headers={"X-Request-Id": "abc-123"}).headers["X-Request-Id"] == "abc-123"
+    made = client.get("/api/health-check", headers={"X-Request-Id": "bad id <script>"}).headers["X-Request-Id"]
+    assert made != "bad id <script>" and len(made) == 36
+
+
+def test_times_are_iso_utc_with_z(client, auth, clock):
+    created = client.post("/api/activities", json={"message": "t", "ttl": "1-hour"}, headers=auth.headers("bayko")).json
+    assert created["created_at"] == "2026-11-01T12:00:00.000Z"
+    assert created["expires_at"] == "2026-11-01T13:00:00.000Z"
+
+
+@pytest.mark.parametrize("raw", ['{"message": "a\\u0000b", "ttl": "1-day"}', '{"message": "\\ud800", "ttl": "1-day"}'])
+def test_text_postgresql_cannot_store_is_a_400(client, auth, raw):
+    r = client.post("/api/activities", data=raw, content_type="application/json", headers=auth.headers("bayko"))
+    assert (r.status_code, r.json["error"]["code"]) == (400, "invalid_character")
+
+
+def test_nul_in_search_term_is_a_400(client):
+    r = client.get("/api/activities/search?term=a%00b")
+    assert (r.status_code, r.json["error"]["code"]) == (400, "invalid_character")
+
+
+def test_log_lines_carry_the_request_id(client, log_lines):
+    client.get("/api/me", headers={"X-Request-Id": "trace-42"})
+    [line] = [line for line in log_lines() if line["message"] == "request unauthorized"]
+    assert (line["request_id"], line["path"], line["reason"]) == ("trace-42", "/api/me", "no Authorization header")

@@ -1,0 +1,193 @@
+"""`make bench`: the API's feed against a minimal Flask + psycopg baseline, measured side by side.
+
+One run starts everything itself — a throwaway PostgreSQL seeded with realistic volume, the local AWS
+emulator with a Cognito pool, the API and the baseline under the same production gunicorn config —
+then drives both with wrk and prints ratios, which a noisy machine cannot fake the way it fakes
+absolute numbers. Server processes run on one core and wrk on the other where there are two.
+Results go to bench/RESULTS.md. Never part of CI's pass/fail.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from contextlib import ExitStack
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import psycopg
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+BACKEND = ROOT / "backend-flask"
+sys.path[:0] = [str(ROOT), str(BACKEND)]
+
+from cruddur.migrations import migrate  # noqa: E402
+from devstack import cognito as local_cognito  # noqa: E402
+from devstack.moto import FAKE_CREDENTIALS, MotoServer  # noqa: E402
+from devstack.gunicorn import Gunicorn  # noqa: E402
+from devstack.postgres import Cluster  # noqa: E402
+
+RESULTS = ROOT / "bench" / "RESULTS.md"
+FEED = "/api/activities/home"
+
+
+@dataclass
+class Load:
+    requests_per_s: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+
+
+def _ms(text: str) -> float:
+    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def parse_wrk(output: str) -> Load:
+    """wrk --latency's summary: Requests/sec, the 50% and 99% latency lines, and error counts."""
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    p50 = _ms(re.search(r"^\s+50%\s+(\S+)", output, re.M).group(1))
+    p99 = _ms(re.search(r"^\s+99%\s+(\S+)", output, re.M).group(1))
+    errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", output))
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    return Load(rps, p50, p99, errors + (int(non2xx.group(1)) if non2xx else 0))
+
+
+def client_cpu_prefix() -> list[str]:
+    return ["taskset", "-c", "1"] if (os.cpu_count() or 1) > 1 and shutil.which("taskset") else []
+
+
+def wrk(url: str, connections: int, seconds: int, headers: dict | None = None) -> Load:
+    argv = [*client_cpu_prefix(), "wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    for name, value in (headers or {}).items():
+        argv += ["-H", f"{name}: {value}"]
+    done = subprocess.run([*argv, url], capture_output=True, text=True, timeout=seconds + 30, check=True)
+    return parse_wrk(done.stdout)
+
+
+def seed(url: str, users: int, activities: int) -> None:
+    with psycopg.connect(url, autocommit=True, cursor_factory=psycopg.ClientCursor) as conn:
+        conn.execute((ROOT / "bench" / "seed.sql").read_text(), {"users": users, "activities": activities})
+
+
+def ratio(a: float, b: float) -> str:
+    return f"{a / b:.2f}" if b else "n/a"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=8, help="length of each measured run")
+    parser.add_argument("--users", type=int, default=500)
+    parser.add_argument("--activities", type=int, default=40000)
+    parser.add_argument("--concurrency", default="1,8,32")
+    args = parser.parse_args(argv)
+    if not shutil.which("wrk"):
+        print("bench: wrk is not installed (apt-get install wrk)", file=sys.stderr)
+        return 1
+    levels = [int(c) for c in args.concurrency.split(",")]
+    if (os.cpu_count() or 1) > 1:
+        os.sched_setaffinity(0, {0})  # the servers started below inherit core 0; wrk gets core 1
+
+    with ExitStack() as stack:
+        work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="cruddur-bench-")))
+        os.chmod(work, 0o755)
+        cluster = Cluster.create(work / "pg")
+        cluster.start()
+        stack.callback(cluster.stop)
+        url = cluster.create_database("cruddur_bench")
+        migrate(url)
+        print(f"seeding {args.users} users and {args.activities} cruds ...", flush=True)
+        seed(url, args.users, args.activities)
+        moto = MotoServer.start()
+        stack.callback(moto.stop)
+        pool = local_cognito.provision(moto.url)
+        user = local_cognito.DEMO_USERS[0]
+        token = local_cognito.sign_in(moto.url, pool.client_id, user.email, local_cognito.DEMO_PASSWORD)
+        env = {**os.environ, **FAKE_CREDENTIALS, "CONNECTION_URL": url, "CRUDDUR_ENV": "development",
+               "AWS_ENDPOINT_URL": moto.url, "AWS_COGNITO_USER_POOL_ID": pool.user_pool_id,
+               "AWS_COGNITO_USER_POOL_CLIENT_ID": pool.client_id, "AWS_COGNITO_JWKS_URL": pool.jwks_url,
+               "FRONTEND_URL": "http://localhost:3000"}
+        api = stack.enter_context(Gunicorn(env, work / "api.log"))
+        base = stack.enter_context(Gunicorn(env, work / "baseline.log", chdir=ROOT / "bench" / "baseline"))
+        auth = {"Authorization": f"Bearer {token['AccessToken']}"}
+        for server in (api, base):
+            requests.get(server.url + FEED, timeout=10).raise_for_status()
+        requests.get(api.url + FEED, headers=auth, timeout=10).raise_for_status()
+        for server in (api, base):
+            wrk(server.url + FEED, 8, 2)  # warm both up: pools filled, code paths hot
+
+        rows = []
+        for c in levels:
+            b = wrk(base.url + FEED, c, args.seconds)
+            a = wrk(api.url + FEED, c, args.seconds)
+            rows.append((c, a, b))
+            print(f"c={c:<3} api {a.requests_per_s:8.0f} req/s p50 {a.p50_ms:6.2f} ms p99 {a.p99_ms:6.2f} ms | "
+                  f"baseline {b.requests_per_s:8.0f} req/s | ratio {ratio(a.requests_per_s, b.requests_per_s)}",
+                  flush=True)
+        anon = wrk(api.url + FEED, 8, args.seconds)
+        signed = wrk(api.url + FEED, 8, args.seconds, headers=auth)
+        rss = api.worker_rss_mb()
+        base_rss = base.worker_rss_mb()
+
+    auth_cost = anon.requests_per_s / signed.requests_per_s if signed.requests_per_s else float("nan")
+    report = render(args, rows, anon, signed, auth_cost, rss, base_rss)
+    RESULTS.write_text(report)
+    print(report)
+    return 0
+
+
+def render(args, rows, anon: Load, signed: Load, auth_cost: float, rss, base_rss) -> str:
+    when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    lines = [
+        "# Benchmark results", "",
+        f"Measured {when} by `make bench` on {os.cpu_count()} cores; servers on core 0, wrk on core 1. "
+        f"Data: {args.users} users, {args.activities} cruds (+ about a tenth as replies, a fifth expired). "
+        f"Both servers use backend-flask/gunicorn.conf.py ({os.environ.get('GUNICORN_WORKERS', '2')} workers × "
+        f"{os.environ.get('GUNICORN_THREADS', '4')} threads); {args.seconds} s per run.", "",
+        "## GET /api/activities/home against the minimal Flask + psycopg baseline (goal: ratio ≥ 0.6)", "",
+        "| clients | API req/s | API p50 ms | API p99 ms | baseline req/s | baseline p50 ms | baseline p99 ms "
+        "| ratio | errors |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for c, a, b in rows:
+        lines.append(f"| {c} | {a.requests_per_s:.0f} | {a.p50_ms:.2f} | {a.p99_ms:.2f} | {b.requests_per_s:.0f} "
+                     f"| {b.p50_ms:.2f} | {b.p99_ms:.2f} | {ratio(a.requests_per_s, b.requests_per_s)} "
+                     f"| {a.errors + b.errors} |")
+    lines += [
+        "", "## Signed-in against anonymous, same feed, 8 clients (goal: cost ≤ 1.15×)", "",
+        "| | req/s | p50 ms | p99 ms |", "|---|---:|---:|---:|",
+        f"| anonymous | {anon.requests_per_s:.0f} | {anon.p50_ms:.2f} | {anon.p99_ms:.2f} |",
+        f"| signed in (token verified on every request) | {signed.requests_per_s:.0f} | {signed.p50_ms:.2f} "
+        f"| {signed.p99_ms:.2f} |",
+        "", f"Cost of a signed-in request: **{auth_cost:.2f}×** an anonymous one.", "",
+        "## Memory", "",
+        f"Resident memory per API worker after the runs: {', '.join(f'{m:.0f} MB' for m in rss)} "
+        f"(baseline workers: {', '.join(f'{m:.0f} MB' for m in base_rss)}).", "",
+    ]
+    lines += extra_sections()
+    return "\n".join(lines) + "\n"
+
+
+def extra_sections() -> list[str]:
+    """Numbers other areas measure with their own scripts, gathered here when those scripts exist."""
+    lines = []
+    for title, argv in (("Frontend", ["make", "--no-print-directory", "-C", str(ROOT), "bench-frontend"]),
+                        ("Images", ["make", "--no-print-directory", "-C", str(ROOT), "bench-images"])):
+        probe = subprocess.run(["make", "-C", str(ROOT), "-n", argv[-1]], capture_output=True)
+        if probe.returncode != 0:
+            continue
+        done = subprocess.run(argv, capture_output=True, text=True)
+        body = done.stdout.strip() if done.returncode == 0 else f"failed: {done.stderr.strip()[-300:]}"
+        lines += [f"## {title}", "", "```", body, "```", ""]
+    return lines
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,29 @@
+-- Realistic volume for the feed benchmark: hundreds of people, tens of thousands of cruds, a share of
+-- them expired or replies, spread over the last thirty days. Deterministic (setseed) so runs compare.
+SELECT setseed(0.42);
+
+INSERT INTO users (display_name, handle, email, bio)
+SELECT 'Bench Person ' || n, 'bench' || n, 'bench' || n || '@cruddur.example', 'Here to be measured.'
+FROM generate_series(1, %(users)s) AS n;
+
+WITH people AS (SELECT array_agg(uuid) AS ids FROM users)
+INSERT INTO activities (user_uuid, message, expires_at, created_at)
+SELECT people.ids[1 + floor(random() * array_length(people.ids, 1))::int],
+       'Crud number ' || n || ' about fargate, postgres and the cloud @bench' || (1 + n %% 50),
+       created + (CASE WHEN random() < 0.2 THEN interval '1 hour' ELSE interval '60 days' END),
+       created
+FROM people, generate_series(1, %(activities)s) AS n,
+     LATERAL (SELECT now() - random() * interval '30 days' AS created) AS t;
+
+-- a tenth of them get a reply, which the home feed must skip
+INSERT INTO activities (user_uuid, message, reply_to_activity_uuid, expires_at, created_at)
+SELECT a.user_uuid, 'A reply to ' || a.uuid, a.uuid, a.expires_at, a.created_at + interval '1 minute'
+FROM activities a
+WHERE random() < 0.1;
+
+UPDATE activities p SET replies_count = r.n
+FROM (SELECT reply_to_activity_uuid AS uuid, count(*) AS n FROM activities
+      WHERE reply_to_activity_uuid IS NOT NULL GROUP BY 1) AS r
+WHERE p.uuid = r.uuid;
+
+ANALYZE;

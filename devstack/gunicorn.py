@@ -1,0 +1,78 @@
+"""A WSGI app under gunicorn with the API's production config file (backend-flask/gunicorn.conf.py).
+
+The benchmarks, the resilience drills and the serving tests all start the API the way its container
+does, each on a free port, and stop it whatever happens.
+"""
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from devstack.net import free_port, wait_for_port
+
+BACKEND = Path(__file__).resolve().parent.parent / "backend-flask"
+
+
+class Gunicorn:
+    def __init__(self, env: dict, log: Path, chdir: Path = BACKEND, app: str = "app:app"):
+        self.port = free_port()
+        self.log_path = log
+        self._log = open(log, "wb")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-c", str(BACKEND / "gunicorn.conf.py"), "--chdir", str(chdir), app],
+            env={**env, "PORT": str(self.port)}, stdout=self._log, stderr=subprocess.STDOUT,
+            start_new_session=True)
+        try:
+            wait_for_port(self.port, timeout=60)
+            self._wait_for_workers(int(env.get("GUNICORN_WORKERS", "2")), timeout=60)
+        except TimeoutError:
+            self.stop()
+            raise
+
+    def _wait_for_workers(self, count: int, timeout: float) -> None:
+        # the master listens before its workers have booted; measurements want them all up
+        deadline = time.monotonic() + timeout
+        while len(self.worker_pids()) < count:
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                raise TimeoutError(f"gunicorn did not boot {count} workers (log: {self.log_path})")
+            time.sleep(0.05)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def worker_pids(self) -> list[int]:
+        children = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children").read_text().split()
+        return sorted(int(pid) for pid in children)
+
+    def worker_rss_mb(self) -> list[float]:
+        sizes = []
+        for pid in self.worker_pids():
+            status = Path(f"/proc/{pid}/status").read_text()
+            sizes.append(int(re.search(r"VmRSS:\s+(\d+) kB", status).group(1)) / 1024)
+        return sizes
+
+    def terminate(self) -> None:
+        """SIGTERM to the master, as ECS sends when it stops a task."""
+        self.proc.send_signal(signal.SIGTERM)
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
+        self._log.close()
+
+    def __enter__(self) -> "Gunicorn":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()

@@ -1,0 +1,29 @@
+"""register: a new revision only when the definition changed (task definitions in the moto server)."""
+import json
+
+from tests.conftest import var_flags
+
+
+def test_register_then_skip_an_identical_definition(cli, aws, world):
+    first = cli(["register", "backend-flask", *var_flags(world)], aws=aws, environ={})
+    assert (first.code, first.stdout, first.stderr) == (0, "registered backend-flask:1\n", "")
+    again = cli(["register", "backend-flask", *var_flags(world)], aws=aws, environ={})
+    assert (again.code, again.stdout) == (0, "unchanged: backend-flask:1 already holds this definition\n")
+    changed = cli(["register", "backend-flask", *var_flags({**world, "IMAGE_TAG": "fedcba987654"})],
+                  aws=aws, environ={})
+    assert (changed.code, changed.stdout) == (0, "registered backend-flask:2\n")
+    revisions = aws.ecs.list_task_definitions(familyPrefix="backend-flask")["taskDefinitionArns"]
+    assert [arn.rsplit(":", 1)[-1] for arn in revisions] == ["1", "2"]
+
+
+def test_register_dry_run_prints_the_input_and_registers_nothing(cli, aws, world):
+    result = cli(["register", "frontend-react-js", "--dry-run", *var_flags(world)], aws=aws, environ={})
+    assert result.code == 0
+    assert json.loads(result.stdout)["family"] == "frontend-react-js"
+    assert aws.ecs.list_task_definitions(familyPrefix="frontend-react-js")["taskDefinitionArns"] == []
+
+
+def test_register_as_json(cli, aws, world):
+    result = cli(["register", "backend-flask", "--output", "json", *var_flags(world)], aws=aws, environ={})
+    document = json.loads(result.stdout)
+    assert document["changed"] is True and document["taskDefinitionArn"].endswith(":task-definition/backend-flask:1")
