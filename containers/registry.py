@@ -51,7 +51,10 @@ class LocalRegistry:
 
     def tags(self, repository: str) -> list[str]:
         r = requests.get(f"http://{self.address}/v2/{repository}/tags/list", timeout=10)
-        return r.json().get("tags") or [] if r.status_code == 200 else []
+        if r.status_code == 404:  # the repository was never pushed to
+            return []
+        r.raise_for_status()
+        return r.json().get("tags") or []
 
     def manifest_digest(self, repository: str, tag: str) -> str:
         r = requests.head(f"http://{self.address}/v2/{repository}/manifests/{tag}", timeout=10, headers={

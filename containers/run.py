@@ -99,10 +99,10 @@ class Container:
 
 
 def start(engine: Engine, image: str, settings: list[str], env: Mapping[str, str], *, network: list[str],
-          command: list[str] = (), clock: Callable[[], float] = time.monotonic) -> Container:
+          clock: Callable[[], float] = time.monotonic) -> Container:
     """Start `image` detached. Values travel in the CLI's environment (`-e NAME`), never in its argv."""
     names = [flag for name in env for flag in ("-e", name)]
     started_at = clock()
     cid = engine.docker("run", "-d", "--label", LABEL, "--security-opt", "no-new-privileges", *network,
-                        *settings, *names, image, *command, env=dict(env)).stdout.strip()
+                        *settings, *names, image, env=dict(env)).stdout.strip()
     return Container(engine, cid, started_at)
