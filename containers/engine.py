@@ -3,8 +3,8 @@
 Our own daemon keeps everything under the caller's state folder (data, exec root, socket, log), listens on
 a private socket so it never collides with another daemon on the machine, and lives for a bounded time
 (`timeout` ends it even if the test process dies). It runs without the default docker0 bridge and without
-iptables rules: every test container uses the host network or a compose network, so the daemon leaves no
-NAT chains behind, and any bridge it did create is removed when it stops.
+iptables rules: every test container uses the host network or a user-defined network, so the daemon adds
+no NAT chains, and the bridges of its networks are removed when it stops.
 """
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import os
 import signal
 import subprocess
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
@@ -23,7 +23,7 @@ class EngineError(RuntimeError):
     pass
 
 
-def _links() -> set[str]:
+def host_links() -> set[str]:
     out = subprocess.run(["ip", "-o", "link", "show"], capture_output=True, text=True, check=False).stdout
     return {line.split(":")[1].strip().split("@")[0] for line in out.splitlines() if ":" in line}
 
@@ -45,7 +45,6 @@ class Engine:
     host: str
     process: subprocess.Popen | None = None
     log: Path | None = None
-    links_before: set[str] = field(default_factory=set)
 
     @property
     def env(self) -> dict[str, str]:
@@ -85,7 +84,6 @@ class Engine:
         exec_root.mkdir(parents=True, exist_ok=True)
         sock = exec_root / "docker.sock"
         log = state_dir / "dockerd.log"
-        links_before = _links()
         cmd = ["timeout", "--kill-after=15", str(lifetime_s), "dockerd",
                "--host", f"unix://{sock}", "--data-root", str(state_dir / "data"),
                "--exec-root", str(exec_root / "exec"), "--pidfile", str(exec_root / "dockerd.pid"),
@@ -93,7 +91,7 @@ class Engine:
         with open(log, "ab") as out:
             proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                     start_new_session=True)
-        engine = cls(host=f"unix://{sock}", process=proc, log=log, links_before=links_before)
+        engine = cls(host=f"unix://{sock}", process=proc, log=log)
         try:
             wait_until(lambda: proc.poll() is not None or engine.answers(), start_timeout, "dockerd start")
             if proc.poll() is not None:
@@ -108,13 +106,18 @@ class Engine:
         return self.process is not None
 
     def stop(self) -> None:
-        """Stop our own daemon (never one we found running) and remove the bridges it left behind."""
+        """Stop our own daemon (never one we found running) and remove the bridges of its networks, which
+        dockerd leaves on the host. Only its own: other daemons on this machine keep theirs."""
         if self.process is None:
             return
+        bridges = set()
         if self.process.poll() is None and self.answers():
             ids = self.docker("ps", "-aq", check=False).stdout.split()
             if ids:
                 self.docker("rm", "-f", *ids, check=False)
+            networks = self.docker("network", "ls", "-q", "--no-trunc", "--filter", "driver=bridge",
+                                   check=False).stdout.split()
+            bridges = {f"br-{network[:12]}" for network in networks}
         if self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGTERM)
             try:
@@ -122,8 +125,7 @@ class Engine:
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()
-        for link in sorted(_links() - self.links_before):
-            if link == "docker0" or link.startswith(("br-", "veth")):
-                subprocess.run(["ip", "link", "delete", link], check=False, capture_output=True)
+        for link in sorted(bridges & host_links()):
+            subprocess.run(["ip", "link", "delete", link], check=False, capture_output=True)
         exec_root = Path(self.host.removeprefix("unix://")).parent
         subprocess.run(["rm", "-rf", str(exec_root)], check=False)
