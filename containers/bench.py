@@ -73,7 +73,7 @@ def main(argv: list[str] = sys.argv[1:]) -> int:
     cluster, aws = Cluster.create(scratch / "postgres"), None
     try:
         tag = images.git_tag()
-        refs = {spec.name: images.build(engine, spec, tag, log=lambda _: None) for spec in images.PRODUCTION}
+        refs = images.build_all(engine, tag, log=lambda _: None)
         cluster.start()
         aws = MotoServer.start(log=scratch / "moto.log")
         local = cognito.provision(aws.url, stack.REGION)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,6 +33,15 @@ class ImageSpec:
 BACKEND = ImageSpec("backend-flask", ROOT / "backend-flask")
 FRONTEND = ImageSpec("frontend-react-js", ROOT / "frontend-react-js")
 PRODUCTION = (BACKEND, FRONTEND)
+# Everything else that builds or runs on these bases: the development images, compose's aws-local and db.
+OTHER_DOCKERFILES = (ROOT / "backend-flask" / "Dockerfile", ROOT / "frontend-react-js" / "Dockerfile",
+                     ROOT / "containers" / "aws-local" / "Dockerfile")
+COMPOSE_IMAGES = ("postgres:15-bookworm",)
+
+
+def all_base_images() -> list[str]:
+    dockerfiles = [spec.dockerfile_path for spec in PRODUCTION] + list(OTHER_DOCKERFILES)
+    return [image for path in dockerfiles for image in standins.base_images(path)] + list(COMPOSE_IMAGES)
 
 
 def git_tag() -> str:
@@ -51,14 +61,23 @@ def build(engine: Engine, spec: ImageSpec, tag: str, log=print) -> str:
     return ref
 
 
+def build_all(engine: Engine, tag: str, log=print) -> dict[str, str]:
+    """Both production images, built side by side (one is mostly npm, the other mostly pip)."""
+    bases = [image for spec in PRODUCTION for image in standins.base_images(spec.dockerfile_path)]
+    standins.ensure(engine, bases, STATE, log=log)
+    with ThreadPoolExecutor(max_workers=len(PRODUCTION)) as pool:
+        refs = {spec.name: pool.submit(build, engine, spec, tag, log) for spec in PRODUCTION}
+        return {name: ref.result() for name, ref in refs.items()}
+
+
 def main(argv: list[str] = sys.argv[1:]) -> int:
     parser = argparse.ArgumentParser(prog="python -m containers.images", description=__doc__.splitlines()[0])
     parser.add_argument("--tag", help="image tag (default: the commit's 12-character sha)")
     args = parser.parse_args(argv)
     engine = Engine.ensure(STATE)
     try:
-        for spec in PRODUCTION:
-            build(engine, spec, args.tag or git_tag())
+        standins.ensure(engine, all_base_images(), STATE)
+        build_all(engine, args.tag or git_tag())
     finally:
         if engine.owned:
             print(f"images: stopping the engine we started; images stay in {STATE / 'data'}")

@@ -13,6 +13,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from containers.engine import Engine
@@ -93,19 +94,27 @@ def _build_context(fam: str, into: Path) -> None:
         shutil.copy(RECIPES / "postgres-entrypoint", into / "postgres-entrypoint")
 
 
+def _build(engine: Engine, image: str) -> None:
+    with tempfile.TemporaryDirectory() as ctx:
+        _build_context(family(image), Path(ctx))
+        engine.docker("build", "--network", "host", "-t", image, ctx, timeout=900)
+
+
 def ensure(engine: Engine, images: list[str], state_dir: Path, log=print) -> list[str]:
-    """Make every image in `images` available; returns the ones that had to be stood in for."""
-    stood_in = []
-    for image in images:
-        if _present(engine, image) or _pullable(engine, image):
-            continue
-        fam = family(image)
-        if not _present(engine, DEBIAN_IMAGE):
-            log(f"stand-ins: importing a debootstrap bookworm rootfs as {DEBIAN_IMAGE}")
-            engine.docker("import", str(debian_rootfs(state_dir)), DEBIAN_IMAGE, timeout=600)
-        log(f"stand-ins: building {image} offline from Debian packages")
-        with tempfile.TemporaryDirectory() as ctx:
-            _build_context(fam, Path(ctx))
-            engine.docker("build", "--network", "host", "-t", image, ctx, timeout=900)
-        stood_in.append(image)
-    return stood_in
+    """Make every image in `images` available; returns the ones that had to be stood in for.
+
+    Missing ones are built side by side: each is mostly waiting on package downloads."""
+    missing = [image for image in dict.fromkeys(images)
+               if not _present(engine, image) and not _pullable(engine, image)]
+    if not missing:
+        return []
+    for image in missing:
+        family(image)  # an image without a recipe fails before anything is built
+    if not _present(engine, DEBIAN_IMAGE):
+        log(f"stand-ins: importing a debootstrap bookworm rootfs as {DEBIAN_IMAGE}")
+        engine.docker("import", str(debian_rootfs(state_dir)), DEBIAN_IMAGE, timeout=600)
+    log(f"stand-ins: building {', '.join(missing)} offline from Debian packages")
+    with ThreadPoolExecutor(max_workers=len(missing)) as pool:
+        for done in [pool.submit(_build, engine, image) for image in missing]:
+            done.result()
+    return missing

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from containers import images, run, stack
+from containers import images, run, stack, standins
 from containers.engine import Engine
 from devstack import cognito
 from devstack.moto import MotoServer
@@ -37,13 +37,21 @@ def image_tag():
 
 
 @pytest.fixture(scope="session")
-def backend_image(engine, image_tag):
-    return images.build(engine, images.BACKEND, image_tag)
+def production_images(engine, image_tag):
+    # Every base image at once (stand-ins built side by side on a machine without Docker Hub), then both
+    # production images side by side.
+    standins.ensure(engine, images.all_base_images(), images.STATE)
+    return images.build_all(engine, image_tag)
 
 
 @pytest.fixture(scope="session")
-def frontend_image(engine, image_tag):
-    return images.build(engine, images.FRONTEND, image_tag)
+def backend_image(production_images):
+    return production_images[images.BACKEND.name]
+
+
+@pytest.fixture(scope="session")
+def frontend_image(production_images):
+    return production_images[images.FRONTEND.name]
 
 
 @pytest.fixture(scope="session")

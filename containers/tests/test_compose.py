@@ -12,8 +12,7 @@ import uuid
 import pytest
 import requests
 
-from containers import standins
-from containers.images import ROOT, STATE
+from containers.images import ROOT
 from containers.run import Container
 from devstack import cognito
 from devstack.net import free_port
@@ -35,9 +34,7 @@ def test_compose_file_is_valid(files):
     assert (r.returncode, r.stderr) == (0, "")
 
 
-def test_compose_stack_serves_a_signed_in_request_and_comes_down_clean(engine, backend_image):
-    # Base images the compose services build from or run (the backend's came with backend_image).
-    standins.ensure(engine, ["postgres:15-bookworm"], STATE)
+def test_compose_stack_serves_a_signed_in_request_and_comes_down_clean(engine, production_images):
     project = f"cruddurproof{uuid.uuid4().hex[:8]}"
     ports = {"DB_PORT": str(free_port()), "AWS_LOCAL_PORT": str(free_port()), "BACKEND_PORT": str(free_port())}
     api = f"http://127.0.0.1:{ports['BACKEND_PORT']}"
