@@ -9,8 +9,10 @@ no NAT chains, and the bridges of its networks are removed when it stops.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +28,12 @@ class EngineError(RuntimeError):
 def host_links() -> set[str]:
     out = subprocess.run(["ip", "-o", "link", "show"], capture_output=True, text=True, check=False).stdout
     return {line.split(":")[1].strip().split("@")[0] for line in out.splitlines() if ":" in line}
+
+
+def mounts_under(folder: Path) -> list[str]:
+    with open("/proc/self/mounts") as table:
+        points = [line.split()[1] for line in table]
+    return [p for p in points if p.startswith(f"{folder}/")]
 
 
 def wait_until(predicate: Callable[[], bool], timeout: float, what: str, *,
@@ -80,8 +88,9 @@ class Engine:
     def start(cls, state_dir: Path, lifetime_s: int, start_timeout: float) -> "Engine":
         state_dir.mkdir(parents=True, exist_ok=True)
         # The exec root holds the socket and containerd's; unix socket paths must stay short (108 bytes).
-        exec_root = Path("/run/cruddur-dockerd") / str(os.getpid())
-        exec_root.mkdir(parents=True, exist_ok=True)
+        # One per daemon: two engines in one process must never share a socket.
+        Path("/run/cruddur-dockerd").mkdir(parents=True, exist_ok=True)
+        exec_root = Path(tempfile.mkdtemp(prefix=f"{os.getpid()}-", dir="/run/cruddur-dockerd"))
         sock = exec_root / "docker.sock"
         log = state_dir / "dockerd.log"
         cmd = ["timeout", "--kill-after=15", str(lifetime_s), "dockerd",
@@ -128,4 +137,7 @@ class Engine:
         for link in sorted(bridges & host_links()):
             subprocess.run(["ip", "link", "delete", link], check=False, capture_output=True)
         exec_root = Path(self.host.removeprefix("unix://")).parent
-        subprocess.run(["rm", "-rf", str(exec_root)], check=False)
+        # dockerd leaves the host's network namespace bind-mounted under its exec root (exec/netns/default).
+        for mount in sorted(mounts_under(exec_root), reverse=True):
+            subprocess.run(["umount", mount], check=False, capture_output=True)
+        shutil.rmtree(exec_root, ignore_errors=True)

@@ -1,4 +1,4 @@
-"""A dockerd of our own leaves nothing behind: no process, no bridge, no NAT chain, no socket folder.
+"""A dockerd of our own leaves nothing behind: no process, no bridge, no NAT rule, no mount or socket folder.
 
 Uses a second, throwaway daemon (its own state folder and socket) beside the session's engine.
 """
@@ -7,7 +7,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from containers.engine import Engine, host_links
+from containers.engine import Engine, host_links, mounts_under
 
 
 def iptables_rules() -> str:
@@ -29,4 +29,5 @@ def test_own_daemon_is_stopped_with_its_bridges_and_adds_no_nat_rules(scratch):
         engine.stop()
     assert engine.process.poll() is not None, "dockerd still runs"
     assert bridge not in host_links() and "docker0" not in host_links() - before
-    assert not Path(engine.host.removeprefix("unix://")).parent.exists(), "socket folder left behind"
+    exec_root = Path(engine.host.removeprefix("unix://")).parent
+    assert not exec_root.exists() and mounts_under(exec_root) == [], "exec root or its mounts left behind"
