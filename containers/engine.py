@@ -31,9 +31,10 @@ def host_links() -> set[str]:
 
 
 def mounts_under(folder: Path) -> list[str]:
+    """Mount points at or below `folder`."""
     with open("/proc/self/mounts") as table:
         points = [line.split()[1] for line in table]
-    return [p for p in points if p.startswith(f"{folder}/")]
+    return [p for p in points if p == str(folder) or p.startswith(f"{folder}/")]
 
 
 def wait_until(predicate: Callable[[], bool], timeout: float, what: str, *,
@@ -53,6 +54,7 @@ class Engine:
     host: str
     process: subprocess.Popen | None = None
     log: Path | None = None
+    data_root: Path | None = None
 
     @property
     def env(self) -> dict[str, str]:
@@ -100,7 +102,7 @@ class Engine:
         with open(log, "ab") as out:
             proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                     start_new_session=True)
-        engine = cls(host=f"unix://{sock}", process=proc, log=log)
+        engine = cls(host=f"unix://{sock}", process=proc, log=log, data_root=state_dir / "data")
         try:
             wait_until(lambda: proc.poll() is not None or engine.answers(), start_timeout, "dockerd start")
             if proc.poll() is not None:
@@ -137,7 +139,8 @@ class Engine:
         for link in sorted(bridges & host_links()):
             subprocess.run(["ip", "link", "delete", link], check=False, capture_output=True)
         exec_root = Path(self.host.removeprefix("unix://")).parent
-        # dockerd leaves the host's network namespace bind-mounted under its exec root (exec/netns/default).
-        for mount in sorted(mounts_under(exec_root), reverse=True):
+        # dockerd leaves the host's network namespace bind-mounted in its exec root (exec/netns/default),
+        # and its data root bind-mounted on itself if it did not get to shut down cleanly.
+        for mount in sorted(mounts_under(exec_root) + mounts_under(self.data_root), reverse=True):
             subprocess.run(["umount", mount], check=False, capture_output=True)
         shutil.rmtree(exec_root, ignore_errors=True)

@@ -31,3 +31,4 @@ def test_own_daemon_is_stopped_with_its_bridges_and_adds_no_nat_rules(scratch):
     assert bridge not in host_links() and "docker0" not in host_links() - before
     exec_root = Path(engine.host.removeprefix("unix://")).parent
     assert not exec_root.exists() and mounts_under(exec_root) == [], "exec root or its mounts left behind"
+    assert mounts_under(engine.data_root) == [], "data root still mounted"
