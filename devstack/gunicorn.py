@@ -25,21 +25,24 @@ class Gunicorn:
         self._log = open(log, "wb")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-c", str(BACKEND / "gunicorn.conf.py"), "--chdir", str(chdir), app],
-            env={**env, "PORT": str(self.port)}, stdout=self._log, stderr=subprocess.STDOUT,
-            start_new_session=True)
+            # the config file imports the API's log format, whichever app it serves
+            env={**env, "PORT": str(self.port), "PYTHONPATH": os.pathsep.join(filter(None, (str(BACKEND),
+                 env.get("PYTHONPATH"))))},
+            cwd=chdir, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True)
         try:
             wait_for_port(self.port, timeout=60)
             self._wait_for_workers(int(env.get("GUNICORN_WORKERS", "2")), timeout=60)
-        except TimeoutError:
+        except TimeoutError as err:
             self.stop()
-            raise
+            tail = self.log_path.read_text(errors="replace")[-2000:]
+            raise TimeoutError(f"{err}; gunicorn's log ends:\n{tail}") from None
 
     def _wait_for_workers(self, count: int, timeout: float) -> None:
         # the master listens before its workers have booted; measurements want them all up
         deadline = time.monotonic() + timeout
         while len(self.worker_pids()) < count:
             if self.proc.poll() is not None or time.monotonic() > deadline:
-                raise TimeoutError(f"gunicorn did not boot {count} workers (log: {self.log_path})")
+                raise TimeoutError(f"gunicorn did not boot {count} workers")
             time.sleep(0.05)
 
     @property

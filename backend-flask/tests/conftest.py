@@ -23,6 +23,7 @@ import pytest
 from cruddur import create_app
 from cruddur.config import Settings
 from cruddur.db import Database, connect_pool
+from cruddur.messages_store import client_for, table_definition
 from cruddur.migrations import migrate
 from devstack import cognito as local_cognito
 from devstack.moto import FAKE_CREDENTIALS, MotoServer
@@ -107,6 +108,8 @@ def aws():
     server = MotoServer.start()
     os.environ.update(FAKE_CREDENTIALS)
     os.environ["AWS_ENDPOINT_URL"] = server.url
+    # the default messages table, as bin/ddb/schema-load makes it for a local stack
+    client_for(FAKE_CREDENTIALS["AWS_DEFAULT_REGION"], server.url).create_table(**table_definition("cruddur-messages"))
     try:
         yield server
     finally:

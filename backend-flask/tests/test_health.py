@@ -3,9 +3,10 @@ def test_liveness_answers_without_touching_dependencies(client):
     assert (r.status_code, r.json) == (200, {"success": True})
 
 
-def test_ready_when_database_and_cognito_keys_answer(client):
+def test_ready_when_database_cognito_keys_and_dynamodb_answer(client):
     r = client.get("/api/health-check/ready")
-    assert (r.status_code, r.json) == (200, {"ready": True, "checks": {"database": "ok", "cognito_keys": "ok"}})
+    assert (r.status_code, r.json) == (200, {"ready": True, "checks": {"database": "ok", "cognito_keys": "ok",
+                                                                        "dynamodb": "ok"}})
 
 
 def test_database_down_means_not_ready_and_a_json_503_but_still_alive(settings, db, log_lines):

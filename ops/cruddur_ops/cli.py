@@ -42,6 +42,10 @@ COMMANDS = {
     "ecr-login": "cruddur_ops.ecr_login",
     "build": "cruddur_ops.build",
     "push": "cruddur_ops.push",
+    "cfn-deploy": "cruddur_ops.cfn_deploy",
+    "cfn-outputs": "cruddur_ops.cfn_outputs",
+    "cfn-delete": "cruddur_ops.cfn_delete",
+    "parameters-put": "cruddur_ops.parameters_put",
 }
 
 

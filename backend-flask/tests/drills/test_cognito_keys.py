@@ -7,7 +7,7 @@ import pytest
 import requests
 
 from devstack.net import free_port
-from drill import poll_until, status_of
+from drills.drill import poll_until, status_of
 
 READY = "/api/health-check/ready"
 FEED = "/api/activities/home"

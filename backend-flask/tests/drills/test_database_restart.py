@@ -1,7 +1,7 @@
 """PostgreSQL restarted under load: the API degrades to 503 and comes back by itself."""
 import time
 
-from drill import Load, poll_until, status_of
+from drills.drill import Load, poll_until, status_of
 
 READY = "/api/health-check/ready"
 LIVE = "/api/health-check"

@@ -4,7 +4,7 @@ import threading
 import psycopg
 import requests
 
-from drill import poll_until
+from drills.drill import poll_until
 
 FEED = "/api/activities/home"
 IN_FLIGHT = 8  # as many as 2 workers × 4 threads hold at once

@@ -3,6 +3,7 @@
 import { createBrowserRouter } from "react-router";
 import { Layout } from "../components/Layout.jsx";
 import { PageError } from "../components/PageError.jsx";
+import { Loading } from "../components/PageState.jsx";
 import { RequireAuth } from "../components/RequireAuth.jsx";
 
 function page(load, { auth = false } = {}) {
@@ -19,6 +20,8 @@ export const routes = [
   {
     Component: Layout,
     ErrorBoundary: PageError,
+    // Shown while the first page's chunk loads, before the layout can render.
+    HydrateFallback: Loading,
     children: [
       { path: "/", ...page(() => import("../pages/HomePage.jsx")) },
       { path: "/notifications", ...page(() => import("../pages/NotificationsPage.jsx"), { auth: true }) },

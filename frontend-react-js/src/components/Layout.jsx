@@ -1,7 +1,7 @@
 // The frame around every page: skip link, navigation (with the signed-in user's own profile),
 // and the page itself. On phones the navigation becomes a bar above the page (see styles.css).
-import { Suspense } from "react";
-import { NavLink, Outlet, useNavigate } from "react-router";
+import { Suspense, useEffect, useRef } from "react";
+import { NavLink, Outlet, useLocation, useNavigate } from "react-router";
 import { paths } from "../lib/paths.js";
 import { useSession } from "../lib/session.jsx";
 import { Loading } from "./PageState.jsx";
@@ -9,6 +9,16 @@ import { Loading } from "./PageState.jsx";
 export function Layout() {
   const session = useSession();
   const navigate = useNavigate();
+  const { pathname } = useLocation();
+  const main = useRef(null);
+  const firstPath = useRef(pathname);
+
+  // A client-side navigation does not move focus the way a page load does; put it on the new
+  // page so keyboard and screen-reader users start there, not on the link they left behind.
+  useEffect(() => {
+    if (pathname !== firstPath.current) main.current?.focus({ preventScroll: false });
+    firstPath.current = null;
+  }, [pathname]);
 
   async function signOut() {
     await session.signOut();
@@ -68,7 +78,7 @@ export function Layout() {
           )}
         </div>
       </header>
-      <main id="main" tabIndex={-1}>
+      <main id="main" tabIndex={-1} ref={main}>
         {session.notice && (
           <p className="state state-error" role="alert">
             {session.notice}

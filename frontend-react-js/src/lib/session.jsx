@@ -7,7 +7,7 @@ import { me } from "./users.js";
 
 const SessionContext = createContext(null);
 
-export function SessionProvider({ children, loadSession = defaultLoadSession }) {
+export function SessionProvider({ children }) {
   const [state, setState] = useState({ status: "loading", user: null, notice: null });
 
   const reload = useCallback(async () => {
@@ -19,7 +19,7 @@ export function SessionProvider({ children, loadSession = defaultLoadSession }) 
       setState({ status: "signedOut", user: null, notice: err.message });
       throw err;
     }
-  }, [loadSession]);
+  }, []);
 
   useEffect(() => {
     // A failure is already shown through `notice`; nobody else awaits this first load.
@@ -45,7 +45,7 @@ export function SessionProvider({ children, loadSession = defaultLoadSession }) 
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }
 
-async function defaultLoadSession() {
+async function loadSession() {
   const token = await accessToken().catch(() => null);
   return token ? me() : null;
 }

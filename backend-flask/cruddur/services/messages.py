@@ -1,0 +1,124 @@
+"""Direct messages: private 1:1 conversations that only their two members can list, read or write.
+
+Membership is the caller's own conversation row in DynamoDB (cruddur.messages_store); who the
+members are (handle, display name) is read from PostgreSQL at display time, so a renamed user
+shows their new name in every conversation.
+"""
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from cruddur.errors import Invalid, NotFound
+from cruddur.messages_store import MessagesStore, conversation_uuid, message_key, timestamp
+from cruddur.services import users
+
+MESSAGE_MAX = 1024
+# What a member whose users row has gone shows as, rather than breaking the other member's page.
+GONE = {"handle": None, "display_name": "Former user"}
+
+Cursor = tuple[datetime, str] | None
+Position = tuple[datetime, str]
+
+
+def _text(message: str) -> str:
+    text = message.strip()
+    if not text:
+        raise Invalid("message_blank", "Write something before sending.")
+    if len(text) > MESSAGE_MAX:
+        raise Invalid("message_too_long", f"A message holds {MESSAGE_MAX} characters at most.")
+    return text
+
+
+def _not_found() -> NotFound:
+    # Not a member and no such conversation get the same answer: a uuid reveals nothing.
+    return NotFound("message_group_not_found", "No such conversation.")
+
+
+def _membership(store: MessagesStore, caller: dict, group_uuid: str) -> dict:
+    """The caller's own row of the conversation; the one access rule every use case goes through."""
+    try:
+        group = str(uuid.UUID(group_uuid))
+    except ValueError:
+        raise _not_found() from None
+    row = store.conversation(str(caller["uuid"]), group)
+    if row is None:
+        raise _not_found()
+    return row
+
+
+def _before(cursor: Cursor) -> str | None:
+    if cursor is None:
+        return None
+    at, after = cursor
+    if at.tzinfo is None:
+        raise Invalid("cursor_invalid", "The cursor is not one this API handed out.")
+    return message_key(timestamp(at), after)
+
+
+def _moment(stamp: str) -> datetime:
+    return datetime.fromisoformat(stamp)
+
+
+def _people(db, uuids) -> dict[str, dict]:
+    rows = db.array("messages/people", uuids=sorted(set(uuids)))
+    return {str(r["uuid"]): r for r in rows}
+
+
+def _shape_message(item: dict, people: dict[str, dict]) -> dict:
+    sender = people.get(item["sender_user_uuid"], GONE)
+    return {"uuid": item["message_uuid"], "handle": sender["handle"], "display_name": sender["display_name"],
+            "message": item["message"], "created_at": _moment(item["created_at"])}
+
+
+def conversations(store: MessagesStore, db, caller: dict, limit: int, cursor: Cursor) \
+        -> tuple[list[dict], Position | None]:
+    """The caller's conversations, most recent first: the other member and the last message.
+
+    Returns the page and the position to pass back as the cursor for the next one (None at the end).
+    """
+    page = store.conversations(str(caller["uuid"]), limit, _before(cursor))
+    people = _people(db, [row["other_user_uuid"] for row in page.items])
+    items = []
+    for row in page.items:
+        other = people.get(row["other_user_uuid"], GONE)
+        items.append({"uuid": row["message_group_uuid"], "handle": other["handle"],
+                      "display_name": other["display_name"], "message": row["last_message"],
+                      "created_at": _moment(row["last_message_at"])})
+    if not page.more:
+        return items, None
+    last = page.items[-1]
+    return items, (_moment(last["last_message_at"]), last["last_message_uuid"])
+
+
+def messages(store: MessagesStore, db, caller: dict, group_uuid: str, limit: int, cursor: Cursor) \
+        -> tuple[list[dict], Position | None]:
+    """A page of a conversation's messages, oldest first; the position leads to the older page."""
+    row = _membership(store, caller, group_uuid)
+    page = store.messages(row["message_group_uuid"], limit, _before(cursor))
+    people = _people(db, [str(caller["uuid"]), row["other_user_uuid"]])
+    items = [_shape_message(m, people) for m in page.items]
+    if not page.more:
+        return items, None
+    oldest = page.items[0]
+    return items, (_moment(oldest["created_at"]), oldest["message_uuid"])
+
+
+def send(store: MessagesStore, db, sender: dict, message: str, now: datetime, *,
+         handle: str | None = None, group_uuid: str | None = None) -> dict:
+    """Send to @handle (starting the conversation, or reusing the one the pair already has) or into a
+    conversation the sender belongs to. Both members' rows show it as the last message."""
+    text = _text(message)
+    if (handle is None) == (group_uuid is None):
+        raise Invalid("recipient_required", "Send to either a handle or a message_group_uuid, not both.")
+    sender_uuid = str(sender["uuid"])
+    if handle is not None:
+        recipient_uuid = str(users.short(db, handle.removeprefix("@"))["uuid"])
+        if recipient_uuid == sender_uuid:
+            raise Invalid("message_to_self", "You cannot send a message to yourself.")
+        group = conversation_uuid(sender_uuid, recipient_uuid)
+    else:
+        row = _membership(store, sender, group_uuid)
+        recipient_uuid, group = row["other_user_uuid"], row["message_group_uuid"]
+    stored = store.post(group, sender_uuid, recipient_uuid, text, now)
+    return {"message_group_uuid": group, "message": _shape_message(stored, {sender_uuid: sender})}

@@ -1,0 +1,1 @@
+"""Direct messages: the DynamoDB store, the endpoints and the bin/ddb commands."""

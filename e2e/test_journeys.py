@@ -1,0 +1,169 @@
+"""The journeys of issue 4, in Debian's Chromium against the real API, PostgreSQL and the AWS emulator."""
+from __future__ import annotations
+
+import re
+import uuid
+
+import requests
+from playwright.sync_api import expect
+
+from conftest import DEMO, PHONE
+from devstack import cognito as local_cognito
+from journeys import (confirm, crud, open_crud, post_crud, profile_link, reply, search, send_message, sign_in,
+                      sign_out, sign_up)
+
+PASSWORD = "E2e-Journey-2026!"
+
+
+def unique(prefix: str) -> str:
+    return f"{prefix}{uuid.uuid4().hex[:8]}"
+
+
+def test_a_new_user_signs_up_cruds_gets_a_reply_edits_bio_searches_and_signs_out(open_page, screenshots):
+    handle = unique("newbie")
+    email = f"{handle}@cruddur.example"
+    word = unique("zebra")
+    message = f"Hello Cruddur, this is {word}"
+    page = open_page()
+
+    sign_up(page, name="Nina Newbie", handle=handle, email=email, password=PASSWORD)
+    expect(page.get_by_role("textbox", name="Email")).to_have_value(email)  # carried over from sign-up
+    screenshots_of(page, screenshots, "confirm")
+    confirm(page)
+    expect(page.get_by_role("textbox", name="Email")).to_have_value(email)
+    sign_in(page, email, PASSWORD, expect_handle=handle)
+
+    post_crud(page, message, ttl="3 hours")
+    page.reload()  # Home comes from the server again, not from the form's state
+    expect(crud(page, message)).to_be_visible()
+    expect(crud(page, message).get_by_text(re.compile(r"^[23] hours left$"))).to_be_visible()
+    screenshots_of(page, screenshots, "home")
+
+    open_crud(page, message)
+    crud_url = page.url
+
+    # Another user replies; the author sees it in Notifications.
+    bayko = open_page(as_user="bayko")
+    bayko.goto(crud_url)
+    reply(bayko, f"Welcome aboard, @{handle}!")
+    screenshots_of(bayko, screenshots, "activity")
+
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Notifications").click()
+    notification = crud(page, f"Welcome aboard, @{handle}!")
+    expect(notification).to_be_visible()
+    expect(notification.get_by_text("replied to you")).to_be_visible()
+    screenshots_of(page, screenshots, "notifications")
+
+    # Visit the replier's profile from the notification.
+    notification.get_by_role("link", name=re.compile("Andrew Bayko")).click()
+    expect(page.get_by_role("heading", name="Andrew Bayko")).to_be_visible()
+    expect(page.get_by_role("button", name="Edit profile")).to_have_count(0)
+
+    # Edit your own bio; it survives a reload.
+    profile_link(page).click()
+    expect(page.get_by_role("heading", name="Nina Newbie")).to_be_visible()
+    page.get_by_role("button", name="Edit profile").click()
+    page.get_by_role("textbox", name="Bio").fill(f"I post about {word}s.")
+    page.get_by_role("button", name="Save profile").click()
+    expect(page.get_by_text(f"I post about {word}s.")).to_be_visible()
+    page.reload()
+    expect(page.get_by_text(f"I post about {word}s.")).to_be_visible()
+    screenshots_of(page, screenshots, "profile")
+
+    search(page, word)
+    expect(crud(page, message)).to_be_visible()
+    screenshots_of(page, screenshots, "search")
+
+    sign_out(page)
+    page.goto("/notifications")
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+    assert page_errors(page) == []
+
+
+def test_a_message_reaches_the_other_user_when_they_sign_in(open_page, screenshots, messages_api):
+    text = f"Lunch on Thursday? {unique('ref')}"
+    andrew, londo = DEMO["andrewbrown"], DEMO["londo"]
+    page = open_page()
+
+    sign_in(page, andrew.email, local_cognito.DEMO_PASSWORD, expect_handle=andrew.handle)
+    page.goto(f"/@{londo.handle}")
+    page.get_by_role("link", name=f"Message @{londo.handle}").click()
+    send_message(page, text)
+    conversation_url = page.url
+    sign_out(page)
+
+    sign_in(page, londo.email, local_cognito.DEMO_PASSWORD, expect_handle=londo.handle)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Messages").click()
+    conversations = page.get_by_role("region", name="Conversations")
+    expect(conversations.get_by_text(text)).to_be_visible()
+    screenshots_of(page, screenshots, "messages")
+    conversations.get_by_role("link").filter(has_text=andrew.name).click()
+    assert page.url == conversation_url  # one conversation per pair, whoever opens it
+    expect(page.get_by_role("list", name="Messages").get_by_text(text, exact=True)).to_be_visible()
+    screenshots_of(page, screenshots, "conversation")
+    sign_out(page)
+
+
+def test_deep_links_load_after_a_full_reload_under_the_production_server_config(stack, open_page, messages_api):
+    token = local_cognito.sign_in(stack.aws.url, stack.pool.client_id, DEMO["bayko"].email,
+                                  local_cognito.DEMO_PASSWORD)["AccessToken"]
+    api = stack.site.backend.url
+    headers = {"Authorization": f"Bearer {token}"}
+    crud_uuid = requests.post(f"{api}/api/activities", json={"message": "deep link me", "ttl": "1-day"},
+                              headers=headers, timeout=10).json()["uuid"]
+    sent = requests.post(f"{api}/api/messages", json={"message": "deep link message", "handle": "londo"},
+                         headers=headers, timeout=10)
+    assert sent.status_code == 201, sent.text
+    group = sent.json()["message_group_uuid"]
+
+    page = open_page(as_user="bayko")
+    for path, proof in [
+        (f"/@bayko/status/{crud_uuid}", page.get_by_text("deep link me", exact=True)),
+        (f"/messages/{group}", page.get_by_role("list", name="Messages").get_by_text("deep link message")),
+        ("/@londo", page.get_by_role("heading", name="Londo Mollari")),
+        ("/notifications", page.get_by_role("heading", name="Notifications")),
+    ]:
+        served = requests.get(stack.site.url + path, timeout=5)
+        assert (served.status_code, "<div id=\"root\">" in served.text) == (200, True), path
+        page.goto(path)
+        expect(proof).to_be_visible()
+        page.reload()
+        expect(proof).to_be_visible()
+    assert page_errors(page) == []
+
+
+def test_unknown_paths_show_the_apps_404_page(open_page):
+    page = open_page()
+    page.goto("/no/such/page")
+    expect(page.get_by_role("heading", name="Page not found")).to_be_visible()
+
+
+def test_the_layout_works_at_phone_width(open_page, screenshots):
+    page = open_page(as_user="bayko", viewport=PHONE)
+    page.goto("/")
+    nav = page.get_by_role("navigation", name="Main")
+    expect(nav.get_by_role("link", name="Profile")).to_be_visible()
+    expect(page.get_by_role("textbox", name="What's happening?")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), "page scrolls sideways"
+    screenshots_of(page, screenshots, "home-phone")
+
+
+def test_keyboard_users_reach_the_content_and_see_focus(open_page):
+    page = open_page(as_user="bayko")
+    page.goto("/")
+    expect(page.get_by_role("heading", name="Home")).to_be_visible()
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to content")
+    expect(skip).to_be_focused()
+    outline = skip.evaluate("el => getComputedStyle(el).outlineStyle")
+    assert outline != "none", "the focused link shows no outline"
+    page.keyboard.press("Enter")
+    expect(page.locator("main")).to_be_focused()
+
+
+def screenshots_of(page, folder, name: str) -> None:
+    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+
+
+def page_errors(page) -> list[str]:
+    return page.js_errors

@@ -1,0 +1,316 @@
+// Pages rendered with the real providers and route table, found by role and label as a person
+// (or a screen reader) finds them. The Cruddur API and Cognito are scripted over fetch.
+import { screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import { cognitoError, fakeNetwork, json, seedSession, startApp } from "./fakes.js";
+import { renderApp } from "./render.jsx";
+
+const ALICE = { uuid: "u-alice", handle: "alice", display_name: "Alice Doe", bio: "", cruds_count: 1, created_at: "2026-11-01T00:00:00Z" };
+const HOUR = 3600 * 1000;
+const activity = (over = {}) => ({
+  uuid: "a-1",
+  handle: "bob",
+  display_name: "Bob Roe",
+  message: "Hello from Bob",
+  replies_count: 0,
+  reposts_count: 0,
+  likes_count: 0,
+  reply_to_activity_uuid: null,
+  created_at: new Date(Date.now() - HOUR).toISOString(),
+  expires_at: new Date(Date.now() + 5 * HOUR).toISOString(),
+  ...over,
+});
+const page = (items) => ({ items, next_cursor: null });
+
+beforeEach(() => startApp());
+
+function signedIn(api, cognito) {
+  seedSession();
+  return fakeNetwork({ api: { "GET /api/me": () => ALICE, ...api }, cognito });
+}
+
+describe("Home", () => {
+  it("shows the feed, counts characters as you type, and posts a crud with the chosen time to live", async () => {
+    const user = userEvent.setup();
+    const net = signedIn({
+      "GET /api/activities/home": () => page([activity()]),
+      "POST /api/activities": (call) => json(201, activity({ uuid: "a-2", handle: "alice", display_name: "Alice Doe", message: call.body.message })),
+    });
+    renderApp("/");
+
+    expect(await screen.findByText("Hello from Bob")).toBeTruthy();
+    expect(screen.getByRole("link", { name: "Profile" }).getAttribute("href")).toBe("/@alice");
+
+    const box = screen.getByRole("textbox", { name: "What's happening?" });
+    await user.type(box, "  My first crud ");
+    expect(screen.getByText("13/280")).toBeTruthy(); // counted after trimming, as the API counts
+    await user.selectOptions(screen.getByRole("combobox", { name: "Time to live" }), "1-hour");
+    await user.click(screen.getByRole("button", { name: "Crud" }));
+
+    const feed = screen.getByRole("region", { name: "Home feed" });
+    await within(feed).findByText("My first crud");
+    expect(net.calls.api.find((c) => c.key === "POST /api/activities").body).toEqual({ message: "My first crud", ttl: "1-hour" });
+    expect(box.value).toBe("");
+  });
+
+  it("refuses to post over 280 characters before the API has to", async () => {
+    const user = userEvent.setup();
+    signedIn({ "GET /api/activities/home": () => page([]) });
+    renderApp("/");
+    const box = await screen.findByRole("textbox", { name: "What's happening?" });
+    await user.click(box);
+    await user.paste("x".repeat(281));
+    expect(screen.getByText(/281\/280/)).toBeTruthy();
+    expect(screen.getByRole("button", { name: "Crud" }).disabled).toBe(true);
+    expect(box.getAttribute("aria-invalid")).toBe("true");
+  });
+
+  it("shows the API's own error message when it refuses a crud", async () => {
+    const user = userEvent.setup();
+    signedIn({
+      "GET /api/activities/home": () => page([]),
+      "POST /api/activities": () => json(400, { error: { code: "ttl_unknown", message: "Pick one of: 30-days, 7-days" } }),
+    });
+    renderApp("/");
+    await user.type(await screen.findByRole("textbox", { name: "What's happening?" }), "hi");
+    await user.click(screen.getByRole("button", { name: "Crud" }));
+    expect((await screen.findByRole("alert")).textContent).toContain("Pick one of: 30-days, 7-days");
+  });
+
+  it("shows an empty state, and no composer to a visitor", async () => {
+    fakeNetwork({ api: { "GET /api/activities/home": () => page([]) } });
+    renderApp("/");
+    expect(await screen.findByText("No cruds yet. Be the first to say something.")).toBeTruthy();
+    expect(screen.queryByRole("textbox", { name: "What's happening?" })).toBeNull();
+    expect(screen.getByRole("link", { name: "Sign in" })).toBeTruthy();
+  });
+
+  it("keeps the layout when the page breaks, showing the error boundary inside it", async () => {
+    vi.spyOn(console, "error").mockImplementation(() => {}); // React and the router report the crash loudly
+    vi.spyOn(console, "warn").mockImplementation(() => {});
+    fakeNetwork({ api: { "GET /api/activities/home": () => ({ unexpected: true }) } });
+    renderApp("/");
+    expect(await screen.findByRole("heading", { name: "This page hit a problem" })).toBeTruthy();
+    expect(screen.getByRole("navigation", { name: "Main" })).toBeTruthy();
+  });
+});
+
+describe("Activity page", () => {
+  it("shows the crud with its replies and adds a reply", async () => {
+    const user = userEvent.setup();
+    const net = signedIn({
+      "GET /api/activities/@bob/status/a-1": () => ({
+        activity: activity({ replies_count: 1 }),
+        replies: [activity({ uuid: "r-1", handle: "carol", display_name: "Carol", message: "First reply", reply_to_activity_uuid: "a-1" })],
+      }),
+      "POST /api/activities/a-1/reply": (call) =>
+        json(201, activity({ uuid: "r-2", handle: "alice", display_name: "Alice Doe", message: call.body.message, reply_to_activity_uuid: "a-1" })),
+    });
+    renderApp("/@bob/status/a-1");
+
+    const replies = await screen.findByRole("region", { name: "Replies" });
+    expect(within(replies).getByText("First reply")).toBeTruthy();
+    await user.type(screen.getByRole("textbox", { name: "Your reply" }), "Nice one");
+    await user.click(screen.getByRole("button", { name: "Reply" }));
+    expect(await within(replies).findByText("Nice one")).toBeTruthy();
+    expect(screen.getByText("2 replies")).toBeTruthy();
+    expect(net.calls.api.at(-1).body).toEqual({ message: "Nice one" });
+  });
+
+  it("shows the API's not-found message", async () => {
+    fakeNetwork({
+      api: { "GET /api/activities/@bob/status/gone": () => json(404, { error: { code: "activity_not_found", message: "This crud has expired or never existed." } }) },
+    });
+    renderApp("/@bob/status/gone");
+    expect((await screen.findByRole("alert")).textContent).toBe("This crud has expired or never existed.");
+  });
+});
+
+describe("User page", () => {
+  it("lets you edit your own bio", async () => {
+    const user = userEvent.setup();
+    const net = signedIn({
+      "GET /api/activities/@alice": () => ({ profile: ALICE, ...page([activity({ handle: "alice", display_name: "Alice Doe", message: "mine" })]) }),
+      "POST /api/profile/update": (call) => ({ ...ALICE, ...call.body }),
+    });
+    renderApp("/@alice");
+
+    await user.click(await screen.findByRole("button", { name: "Edit profile" }));
+    const bio = screen.getByRole("textbox", { name: "Bio" });
+    await user.type(bio, "Cloud person");
+    await user.click(screen.getByRole("button", { name: "Save profile" }));
+
+    expect(await screen.findByText("Cloud person")).toBeTruthy();
+    expect(screen.queryByRole("form", { name: "Edit profile" })).toBeNull();
+    expect(net.calls.api.find((c) => c.key === "POST /api/profile/update").body).toEqual({ display_name: "Alice Doe", bio: "Cloud person" });
+  });
+
+  it("offers a message button on someone else's profile, and no edit form", async () => {
+    signedIn({ "GET /api/activities/@bob": () => ({ profile: { ...ALICE, uuid: "u-bob", handle: "bob", display_name: "Bob Roe" }, ...page([]) }) });
+    renderApp("/@bob");
+    expect((await screen.findByRole("link", { name: "Message @bob" })).getAttribute("href")).toBe("/messages/new/bob");
+    expect(screen.queryByRole("button", { name: "Edit profile" })).toBeNull();
+    expect(screen.getByText("@bob has no live cruds.")).toBeTruthy();
+  });
+});
+
+describe("Notifications", () => {
+  it("says why each crud is there", async () => {
+    signedIn({ "GET /api/activities/notifications": () => page([{ ...activity({ message: "@alice look" }), reason: "mention" }]) });
+    renderApp("/notifications");
+    expect(await screen.findByText("mentioned you")).toBeTruthy();
+    expect(screen.getByText("@alice look")).toBeTruthy();
+  });
+
+  it("sends a visitor to Sign in", async () => {
+    fakeNetwork();
+    renderApp("/notifications");
+    expect(await screen.findByRole("heading", { name: "Sign in" })).toBeTruthy();
+  });
+});
+
+describe("Search", () => {
+  it("searches by the term in the URL and pages with Load more", async () => {
+    const user = userEvent.setup();
+    const net = fakeNetwork({
+      api: {
+        "GET /api/activities/search": (call) =>
+          call.query.cursor
+            ? page([activity({ uuid: "a-9", message: "older hello" })])
+            : { items: [activity({ message: "hello there" })], next_cursor: "c2" },
+      },
+    });
+    renderApp("/search");
+    await user.type(await screen.findByRole("searchbox", { name: "Search cruds" }), "hello");
+    await user.click(screen.getByRole("button", { name: "Search" }));
+    expect(await screen.findByText("hello there")).toBeTruthy();
+    await user.click(screen.getByRole("button", { name: "Load more" }));
+    expect(await screen.findByText("older hello")).toBeTruthy();
+    expect(net.calls.api.map((c) => c.query)).toEqual([{ term: "hello" }, { term: "hello", cursor: "c2" }]);
+  });
+});
+
+describe("Messages", () => {
+  it("shows a conversation oldest first, loads older messages above, and sends one", async () => {
+    const user = userEvent.setup();
+    const msg = (uuid, handle, message) => ({ uuid, handle, display_name: handle, message, created_at: "2026-11-29T10:00:00Z" });
+    const net = signedIn({
+      "GET /api/messages/g-1": (call) =>
+        call.query.cursor ? page([msg("m-0", "bob", "the very first")]) : { items: [msg("m-1", "bob", "hi alice"), msg("m-2", "alice", "hi bob")], next_cursor: "older" },
+      "POST /api/messages": (call) => json(201, { message_group_uuid: "g-1", message: msg("m-3", "alice", call.body.message) }),
+    });
+    renderApp("/messages/g-1");
+
+    expect(await screen.findByRole("heading", { name: "Conversation with bob" })).toBeTruthy();
+    await user.click(screen.getByRole("button", { name: "Load older messages" }));
+    await screen.findByText("the very first");
+    await user.type(screen.getByRole("textbox", { name: "Your message" }), "see you");
+    await user.click(screen.getByRole("button", { name: "Send" }));
+    await screen.findByText("see you");
+    const texts = within(screen.getByRole("list", { name: "Messages" })).getAllByRole("listitem").map((li) => li.querySelector(".message-text").textContent);
+    expect(texts).toEqual(["the very first", "hi alice", "hi bob", "see you"]);
+    expect(net.calls.api.at(-1).body).toEqual({ message: "see you", message_group_uuid: "g-1" });
+  });
+
+  it("starts a conversation with a handle and lands in it", async () => {
+    const user = userEvent.setup();
+    const net = signedIn({
+      "GET /api/message_groups": () => page([]),
+      "GET /api/users/@bob/short": () => ({ uuid: "u-bob", handle: "bob", display_name: "Bob Roe" }),
+      "POST /api/messages": () => json(201, { message_group_uuid: "g-7", message: { uuid: "m-1", handle: "alice", display_name: "Alice Doe", message: "hey", created_at: "2026-11-29T10:00:00Z" } }),
+      "GET /api/messages/g-7": () => page([{ uuid: "m-1", handle: "alice", display_name: "Alice Doe", message: "hey", created_at: "2026-11-29T10:00:00Z" }]),
+    });
+    const router = renderApp("/messages");
+    expect(await screen.findByText("No conversations yet.")).toBeTruthy();
+    await user.type(screen.getByRole("textbox", { name: "Message someone new (handle)" }), "@bob");
+    await user.click(screen.getByRole("button", { name: "Start" }));
+    expect(await screen.findByText("Bob Roe")).toBeTruthy();
+    await user.type(screen.getByRole("textbox", { name: "Your message" }), "hey");
+    await user.click(screen.getByRole("button", { name: "Send" }));
+    await waitFor(() => expect(router.state.location.pathname).toBe("/messages/g-7"));
+    expect(net.calls.api.find((c) => c.key === "POST /api/messages").body).toEqual({ message: "hey", handle: "bob" });
+  });
+});
+
+describe("Sign up, confirm and sign in", () => {
+  it("carries the email from sign-up to Confirm", async () => {
+    const user = userEvent.setup();
+    const net = fakeNetwork({
+      cognito: { SignUp: () => json(200, { UserConfirmed: false, UserSub: "sub-new", CodeDeliveryDetails: { DeliveryMedium: "EMAIL", Destination: "n***@e.com" } }) },
+    });
+    renderApp("/signup");
+    await user.type(await screen.findByRole("textbox", { name: "Name" }), "New Person");
+    await user.type(screen.getByRole("textbox", { name: "Handle" }), "newbie");
+    await user.type(screen.getByRole("textbox", { name: "Email" }), "new@example.com");
+    await user.type(screen.getByLabelText("Password"), "Passw0rd!long");
+    await user.click(screen.getByRole("button", { name: "Sign up" }));
+
+    expect(await screen.findByRole("heading", { name: "Confirm your email" })).toBeTruthy();
+    expect(screen.getByRole("textbox", { name: "Email" }).value).toBe("new@example.com");
+    const attrs = Object.fromEntries(net.calls.cognito[0].body.UserAttributes.map((a) => [a.Name, a.Value]));
+    expect(attrs).toEqual({ email: "new@example.com", name: "New Person", preferred_username: "newbie" });
+  });
+
+  it("resends the confirmation code to the prefilled email", async () => {
+    const user = userEvent.setup();
+    const net = fakeNetwork({ cognito: { ResendConfirmationCode: () => json(200, { CodeDeliveryDetails: { DeliveryMedium: "EMAIL" } }) } });
+    renderApp("/confirm?email=new%40example.com");
+    await user.click(await screen.findByRole("button", { name: "Resend code" }));
+    expect(await screen.findByText("A new code is on its way.")).toBeTruthy();
+    expect(net.calls.cognito[0].body.Username).toBe("new@example.com");
+  });
+
+  it("sends an unconfirmed user from Sign in to Confirm", async () => {
+    const user = userEvent.setup();
+    fakeNetwork({ cognito: { InitiateAuth: () => cognitoError("UserNotConfirmedException", "User is not confirmed.") } });
+    renderApp("/signin");
+    await user.type(await screen.findByRole("textbox", { name: "Email" }), "late@example.com");
+    await user.type(screen.getByLabelText("Password"), "Passw0rd!long");
+    await user.click(screen.getByRole("button", { name: "Sign in" }));
+    expect(await screen.findByRole("heading", { name: "Confirm your email" })).toBeTruthy();
+    expect(screen.getByRole("textbox", { name: "Email" }).value).toBe("late@example.com");
+  });
+
+  it("shows the sign-in service's message for a wrong password", async () => {
+    const user = userEvent.setup();
+    fakeNetwork({ cognito: { InitiateAuth: () => cognitoError("NotAuthorizedException", "Incorrect username or password.") } });
+    renderApp("/signin");
+    await user.type(await screen.findByRole("textbox", { name: "Email" }), "a@example.com");
+    await user.type(screen.getByLabelText("Password"), "wrong-password");
+    await user.click(screen.getByRole("button", { name: "Sign in" }));
+    expect((await screen.findByRole("alert")).textContent).toBe("Incorrect username or password.");
+  });
+});
+
+describe("Session end and unknown pages", () => {
+  it("signs out and says so when the API keeps refusing the session", async () => {
+    const refusal = () => json(401, { error: { code: "unauthorized", message: "Sign in again." } });
+    fakeNetwork({
+      api: { "GET /api/me": refusal, "GET /api/activities/home": () => page([]) },
+      cognito: { GetTokensFromRefreshToken: () => cognitoError("NotAuthorizedException", "Refresh Token has been revoked") },
+    });
+    seedSession();
+    renderApp("/");
+    expect((await screen.findByRole("alert")).textContent).toBe("Your session has ended. Sign in again to continue.");
+    expect(screen.getByRole("link", { name: "Sign in" })).toBeTruthy();
+  });
+
+  it("shows a 404 page for an unknown path", async () => {
+    fakeNetwork();
+    renderApp("/no/such/page");
+    expect(await screen.findByRole("heading", { name: "Page not found" })).toBeTruthy();
+  });
+});
+
+describe("Keyboard and focus", () => {
+  it("moves focus to the new page after a navigation", async () => {
+    const user = userEvent.setup();
+    signedIn({ "GET /api/activities/home": () => page([]), "GET /api/activities/notifications": () => page([]) });
+    renderApp("/");
+    await screen.findByRole("heading", { name: "Home" });
+    await user.click(screen.getByRole("link", { name: "Notifications" }));
+    await screen.findByRole("heading", { name: "Notifications" });
+    expect(document.activeElement).toBe(screen.getByRole("main"));
+  });
+});

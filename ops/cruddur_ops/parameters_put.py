@@ -1,0 +1,66 @@
+"""parameters-put: a local env file -> SSM SecureString parameters under /cruddur/backend-flask/.
+
+Values are secrets: they go to SSM and nowhere else. Nothing here prints, logs or puts a value in an
+error message; a bad line is named by its number only.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from cruddur_ops.errors import OK, OpsError
+from cruddur_ops.output import Output
+
+HELP = "load secrets from an env file into SSM SecureString parameters (never printing a value)"
+PREFIX = "/cruddur/backend-flask/"
+NAME = re.compile(r"[A-Z][A-Z0-9_]*")
+
+
+def configure(parser) -> None:
+    parser.add_argument("env_file", type=Path, help="KEY=VALUE lines, e.g. backend-flask/.env.prod (git-ignored)")
+    parser.add_argument("--prefix", default=PREFIX, help=f"parameter path (default {PREFIX})")
+    parser.add_argument("--key-id", help="KMS key for the SecureStrings (default: the account's aws/ssm key)")
+
+
+def run(args, ctx) -> int:
+    try:
+        text = args.env_file.read_text()
+    except OSError as e:
+        raise OpsError(f"cannot read {args.env_file}: {e.strerror}") from None
+    return put(ctx.aws.ssm, parse_env(text, str(args.env_file)), prefix=args.prefix, key_id=args.key_id,
+               out=ctx.out)
+
+
+def parse_env(text: str, source: str = "env file") -> dict[str, str]:
+    values = {}
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        line = line.removeprefix("export ").lstrip()
+        key, sep, value = line.partition("=")
+        key, value = key.strip(), value.strip()
+        if not sep or not NAME.fullmatch(key):
+            raise OpsError(f"{source} line {number}: expected NAME=value with an upper-case NAME")
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        if not value:
+            raise OpsError(f"{source} line {number}: {key} has no value")
+        if key in values:
+            raise OpsError(f"{source} line {number}: {key} is set twice")
+        values[key] = value
+    if not values:
+        raise OpsError(f"{source}: no NAME=value lines")
+    return values
+
+
+def put(ssm, values: dict[str, str], *, prefix: str, key_id: str | None, out: Output) -> int:
+    if not (prefix.startswith("/cruddur/") and prefix.endswith("/")):
+        raise OpsError(f"prefix {prefix!r} must start with /cruddur/ and end with / (the execution role reads only /cruddur/*)")
+    for key, value in values.items():
+        request = {"Name": prefix + key, "Value": value, "Type": "SecureString", "Overwrite": True}
+        if key_id:
+            request["KeyId"] = key_id
+        version = ssm.put_parameter(**request)["Version"]
+        out.line(f"{prefix}{key}  SecureString  version {version}")
+    return OK

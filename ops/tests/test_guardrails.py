@@ -1,0 +1,163 @@
+"""Guardrails: each alert rule's pattern against sample CloudTrail events, the SCPs, and the network
+stack's private-endpoint option.
+
+Patterns are matched by the emulator's own EventBridge matcher (moto's EventPattern): moto server does not
+answer TestEventPattern, and its PutEvents fails on input transformers, so the matcher is called directly.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from moto.events.models import EventPattern
+
+from cruddur_ops import cfn_template
+
+ROOT = Path(__file__).resolve().parents[2]
+GUARDRAILS = cfn_template.load(ROOT / "aws/cfn/guardrails/template.yaml")
+
+
+def _rule(name: str) -> EventPattern:
+    [rule] = [r for r in GUARDRAILS["Resources"].values()
+              if r["Type"] == "AWS::Events::Rule" and r["Properties"]["Name"] == name]
+    return EventPattern.load(json.dumps(rule["Properties"]["EventPattern"]))
+
+
+def cloudtrail_event(source: str, event_name: str, request: dict | None = None) -> dict:
+    """An 'AWS API Call via CloudTrail' event as EventBridge delivers it."""
+    service = source.removeprefix("aws.")
+    return {
+        "version": "0", "id": "6a7e8feb-b491-4cf7-a9f1-bf3703467718", "detail-type": "AWS API Call via CloudTrail",
+        "source": source, "account": "123456789012", "time": "2026-11-29T20:00:00Z", "region": "us-east-1",
+        "resources": [],
+        "detail": {
+            "eventVersion": "1.08", "eventSource": f"{service}.amazonaws.com", "eventName": event_name,
+            "awsRegion": "us-east-1", "eventType": "AwsApiCall",
+            "userIdentity": {"type": "AssumedRole", "arn": "arn:aws:sts::123456789012:assumed-role/dev/mallory"},
+            "requestParameters": request or {},
+        },
+    }
+
+
+ECS = "cruddur-ecs-control-plane"
+ECR = "cruddur-ecr-control-plane"
+SCAN = "cruddur-ecr-scan-on-push-disabled"
+
+
+@pytest.mark.parametrize("rule, event, fires", [
+    (ECS, cloudtrail_event("aws.ecs", "RegisterTaskDefinition", {"family": "backend-flask"}), True),
+    (ECS, cloudtrail_event("aws.ecs", "DeregisterTaskDefinition", {"taskDefinition": "backend-flask:3"}), True),
+    (ECS, cloudtrail_event("aws.ecs", "CreateService", {"serviceName": "backend-flask"}), True),
+    (ECS, cloudtrail_event("aws.ecs", "UpdateService", {"service": "backend-flask"}), True),
+    (ECS, cloudtrail_event("aws.ecs", "DeleteService", {"service": "backend-flask"}), True),
+    (ECS, cloudtrail_event("aws.ecs", "DeleteCluster", {"cluster": "cruddur"}), True),
+    (ECS, cloudtrail_event("aws.ecs", "ExecuteCommand", {"task": "abc", "interactive": True}), True),
+    (ECS, cloudtrail_event("aws.ecs", "DescribeServices", {"services": ["backend-flask"]}), False),
+    (ECS, cloudtrail_event("aws.ecs", "ListTasks"), False),
+    (ECS, cloudtrail_event("aws.ecr", "DeleteRepository", {"repositoryName": "backend-flask"}), False),
+    (ECR, cloudtrail_event("aws.ecr", "SetRepositoryPolicy", {"repositoryName": "backend-flask"}), True),
+    (ECR, cloudtrail_event("aws.ecr", "DeleteRepositoryPolicy", {"repositoryName": "backend-flask"}), True),
+    (ECR, cloudtrail_event("aws.ecr", "PutLifecyclePolicy", {"repositoryName": "backend-flask"}), True),
+    (ECR, cloudtrail_event("aws.ecr", "DeleteLifecyclePolicy", {"repositoryName": "backend-flask"}), True),
+    (ECR, cloudtrail_event("aws.ecr", "PutImageTagMutability", {"imageTagMutability": "MUTABLE"}), True),
+    (ECR, cloudtrail_event("aws.ecr", "DeleteRepository", {"repositoryName": "backend-flask"}), True),
+    (ECR, cloudtrail_event("aws.ecr", "PutImage", {"repositoryName": "backend-flask"}), False),
+    (ECR, cloudtrail_event("aws.ecr", "GetAuthorizationToken"), False),
+    (ECR, cloudtrail_event("aws.ecs", "DeleteService", {"service": "backend-flask"}), False),
+    (SCAN, cloudtrail_event("aws.ecr", "PutImageScanningConfiguration",
+                            {"repositoryName": "backend-flask", "imageScanningConfiguration": {"scanOnPush": False}}),
+     True),
+    (SCAN, cloudtrail_event("aws.ecr", "PutImageScanningConfiguration",
+                            {"repositoryName": "backend-flask", "imageScanningConfiguration": {"scanOnPush": True}}),
+     False),
+    (SCAN, cloudtrail_event("aws.ecr", "PutLifecyclePolicy", {"repositoryName": "backend-flask"}), False),
+])
+def test_alert_rule_fires_on_the_actions_it_watches_only(rule, event, fires):
+    assert _rule(rule).matches_event(event) is fires
+
+
+def test_alerts_go_to_the_topic_and_name_who_what_and_which_resource():
+    rules = [r["Properties"] for r in GUARDRAILS["Resources"].values() if r["Type"] == "AWS::Events::Rule"]
+    for rule in rules:
+        [target] = rule["Targets"]
+        assert target["Arn"] == {"Ref": "AlertTopic"}
+        assert target["InputTransformer"]["InputPathsMap"] == {
+            "who": "$.detail.userIdentity.arn", "action": "$.detail.eventName", "region": "$.region",
+            "time": "$.time", "request": "$.detail.requestParameters"}
+    assert GUARDRAILS["Resources"]["AlertTopic"]["Properties"]["TopicName"] == "cruddur-alerts"
+
+
+def test_trail_is_multi_region_validated_and_encrypted():
+    trail = GUARDRAILS["Resources"]["Trail"]["Properties"]
+    assert (trail["TrailName"], trail["IsMultiRegionTrail"], trail["EnableLogFileValidation"]) == ("cruddur", True, True)
+    assert trail["KMSKeyId"] == {"Fn::GetAtt": ["AuditKey", "Arn"]}
+    [deny] = [s for s in GUARDRAILS["Resources"]["AuditBucketPolicy"]["Properties"]["PolicyDocument"]["Statement"]
+              if s["Effect"] == "Deny"]
+    assert deny["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+
+
+def test_config_rules_cover_the_container_promises():
+    identifiers = {r["Properties"]["Source"]["SourceIdentifier"] for r in GUARDRAILS["Resources"].values()
+                   if r["Type"] == "AWS::Config::ConfigRule"}
+    assert identifiers >= {"ECS_TASK_DEFINITION_NONROOT_USER", "ECS_CONTAINERS_NONPRIVILEGED",
+                           "ECS_CONTAINERS_READONLY_ACCESS", "ECS_NO_ENVIRONMENT_SECRETS",
+                           "ECR_PRIVATE_IMAGE_SCANNING_ENABLED", "ECR_PRIVATE_TAG_IMMUTABILITY_ENABLED",
+                           "ECS_FARGATE_LATEST_PLATFORM_VERSION", "ECS_TASK_DEFINITION_LOG_CONFIGURATION"}
+
+
+def _scp(name):
+    return json.loads((ROOT / "aws/policies" / name).read_text())
+
+
+def test_region_lock_denies_other_regions_except_global_services():
+    [statement] = _scp("scp-region-lock.json")["Statement"]
+    assert statement["Effect"] == "Deny" and statement["Resource"] == "*"
+    assert statement["Condition"] == {"StringNotEquals": {"aws:RequestedRegion": ["us-east-1"]}}
+    assert {"iam:*", "sts:*", "route53:*", "cloudfront:*", "organizations:*"} <= set(statement["NotAction"])
+    assert not any(a.startswith(("ecs:", "ecr:", "ec2:", "rds:", "dynamodb:")) for a in statement["NotAction"])
+
+
+def test_only_the_deploy_role_may_delete_ecs_resources():
+    [statement] = _scp("scp-protect-ecs.json")["Statement"]
+    assert statement["Effect"] == "Deny"
+    assert set(statement["Action"]) == {"ecs:DeleteCluster", "ecs:DeleteService", "ecs:DeregisterTaskDefinition",
+                                        "ecs:DeleteTaskDefinitions"}
+    exempt = statement["Condition"]["ArnNotLike"]["aws:PrincipalArn"]
+    assert "arn:aws:iam::*:role/CruddurDeployRole" in exempt
+    iam = cfn_template.load(ROOT / "aws/cfn/iam/template.yaml")
+    assert iam["Resources"]["DeployRole"]["Properties"]["RoleName"] == "CruddurDeployRole"
+
+
+def test_nobody_may_stop_cloudtrail_or_config():
+    actions = {a for s in _scp("scp-protect-audit.json")["Statement"] if s["Effect"] == "Deny" for a in s["Action"]}
+    assert {"cloudtrail:StopLogging", "cloudtrail:DeleteTrail", "config:StopConfigurationRecorder",
+            "config:DeleteConfigurationRecorder", "config:DeleteDeliveryChannel"} <= actions
+
+
+ENDPOINT_SERVICES = {"ecr.api", "ecr.dkr", "logs", "ssm", "ssmmessages", "s3", "dynamodb"}
+
+
+def test_private_endpoints_option_deploys_endpoints_reachable_only_from_the_services(cli, aws):
+    result = cli(["cfn-deploy", "network", "--yes", "-p", "PrivateEndpoints=true", "-p", "NatGateway=false"], aws=aws)
+    assert result.code == 0, result.stderr
+    endpoints = aws.ec2.describe_vpc_endpoints()["VpcEndpoints"]
+    assert {e["ServiceName"].removeprefix("com.amazonaws.us-east-1.") for e in endpoints} == ENDPOINT_SERVICES
+    groups = {g["GroupName"]: g for g in aws.ec2.describe_security_groups()["SecurityGroups"]}
+    sources = {(r["FromPort"], p["GroupId"]) for r in groups["cruddur-endpoints"]["IpPermissions"]
+               for p in r["UserIdGroupPairs"]}
+    assert sources == {(443, groups["cruddur-backend-flask"]["GroupId"]),
+                       (443, groups["cruddur-frontend-react-js"]["GroupId"])}
+    assert all(r["IpRanges"] == [] for r in groups["cruddur-endpoints"]["IpPermissions"])
+    assert not any("NatGatewayId" in r
+                   for t in aws.ec2.describe_route_tables()["RouteTables"] for r in t["Routes"])
+
+
+def test_network_by_default_gives_private_subnets_a_nat_gateway_and_no_endpoints(cli, aws):
+    assert cli(["cfn-deploy", "network", "--yes"], aws=aws).code == 0
+    assert aws.ec2.describe_vpc_endpoints()["VpcEndpoints"] == []
+    [nat] = aws.ec2.describe_nat_gateways()["NatGateways"]
+    tables = aws.ec2.describe_route_tables()["RouteTables"]
+    [private] = [t for t in tables if any(r.get("NatGatewayId") == nat["NatGatewayId"] for r in t["Routes"])]
+    assert [r["DestinationCidrBlock"] for r in private["Routes"] if r.get("NatGatewayId")] == ["0.0.0.0/0"]
+    assert not any(r.get("GatewayId", "").startswith("igw-") for r in private["Routes"])
