@@ -18,6 +18,9 @@ timeout = 30
 graceful_timeout = 20
 # the load balancer keeps idle connections for 60 s; outlive them so it never reuses a closed one
 keepalive = 65
+# No admin socket (gunicornc): nobody uses it in a container, and it would be written under $HOME, which
+# the read-only root filesystem refuses.
+control_socket_disable = True
 accesslog = "-"
 errorlog = "-"
 loglevel = "info"

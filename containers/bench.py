@@ -87,7 +87,7 @@ def main(argv: list[str] = sys.argv[1:]) -> int:
         def backend_start():
             port = free_port()
             env = stack.backend_environment(container_def, variables, secrets, aws.url, local, port)
-            return time_start(engine, refs["backend-flask"], stack.backend_settings(task, container_def), env,
+            return time_start(engine, refs["backend-flask"], run.run_settings(task, container_def), env,
                               stack.HOST_NETWORK, f"http://127.0.0.1:{port}/api/health-check")
 
         web_task = run.task_definition("frontend-react-js")

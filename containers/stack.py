@@ -62,8 +62,3 @@ def migrate(engine: Engine, image: str, database_url: str) -> None:
     """Schema applied by the image itself (`python -m cruddur.cli migrate`, as a one-off task would)."""
     engine.docker("run", "--rm", "--label", run.LABEL, *HOST_NETWORK, "-e", "CONNECTION_URL", image,
                   "python", "-m", "cruddur.cli", "migrate", env={"CONNECTION_URL": database_url})
-
-
-def backend_settings(task: dict, container_def: dict) -> list[str]:
-    # The issue asks for no capabilities at all; the task definition leaves Fargate's defaults.
-    return run.run_settings(task, container_def) + ["--cap-drop", "ALL"]

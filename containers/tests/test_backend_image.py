@@ -26,7 +26,7 @@ def api(engine, backend_image, database, aws, local_cognito):
     stack.migrate(engine, backend_image, secrets["CONNECTION_URL"])
     port = free_port()
     env = stack.backend_environment(container_def, variables, secrets, aws.url, local_cognito, port)
-    container = run.start(engine, backend_image, stack.backend_settings(task, container_def), env,
+    container = run.start(engine, backend_image, run.run_settings(task, container_def), env,
                           network=stack.HOST_NETWORK)
     try:
         container.wait_healthy(timeout=60)

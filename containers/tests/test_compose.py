@@ -48,6 +48,8 @@ def test_compose_stack_serves_a_signed_in_request_and_comes_down_clean(engine, p
                                 "--format", '{{.Label "com.docker.compose.service"}}').stdout.split()
         assert sorted(running) == ["aws-local", "backend-flask", "db"], "the CI override leaves the web dev server out"
         assert requests.get(f"{api}/api/health-check", timeout=5).json() == {"success": True}
+        ready = requests.get(f"{api}/api/health-check/ready", timeout=10).json()
+        assert ready["ready"] is True, f"database, key set and messages table all answer: {ready}"
 
         settings = compose(engine, project, ports, "exec", "-T", "aws-local", "cat", "/aws-local/cognito.env")
         ids = dict(line.removeprefix("export ").split("=", 1) for line in settings.splitlines())

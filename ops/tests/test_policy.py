@@ -40,6 +40,8 @@ def test_containers_are_non_root_read_only_and_unprivileged(task_definition):
         assert uid not in ("root", "0") and uid.isdigit() and int(uid) >= 1000, f"{c['name']}: user {uid}"
         assert c.get("readonlyRootFilesystem") is True, f"{c['name']}: root filesystem must be read-only"
         assert not c.get("privileged"), f"{c['name']}: privileged"
+        assert c.get("linuxParameters", {}).get("capabilities", {}).get("drop") == ["ALL"], \
+            f"{c['name']}: must drop every Linux capability"
         tmp = [m for m in c.get("mountPoints", []) if m["containerPath"] == "/tmp"]
         assert tmp and tmp[0]["sourceVolume"] in volumes and not tmp[0].get("readOnly"), \
             f"{c['name']}: needs a writable /tmp volume"
