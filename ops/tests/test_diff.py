@@ -28,9 +28,9 @@ def test_a_new_image_and_desired_count_show_as_a_unified_diff_and_exit_2(rollout
        }},
 -      "image": "{registry}/backend-flask:{PREVIOUS_TAG}",
 +      "image": "{registry}/backend-flask:0123456789ab",
-       "logConfiguration": {{
-         "logDriver": "awslogs",
-         "options": {{
+       "linuxParameters": {{
+         "capabilities": {{
+           "drop": [
 --- live service cruddur/backend-flask
 +++ local aws/json/service-backend-flask.json
 @@ -10,7 +10,7 @@

@@ -10,8 +10,9 @@ from cruddur_ops import cli, config
 from tests.conftest import STACK_VALUES, var_flags
 
 ROOT = Path(__file__).resolve().parents[2]
+# generate-env is the local stack's door (devstack.envfiles, tested with it), not the deploy tooling's
 DOORS = sorted(p for folder in ("bin/ecr", "bin/ecs", "bin/backend", "bin/frontend") for p in (ROOT / folder).iterdir()
-               if p.name != "ops")
+               if p.name not in ("ops", "generate-env"))
 EXEC = re.compile(r'^exec "\$\(dirname "\$\(readlink -f "\$0"\)"\)/(?:\.\./ecs/)?ops" (\S+)(?: (\S+))? "\$@"$', re.M)
 
 
