@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import atexit
 import functools
-from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
@@ -35,34 +34,54 @@ def sql(name: str) -> str:
     return path.read_text()
 
 
+class _StaleConnection(Exception):
+    """A pooled connection the server had already closed (a restart, a failover)."""
+
+
 class Database:
-    """Named queries over a connection source: the pool, or one connection inside `transaction()`."""
+    """Named queries over the pool."""
 
     def __init__(self, pool: ConnectionPool, checkout_timeout: float = CHECKOUT_TIMEOUT_SECONDS):
         self.pool = pool
         self.checkout_timeout = checkout_timeout
 
-    @contextmanager
-    def _connection(self):
+    def _attempt(self, text: str, params: dict, fetch, timeout: float):
         try:
-            with self.pool.connection(timeout=self.checkout_timeout) as conn:
-                yield conn
+            with self.pool.connection(timeout=timeout) as conn:
+                try:
+                    with conn.cursor(row_factory=dict_row) as cur:
+                        cur.execute(text, params)
+                        return fetch(cur)
+                except psycopg.OperationalError as err:
+                    if conn.broken:
+                        raise _StaleConnection() from err
+                    raise
         except (PoolTimeout, psycopg.OperationalError) as err:
             raise Unavailable("database_unavailable", "The database is not answering; try again shortly.") \
                 from err
 
-    def _run(self, name: str, params: dict, fetch):
-        with self._connection() as conn, conn.cursor(row_factory=dict_row) as cur:
-            cur.execute(sql(name), params)
-            return fetch(cur)
+    def _run(self, text: str, params: dict, fetch, timeout: float | None = None):
+        # Connections are not pinged on every checkout (a round trip per request); a dead one shows up
+        # on first use instead, before anything was committed. One dead connection means the server went
+        # away, so every idle one is checked, and the statement runs once more on a live connection.
+        timeout = self.checkout_timeout if timeout is None else timeout
+        try:
+            return self._attempt(text, params, fetch, timeout)
+        except _StaleConnection:
+            self.pool.check()
+            try:
+                return self._attempt(text, params, fetch, timeout)
+            except _StaleConnection as err:
+                raise Unavailable("database_unavailable", "The database is not answering; try again shortly.") \
+                    from err.__cause__
 
     def array(self, name: str, **params) -> list[dict]:
         """Every row the query returns."""
-        return self._run(name, params, lambda cur: cur.fetchall())
+        return self._run(sql(name), params, lambda cur: cur.fetchall())
 
     def object(self, name: str, **params) -> dict | None:
         """The first row, or None."""
-        return self._run(name, params, lambda cur: cur.fetchone())
+        return self._run(sql(name), params, lambda cur: cur.fetchone())
 
     def value(self, name: str, **params):
         """The first column of the first row, or None."""
@@ -71,12 +90,15 @@ class Database:
 
     def commit(self, name: str, **params) -> dict | None:
         """Run a write in its own transaction; the first RETURNING row, or None."""
-        return self._run(name, params, lambda cur: cur.fetchone() if cur.description else None)
+        return self._run(sql(name), params, lambda cur: cur.fetchone() if cur.description else None)
 
     def ping(self) -> None:
         """Raise unless PostgreSQL answers now (the pool's own error names why)."""
-        with self.pool.connection(timeout=min(READINESS_TIMEOUT_SECONDS, self.checkout_timeout)) as conn:
-            conn.execute("SELECT 1")
+        try:
+            self._run("SELECT 1", {}, lambda cur: cur.fetchone(),
+                      timeout=min(READINESS_TIMEOUT_SECONDS, self.checkout_timeout))
+        except Unavailable as err:
+            raise err.__cause__ or err from None
 
     def close(self) -> None:
         self.pool.close()
@@ -101,7 +123,7 @@ def connect_pool(url: str, min_size: int = 1, max_size: int = 10) -> ConnectionP
     # open(wait=False): a database that is down at start-up makes readiness fail, not the process.
     pool = _Pool(url, min_size=min_size, max_size=max_size, open=False,
                           kwargs={"connect_timeout": CONNECT_TIMEOUT_SECONDS},
-                          check=ConnectionPool.check_connection, name="cruddur")
+                          name="cruddur")
     pool.open(wait=False)
     return pool
 
