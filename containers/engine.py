@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
 import subprocess
 import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
+
+from devstack.process import stop_group
 
 DEFAULT_SOCKET = "/var/run/docker.sock"
 
@@ -129,13 +130,7 @@ class Engine:
             networks = self.docker("network", "ls", "-q", "--no-trunc", "--filter", "driver=bridge",
                                    check=False).stdout.split()
             bridges = {f"br-{network[:12]}" for network in networks}
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
+        stop_group(self.process, timeout=30)
         for link in sorted(bridges & host_links()):
             subprocess.run(["ip", "link", "delete", link], check=False, capture_output=True)
         exec_root = Path(self.host.removeprefix("unix://")).parent

@@ -6,8 +6,6 @@ the emulator's ECR has no registry protocol. Docker trusts plain HTTP on 127.0.0
 from __future__ import annotations
 
 import json
-import os
-import signal
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +13,7 @@ from pathlib import Path
 import requests
 
 from devstack.net import free_port, wait_for_port
+from devstack.process import stop_group
 
 
 @dataclass
@@ -63,10 +62,4 @@ class LocalRegistry:
         return r.headers["Docker-Content-Digest"]
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
+        stop_group(self.process)
