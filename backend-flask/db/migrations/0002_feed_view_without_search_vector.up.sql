@@ -1,0 +1,8 @@
+-- The feeds read activity_view; with the search vector in it, every feed row carried a tsvector that
+-- PostgreSQL serialised and psycopg parsed for nothing. Search reads the vector from activities itself.
+DROP VIEW activity_view;
+CREATE VIEW activity_view AS
+SELECT a.uuid, u.handle, u.display_name, a.message, a.replies_count, a.reposts_count, a.likes_count,
+       a.reply_to_activity_uuid, a.created_at, a.expires_at, a.user_uuid
+FROM activities a
+JOIN users u ON u.uuid = a.user_uuid;
