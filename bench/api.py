@@ -31,7 +31,7 @@ from cruddur.migrations import migrate  # noqa: E402
 from devstack import cognito as local_cognito  # noqa: E402
 from devstack.moto import FAKE_CREDENTIALS, MotoServer  # noqa: E402
 from devstack.gunicorn import Gunicorn  # noqa: E402
-from devstack.postgres import Cluster  # noqa: E402
+from devstack.postgres import throwaway  # noqa: E402
 
 RESULTS = ROOT / "bench" / "RESULTS.md"
 FEED = "/api/activities/home"
@@ -103,10 +103,7 @@ def main(argv: list[str] | None = None) -> int:
 
     with ExitStack() as stack:
         work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="cruddur-bench-")))
-        os.chmod(work, 0o755)
-        cluster = Cluster.create(work / "pg")
-        cluster.start()
-        stack.callback(cluster.stop)
+        cluster = stack.enter_context(throwaway("cruddur-bench-pg-"))
         url = cluster.create_database("cruddur_bench")
         migrate(url)
         print(f"seeding {args.users} users and {args.activities} cruds ...", flush=True)

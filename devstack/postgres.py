@@ -9,6 +9,9 @@ import os
 import pwd
 import shutil
 import subprocess
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -90,3 +93,22 @@ class Cluster:
         subprocess.run([pg_bin("createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", self.user, name],
                        check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         return self.url(name)
+
+
+@contextmanager
+def throwaway(prefix: str = "cruddur-pg-", stop_mode: str = "fast") -> Iterator[Cluster]:
+    """A started cluster in a folder of its own, stopped and removed afterwards.
+
+    Not under pytest's tmp_path: every pytest session on the machine resets that root to 0700, which
+    locks the `postgres` user out of a data directory kept there.
+    """
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    try:
+        cluster = Cluster.create(folder / "pg")
+        cluster.start()
+        try:
+            yield cluster
+        finally:
+            cluster.stop(mode=stop_mode)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)

@@ -15,7 +15,6 @@ import os
 import shutil
 import tempfile
 from datetime import datetime, timezone
-from pathlib import Path
 
 import psycopg
 import pytest
@@ -27,7 +26,7 @@ from cruddur.messages_store import client_for, table_definition
 from cruddur.migrations import migrate
 from devstack import cognito as local_cognito
 from devstack.moto import FAKE_CREDENTIALS, MotoServer
-from devstack.postgres import Cluster
+from devstack.postgres import throwaway
 
 FRONTEND = "http://frontend.test:3000"
 BACKEND = "http://backend.test:4567"
@@ -51,16 +50,8 @@ def pg_cluster():
     if os.environ.get("CRUDDUR_TEST_CONNECTION_URL"):
         yield None
         return
-    folder = Path(tempfile.mkdtemp(prefix="cruddur-backend-pg-"))
-    try:
-        cluster = Cluster.create(folder / "data")
-        cluster.start()
-        try:
-            yield cluster
-        finally:
-            cluster.stop()
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
+    with throwaway("cruddur-backend-pg-") as cluster:
+        yield cluster
 
 
 @pytest.fixture(scope="session")

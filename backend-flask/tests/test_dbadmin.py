@@ -3,9 +3,7 @@ from __future__ import annotations
 
 import io
 import os
-import shutil
 import subprocess
-import tempfile
 import uuid
 from pathlib import Path
 
@@ -13,23 +11,15 @@ import psycopg
 import pytest
 
 from cruddur import dbadmin
-from devstack.postgres import Cluster
+from devstack.postgres import Cluster, throwaway
 
 REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
 def cluster():
-    # Outside pytest's tmp_path: any pytest session starting on the machine resets that root to 0700,
-    # locking the `postgres` user out of its data directory.
-    where = Path(tempfile.mkdtemp(prefix="cruddur-dbadmin-"))
-    server = Cluster.create(where / "pg")
-    server.start()
-    try:
+    with throwaway("cruddur-dbadmin-") as server:
         yield server
-    finally:
-        server.stop()
-        shutil.rmtree(where, ignore_errors=True)
 
 
 @pytest.fixture

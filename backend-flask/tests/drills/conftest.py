@@ -7,8 +7,6 @@ bounded polls of the server's own answers, never fixed sleeps.
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 from pathlib import Path
 
 import psycopg
@@ -17,27 +15,19 @@ import pytest
 from cruddur.migrations import migrate
 from devstack.gunicorn import Gunicorn
 from devstack.moto import FAKE_CREDENTIALS
-from devstack.postgres import Cluster
+from devstack.postgres import throwaway
 
 SEED = Path(__file__).resolve().parents[2] / "db" / "seed.sql"
 
 
 @pytest.fixture
 def drill_cluster():
-    # its own folder outside pytest's 0700 tmp tree, which the postgres user could not enter
-    folder = Path(tempfile.mkdtemp(prefix="cruddur-drill-"))
-    folder.chmod(0o755)
-    cluster = Cluster.create(folder / "pg")
-    cluster.start()
-    try:
+    with throwaway("cruddur-drill-", stop_mode="immediate") as cluster:
         url = cluster.create_database("cruddur_drill")
         migrate(url)
         with psycopg.connect(url, autocommit=True) as conn:
             conn.execute(SEED.read_text())
         yield cluster, url
-    finally:
-        cluster.stop(mode="immediate")
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture
