@@ -75,7 +75,7 @@ def wrk(url: str, connections: int, seconds: int, headers: dict | None = None) -
 
 def seed(url: str, users: int, activities: int) -> None:
     with psycopg.connect(url, autocommit=True, cursor_factory=psycopg.ClientCursor) as conn:
-        conn.execute((ROOT / "bench" / "seed.sql").read_text(), {"users": users, "activities": activities})
+        conn.execute((BACKEND / "db" / "volume.sql").read_text(), {"users": users, "activities": activities})
 
 
 def best(loads) -> Load:

@@ -8,6 +8,7 @@ Fixtures other areas build on:
   settings      per test: Settings pointing at all of the above
   app, client   per test: create_app(settings) and its test client
   auth          session: auth.headers("bayko") → a demo user's real access-token header
+  volume_url    session: a database seeded with realistic volume, for query plans (tests/plans.py)
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import os
 import shutil
 import tempfile
 from datetime import datetime, timezone
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -31,6 +33,7 @@ from devstack.postgres import throwaway
 FRONTEND = "http://frontend.test:3000"
 BACKEND = "http://backend.test:4567"
 DATA_TABLES = ("activities", "users")
+VOLUME_SQL = Path(__file__).resolve().parent.parent / "db" / "volume.sql"
 
 
 def pytest_configure(config):
@@ -191,3 +194,19 @@ def log_lines():
         yield lambda: [json.loads(line) for line in buffer.getvalue().splitlines()]
     finally:
         log.removeHandler(handler)
+
+
+@pytest.fixture(scope="session")
+def volume_url(database_url):
+    """A migrated database with realistic volume (db/volume.sql, analysed), for tests about query plans."""
+    name = "cruddur_volume"
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {name}")
+    url = psycopg.conninfo.make_conninfo(database_url, dbname=name)
+    migrate(url)
+    with psycopg.connect(url, autocommit=True, cursor_factory=psycopg.ClientCursor) as conn:
+        conn.execute(VOLUME_SQL.read_text(), {"users": 300, "activities": 20000})
+    yield url
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")

@@ -1,8 +1,14 @@
--- One user's live top-level cruds, newest first, one page after the cursor (if any).
-SELECT * FROM activity_view
-WHERE user_uuid = %(user_uuid)s
-  AND reply_to_activity_uuid IS NULL
-  AND expires_at > %(now)s
-  AND (%(cursor_at)s::timestamptz IS NULL OR (created_at, uuid) < (%(cursor_at)s, %(cursor_uuid)s::uuid))
+-- One person's live top-level cruds, newest first, one page after the cursor (if any).
+-- Shaped like activities/home.sql so its plan is reused: see the note there.
+SELECT * FROM (
+  SELECT * FROM activity_view
+  WHERE user_uuid = %(user_uuid)s
+    AND reply_to_activity_uuid IS NULL
+    AND expires_at > %(now)s
+    AND (created_at, uuid) < (COALESCE(%(cursor_at)s::timestamptz, 'infinity'),
+                              COALESCE(%(cursor_uuid)s::uuid, 'ffffffff-ffff-ffff-ffff-ffffffffffff'))
+  ORDER BY created_at DESC, uuid DESC
+  LIMIT 51
+) page
 ORDER BY created_at DESC, uuid DESC
 LIMIT %(limit)s

@@ -1,5 +1,5 @@
--- Realistic volume for the feed benchmark: hundreds of people, tens of thousands of cruds, a share of
--- them expired or replies, spread over the last thirty days. Deterministic (setseed) so runs compare.
+-- Realistic volume for query plans and the benchmark: hundreds of people, tens of thousands of cruds, a
+-- share of them expired or replies, spread over the last thirty days. Deterministic (setseed) so runs compare.
 SELECT setseed(0.42);
 
 INSERT INTO users (display_name, handle, email, bio)
