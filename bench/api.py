@@ -44,6 +44,8 @@ class Load:
     p50_ms: float
     p99_ms: float
     errors: int
+    requests: int = 0
+    cpu_ms: float | None = None  # server-side CPU per request: its workers and its PostgreSQL backends
 
 
 def _ms(text: str) -> float:
@@ -54,11 +56,12 @@ def _ms(text: str) -> float:
 def parse_wrk(output: str) -> Load:
     """wrk --latency's summary: Requests/sec, the 50% and 99% latency lines, and error counts."""
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    total = int(re.search(r"(\d+) requests in", output).group(1))
     p50 = _ms(re.search(r"^\s+50%\s+(\S+)", output, re.M).group(1))
     p99 = _ms(re.search(r"^\s+99%\s+(\S+)", output, re.M).group(1))
     errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", output))
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    return Load(rps, p50, p99, errors + (int(non2xx.group(1)) if non2xx else 0))
+    return Load(rps, p50, p99, errors + (int(non2xx.group(1)) if non2xx else 0), total)
 
 
 def client_cpu_prefix() -> list[str]:
@@ -73,6 +76,42 @@ def wrk(url: str, connections: int, seconds: int, headers: dict | None = None) -
     return parse_wrk(done.stdout)
 
 
+class Measured:
+    """A server under test: its gunicorn and the PostgreSQL backends its pool opened, told apart by
+    application_name, so the CPU each request costs is counted on both sides of the connection."""
+    TICK = os.sysconf("SC_CLK_TCK")
+
+    def __init__(self, name: str, server: Gunicorn, database_url: str):
+        self.name, self.server, self.database_url = name, server, database_url
+
+    @property
+    def url(self) -> str:
+        return self.server.url
+
+    def _backends(self) -> list[int]:
+        with psycopg.connect(self.database_url, autocommit=True) as conn:
+            rows = conn.execute("SELECT pid FROM pg_stat_activity WHERE application_name = %s", [self.name])
+            return [pid for (pid,) in rows]
+
+    def _cpu_seconds(self, pids) -> float:
+        ticks = 0
+        for pid in pids:
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except FileNotFoundError:
+                continue
+            ticks += int(fields[11]) + int(fields[12])  # utime + stime
+        return ticks / self.TICK
+
+    def load(self, connections: int, seconds: int, headers: dict | None = None) -> Load:
+        pids = [*self.server.worker_pids(), *self._backends()]
+        before = self._cpu_seconds(pids)
+        result = wrk(self.url + FEED, connections, seconds, headers)
+        if result.requests:
+            result.cpu_ms = (self._cpu_seconds(pids) - before) * 1000 / result.requests
+        return result
+
+
 def seed(url: str, users: int, activities: int) -> None:
     with psycopg.connect(url, autocommit=True, cursor_factory=psycopg.ClientCursor) as conn:
         conn.execute((BACKEND / "db" / "volume.sql").read_text(), {"users": users, "activities": activities})
@@ -83,16 +122,27 @@ def best(loads) -> Load:
     return max(loads, key=lambda load: load.requests_per_s)
 
 
+def alternated(first, second) -> tuple[Load, Load]:
+    runs = [(first(), second()) for _ in range(ROUNDS)]
+    return best(r[0] for r in runs), best(r[1] for r in runs)
+
+
+def named(url: str, application_name: str) -> str:
+    return psycopg.conninfo.make_conninfo(url, application_name=application_name)
+
+
 def ratio(a: float, b: float) -> str:
     return f"{a / b:.2f}" if b else "n/a"
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=int, default=8, help="length of each measured run")
+    parser.add_argument("--seconds", type=int, default=5, help="length of each measured run")
     parser.add_argument("--users", type=int, default=500)
     parser.add_argument("--activities", type=int, default=40000)
     parser.add_argument("--concurrency", default="1,8,32")
+    parser.add_argument("--api-only", action="store_true",
+                        help="skip the frontend and image numbers other areas measure")
     args = parser.parse_args(argv)
     if not shutil.which("wrk"):
         print("bench: wrk is not installed (apt-get install wrk)", file=sys.stderr)
@@ -117,8 +167,11 @@ def main(argv: list[str] | None = None) -> int:
                "AWS_ENDPOINT_URL": moto.url, "AWS_COGNITO_USER_POOL_ID": pool.user_pool_id,
                "AWS_COGNITO_USER_POOL_CLIENT_ID": pool.client_id, "AWS_COGNITO_JWKS_URL": pool.jwks_url,
                "FRONTEND_URL": "http://localhost:3000"}
-        api = stack.enter_context(Gunicorn(env, work / "api.log"))
-        base = stack.enter_context(Gunicorn(env, work / "baseline.log", chdir=ROOT / "bench" / "baseline"))
+        api = Measured("cruddur-api", stack.enter_context(Gunicorn(
+            {**env, "CONNECTION_URL": named(url, "cruddur-api")}, work / "api.log")), url)
+        base = Measured("bench-baseline", stack.enter_context(Gunicorn(
+            {**env, "CONNECTION_URL": named(url, "bench-baseline")}, work / "baseline.log",
+            chdir=ROOT / "bench" / "baseline")), url)
         auth = {"Authorization": f"Bearer {token['AccessToken']}"}
         for server in (api, base):
             requests.get(server.url + FEED, timeout=10).raise_for_status()
@@ -126,26 +179,30 @@ def main(argv: list[str] | None = None) -> int:
         for server in (api, base):
             wrk(server.url + FEED, 8, 2)  # warm both up: pools filled, code paths hot
 
+        # Every comparison alternates its two sides for ROUNDS rounds and keeps the best of each, so a burst
+        # of outside load on this shared machine falls on both sides rather than one.
         rows = []
         for c in levels:
-            b = wrk(base.url + FEED, c, args.seconds)
-            a = wrk(api.url + FEED, c, args.seconds)
+            b, a = alternated(lambda: base.load(c, args.seconds), lambda: api.load(c, args.seconds))
             rows.append((c, a, b))
             print(f"c={c:<3} api {a.requests_per_s:8.0f} req/s p50 {a.p50_ms:6.2f} ms p99 {a.p99_ms:6.2f} ms | "
                   f"baseline {b.requests_per_s:8.0f} req/s | ratio {ratio(a.requests_per_s, b.requests_per_s)}",
                   flush=True)
-        # alternated, so a burst of outside load falls on both sides rather than one
-        runs = [(wrk(api.url + FEED, 8, args.seconds), wrk(api.url + FEED, 8, args.seconds, headers=auth))
-                for _ in range(ROUNDS)]
-        anon, signed = (best(side) for side in zip(*runs))
-        rss = api.worker_rss_mb()
-        base_rss = base.worker_rss_mb()
+        anon, signed = alternated(lambda: api.load(8, args.seconds), lambda: api.load(8, args.seconds, auth))
+        rss = api.server.worker_rss_mb()
+        base_rss = base.server.worker_rss_mb()
 
     auth_cost = anon.requests_per_s / signed.requests_per_s if signed.requests_per_s else float("nan")
     report = render(args, rows, anon, signed, auth_cost, rss, base_rss)
+    if not args.api_only:
+        report += "\n".join(extra_sections()) + "\n"
     RESULTS.write_text(report)
     print(report)
     return 0
+
+
+def cpu(load: Load) -> str:
+    return f"{load.cpu_ms:.2f}" if load.cpu_ms is not None else "n/a"
 
 
 def render(args, rows, anon: Load, signed: Load, auth_cost: float, rss, base_rss) -> str:
@@ -156,28 +213,29 @@ def render(args, rows, anon: Load, signed: Load, auth_cost: float, rss, base_rss
         f"Data: {args.users} users, {args.activities} cruds (+ about a tenth as replies, a fifth expired). "
         f"Both servers use backend-flask/gunicorn.conf.py ({os.environ.get('GUNICORN_WORKERS', '2')} workers × "
         f"{os.environ.get('GUNICORN_THREADS', '4')} threads); {args.seconds} s per run.", "",
+        f"Each comparison alternates its two sides {ROUNDS} times and keeps the best run of each. CPU ms/req "
+        "is what one request cost the server's workers plus its own PostgreSQL backends, in that run: with "
+        "servers and database sharing one core, throughput follows it.", "",
         "## GET /api/activities/home against the minimal Flask + psycopg baseline (goal: ratio ≥ 0.6)", "",
-        "| clients | API req/s | API p50 ms | API p99 ms | baseline req/s | baseline p50 ms | baseline p99 ms "
-        "| ratio | errors |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| clients | API req/s | API p50 ms | API p99 ms | API CPU ms/req | baseline req/s | baseline p50 ms "
+        "| baseline p99 ms | baseline CPU ms/req | ratio | errors |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for c, a, b in rows:
-        lines.append(f"| {c} | {a.requests_per_s:.0f} | {a.p50_ms:.2f} | {a.p99_ms:.2f} | {b.requests_per_s:.0f} "
-                     f"| {b.p50_ms:.2f} | {b.p99_ms:.2f} | {ratio(a.requests_per_s, b.requests_per_s)} "
-                     f"| {a.errors + b.errors} |")
+        lines.append(f"| {c} | {a.requests_per_s:.0f} | {a.p50_ms:.2f} | {a.p99_ms:.2f} | {cpu(a)} "
+                     f"| {b.requests_per_s:.0f} | {b.p50_ms:.2f} | {b.p99_ms:.2f} | {cpu(b)} "
+                     f"| {ratio(a.requests_per_s, b.requests_per_s)} | {a.errors + b.errors} |")
     lines += [
         "", "## Signed-in against anonymous, same feed, 8 clients (goal: cost ≤ 1.15×)", "",
-        f"Best of {ROUNDS} alternated runs each.", "",
-        "| | req/s | p50 ms | p99 ms |", "|---|---:|---:|---:|",
-        f"| anonymous | {anon.requests_per_s:.0f} | {anon.p50_ms:.2f} | {anon.p99_ms:.2f} |",
+        "| | req/s | p50 ms | p99 ms | CPU ms/req |", "|---|---:|---:|---:|---:|",
+        f"| anonymous | {anon.requests_per_s:.0f} | {anon.p50_ms:.2f} | {anon.p99_ms:.2f} | {cpu(anon)} |",
         f"| signed in (token verified on every request) | {signed.requests_per_s:.0f} | {signed.p50_ms:.2f} "
-        f"| {signed.p99_ms:.2f} |",
+        f"| {signed.p99_ms:.2f} | {cpu(signed)} |",
         "", f"Cost of a signed-in request: **{auth_cost:.2f}×** an anonymous one.", "",
         "## Memory", "",
         f"Resident memory per API worker after the runs: {', '.join(f'{m:.0f} MB' for m in rss)} "
         f"(baseline workers: {', '.join(f'{m:.0f} MB' for m in base_rss)}).", "",
     ]
-    lines += extra_sections()
     return "\n".join(lines) + "\n"
 
 
