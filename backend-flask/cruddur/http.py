@@ -37,6 +37,10 @@ def iso(value: datetime) -> str:
 class ApiJSONProvider(DefaultJSONProvider):
     """ISO 8601 UTC times with Z and uuids as strings (Flask's default writes HTTP dates)."""
 
+    # Keys in the order the code builds them (a crud reads uuid, handle, … as in the OpenAPI document);
+    # sorting them cost about a quarter of the encoding time of a feed page.
+    sort_keys = False
+
     @staticmethod
     def default(o):
         if isinstance(o, datetime):
