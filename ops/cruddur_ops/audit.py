@@ -142,8 +142,8 @@ def log_retention(live: Live):
     groups = sorted({c.get("logConfiguration", {}).get("options", {}).get("awslogs-group")
                      for _, c in live.containers()} - {None})
     for group in groups:
-        found = [g for g in live.aws.logs.describe_log_groups(logGroupNamePrefix=group)["logGroups"]
-                 if g["logGroupName"] == group]
+        found = [g for page in live.aws.logs.get_paginator("describe_log_groups").paginate(logGroupNamePrefix=group)
+                 for g in page["logGroups"] if g["logGroupName"] == group]
         days = found[0].get("retentionInDays") if found else None
         yield group, bool(days), f"{days} days" if days else ("missing" if not found else "kept forever")
 
@@ -170,7 +170,8 @@ def alerts_subscribed(live: Live):
     if topic is None:
         yield ALERTS_TOPIC, False, "topic not found"
         return
-    subscriptions = live.aws.sns.list_subscriptions_by_topic(TopicArn=topic)["Subscriptions"]
+    subscriptions = [s for page in live.aws.sns.get_paginator("list_subscriptions_by_topic").paginate(TopicArn=topic)
+                     for s in page["Subscriptions"]]
     confirmed = [s for s in subscriptions if s["SubscriptionArn"].startswith("arn:")]
     yield ALERTS_TOPIC, bool(confirmed), f"{len(confirmed)} confirmed" if confirmed else \
         f"no confirmed subscription ({len(subscriptions)} pending)"

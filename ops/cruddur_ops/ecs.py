@@ -88,6 +88,18 @@ def describe_task_definition(ecs, name_or_arn: str) -> dict | None:
         return None
 
 
+def every(ecs, operation: str, key: str, **params) -> list:
+    """All items of a paged ECS list call, following nextToken. By hand rather than with botocore's
+    paginators: ListServiceDeployments has none, and the scripted ECS in the tests must see every call."""
+    items, token = [], None
+    while True:
+        page = getattr(ecs, operation)(**params, **({"nextToken": token} if token else {}))
+        items += page[key]
+        token = page.get("nextToken")
+        if not token:
+            return items
+
+
 def revision_name(arn: str) -> str:
     """`arn:...:task-definition/backend-flask:8` → `backend-flask:8`."""
     return arn.rsplit("/", 1)[-1]

@@ -24,7 +24,8 @@ def configure(parser) -> None:
 
 def _task_definitions_of(ecs_client, cluster: str, service_arn: str) -> list[tuple[str, str]]:
     """(status, task definition) per deployment in the service's history, newest first."""
-    history = ecs_client.list_service_deployments(cluster=cluster, service=service_arn)["serviceDeployments"]
+    history = ecs.every(ecs_client, "list_service_deployments", "serviceDeployments", cluster=cluster,
+                        service=service_arn)
     history = sorted(history, key=lambda d: d["createdAt"], reverse=True)
     revisions = [d["targetServiceRevisionArn"] for d in history if d.get("targetServiceRevisionArn")]
     by_revision = {}
@@ -50,15 +51,16 @@ def target(ecs_client, cluster: str, service: ecs.Service) -> str:
 
 def in_use(ecs_client, cluster: str, task_definition: str) -> str | None:
     """What still uses `task_definition` in the cluster (a service deployment or a task), or None."""
-    arns = ecs_client.list_services(cluster=cluster, maxResults=100)["serviceArns"]
+    arns = ecs.every(ecs_client, "list_services", "serviceArns", cluster=cluster, maxResults=100)
     for start in range(0, len(arns), 10):
         for service in ecs_client.describe_services(cluster=cluster, services=arns[start:start + 10])["services"]:
             if any(d["taskDefinition"] == task_definition for d in service.get("deployments", [])):
                 return f"service {service['serviceName']}"
     family = ecs.revision_name(task_definition).split(":")[0]
-    task_arns = ecs_client.list_tasks(cluster=cluster, family=family, desiredStatus="RUNNING")["taskArns"]
-    if task_arns:
-        tasks = ecs_client.describe_tasks(cluster=cluster, tasks=task_arns[:100])["tasks"]
+    task_arns = ecs.every(ecs_client, "list_tasks", "taskArns", cluster=cluster, family=family,
+                          desiredStatus="RUNNING")
+    for start in range(0, len(task_arns), 100):
+        tasks = ecs_client.describe_tasks(cluster=cluster, tasks=task_arns[start:start + 100])["tasks"]
         running = [t for t in tasks if t["taskDefinitionArn"] == task_definition]
         if running:
             return f"running task {ecs.task_id(running[0]['taskArn'])}"

@@ -132,9 +132,16 @@ class ScriptedEcs:
         missing = [{"arn": name, "reason": "MISSING"} for name in params["services"] if name not in self.services]
         return {"services": found, "failures": missing}
 
+    @staticmethod
+    def _page(key: str, items: list, params: dict, default_size: int) -> dict:
+        """One page of a list call, as ECS pages it: maxResults (or the operation's default) per page."""
+        start = int(params.get("nextToken", 0))
+        end = start + params.get("maxResults", default_size)
+        return {key: items[start:end], **({"nextToken": str(end)} if end < len(items) else {})}
+
     def list_services(self, **params):
         self._request("ListServices", params)
-        return {"serviceArns": [service["serviceArn"] for service in self.services.values()]}
+        return self._page("serviceArns", [service["serviceArn"] for service in self.services.values()], params, 10)
 
     def list_tasks(self, **params):
         self._request("ListTasks", params)
@@ -145,7 +152,7 @@ class ScriptedEcs:
                 and ("serviceName" not in params or task.get("group") == f"service:{params['serviceName']}")
                 and ("family" not in params or
                      task["taskDefinitionArn"].rsplit("/", 1)[-1].split(":")[0] == params["family"])]
-        return {"taskArns": arns}
+        return self._page("taskArns", arns, params, 100)
 
     def describe_tasks(self, **params):
         self._request("DescribeTasks", params)
@@ -156,7 +163,8 @@ class ScriptedEcs:
         self._request("ListServiceDeployments", params)
         wanted = params.get("status")
         records = [r for r in reversed(self.service_deployments) if not wanted or r["status"] in wanted]
-        return {"serviceDeployments": [{k: v for k, v in r.items() if not k.startswith("_")} for r in records]}
+        return self._page("serviceDeployments", [{k: v for k, v in r.items() if not k.startswith("_")}
+                                                 for r in records], params, 20)
 
     def describe_service_deployments(self, **params):
         self._request("DescribeServiceDeployments", params)

@@ -1,6 +1,8 @@
 """rollback: back to the last successful deployment's definition, never a failed one; deregister only
 what nothing uses. Deployment history is acted out by tests/scripted_ecs.py (moto has no
 ListServiceDeployments); task definitions live in the moto server."""
+from datetime import timedelta
+
 from tests import scripted_ecs as s
 from tests.conftest import MANIFEST
 
@@ -49,6 +51,26 @@ def test_never_returns_to_a_definition_that_failed(rollout, cli):
     assert result.stderr == ("error: no earlier successful deployment of backend-flask to roll back to "
                              "(running backend-flask:1)\n")
     assert [op for op, _ in rollout.fake.calls if op == "UpdateService"] == []
+
+
+def test_finds_the_last_success_behind_more_than_a_page_of_failed_deployments(rollout, cli):
+    # ListServiceDeployments answers 20 records a page: the success lies on the second
+    v1 = rollout.deploy_steady("111111111111")
+    v1_record = rollout.fake.service_deployments[-1]
+    failed = v1.rsplit(":", 1)[0] + ":99"
+    for n in range(1, 22):
+        rollout.fake.service_deployments.append({
+            **v1_record, "status": "FAILED", "_taskDefinition": failed,
+            "createdAt": v1_record["createdAt"] + timedelta(milliseconds=n),
+            "serviceDeploymentArn": f"{v1_record['serviceDeploymentArn']}-failed-{n}",
+            "targetServiceRevisionArn": f"{v1_record['targetServiceRevisionArn']}-failed-{n}"})
+    rollout.deploy_steady("222222222222")
+    rollout.fake.then(30, s.steady_state)
+    result = rollback(rollout, cli)
+    assert (result.code, result.stderr) == (0, "")
+    assert rollout.fake.service()["taskDefinition"] == v1
+    pages = [params for op, params in rollout.fake.calls if op == "ListServiceDeployments"]
+    assert [p.get("nextToken") for p in pages] == [None, "20"]
 
 
 def test_deregister_keeps_a_definition_a_running_task_still_uses(rollout, cli):
