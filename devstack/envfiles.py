@@ -22,8 +22,10 @@ TARGETS = ("local", "compose", "gitpod", "production")
 DEFAULT_REGION = "us-east-1"
 DEFAULT_PORTS = {"backend": 4567, "frontend": 3000, "aws": 5005}
 MESSAGES_TABLE = "cruddur-messages"
-# The compose file's service names and its database password (a throwaway local container, not a secret).
-COMPOSE_DB_URL = "postgresql://postgres:password@db:5432/cruddur"
+# The compose file's service names and its database password (a throwaway local container, not a secret),
+# which libpq reads from PGPASSWORD so that the URL carries none.
+COMPOSE_DB_URL = "postgresql://postgres@db:5432/cruddur"
+COMPOSE_DB_PASSWORD = "password"
 COMPOSE_AWS_URL = "http://aws-local:5005"
 
 
@@ -46,7 +48,7 @@ def values(target: str, env: Mapping[str, str], stack: Mapping | None = None) ->
     pool = stack.get("user_pool_id") or env.get("AWS_COGNITO_USER_POOL_ID", "")
     client = stack.get("user_pool_client_id") or env.get("AWS_COGNITO_USER_POOL_CLIENT_ID", "")
     common = {"target": target, "region": region, "user_pool_id": pool, "user_pool_client_id": client,
-              "ddb_message_table": env.get("DDB_MESSAGE_TABLE") or MESSAGES_TABLE}
+              "ddb_message_table": env.get("DDB_MESSAGE_TABLE") or MESSAGES_TABLE, "pg_password": ""}
 
     if target in ("local", "gitpod", "compose"):
         aws_inside = COMPOSE_AWS_URL if target == "compose" else f"http://127.0.0.1:{ports['aws']}"
@@ -59,6 +61,7 @@ def values(target: str, env: Mapping[str, str], stack: Mapping | None = None) ->
         connection_url = COMPOSE_DB_URL if target == "compose" else (
             stack.get("connection_url") or env.get("CONNECTION_URL", ""))
         return {**common, "cruddur_env": "development", "connection_url": connection_url,
+                "pg_password": COMPOSE_DB_PASSWORD if target == "compose" else "",
                 "frontend_url": public["frontend"], "backend_url": public["backend"],
                 "aws_endpoint_url": aws_inside, "cognito_endpoint": public["aws"],
                 # The emulator's stand-in keys; real AWS would refuse them.

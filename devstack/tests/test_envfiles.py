@@ -2,12 +2,16 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from pathlib import Path
 
 import pytest
+import yaml
 
+from containers import aws_local
 from devstack import envfiles
+from devstack.cognito import LocalCognito
 
 REPO = Path(__file__).resolve().parents[2]
 STACK = {"ports": {"backend": 14567, "frontend": 13000, "aws": 15005}, "region": "eu-west-2",
@@ -19,7 +23,8 @@ PRODUCTION_ENV = {"AWS_DEFAULT_REGION": "ca-central-1", "AWS_COGNITO_USER_POOL_I
 # The backend's environment contract (shared/HOUSE.md) plus the emulator's stand-in keys.
 BACKEND_CONTRACT = {"CRUDDUR_ENV", "CONNECTION_URL", "FRONTEND_URL", "BACKEND_URL", "AWS_DEFAULT_REGION",
                     "AWS_COGNITO_USER_POOL_ID", "AWS_COGNITO_USER_POOL_CLIENT_ID", "AWS_COGNITO_JWKS_URL",
-                    "AWS_ENDPOINT_URL", "DDB_MESSAGE_TABLE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"}
+                    "AWS_ENDPOINT_URL", "DDB_MESSAGE_TABLE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
+                    "PGPASSWORD"}
 
 
 def test_local_backend_points_at_the_dev_cluster_and_the_emulator():
@@ -67,7 +72,8 @@ def test_gitpod_without_its_workspace_url_names_the_variable():
 
 def test_compose_reaches_the_services_by_their_compose_names():
     backend = envfiles.variables("backend-flask", envfiles.values("compose", {}))
-    assert backend["CONNECTION_URL"] == "postgresql://postgres:password@db:5432/cruddur"
+    assert backend["CONNECTION_URL"] == "postgresql://postgres@db:5432/cruddur"
+    assert backend["PGPASSWORD"] == "password"
     assert backend["AWS_ENDPOINT_URL"] == "http://aws-local:5005"
     assert backend["FRONTEND_URL"] == "http://localhost:3000"
 
@@ -123,3 +129,26 @@ def test_generate_env_local_reads_what_the_running_stack_recorded(tmp_path):
     code = envfiles.main(["frontend-react-js", "local", "-o", str(out)], env={}, root=tmp_path)
     assert code == 0
     assert envfiles.parse(out.read_text())["AWS_COGNITO_USER_POOL_CLIENT_ID"] == "client123"
+
+
+def _compose_environment(service: str) -> dict[str, str]:
+    """A service's environment in docker-compose.yml, with ${VAR:-default} at its default."""
+    compose = yaml.safe_load((REPO / "docker-compose.yml").read_text())
+    environment = compose["services"][service]["environment"]
+    return {name: re.sub(r"\$\{\w+:-([^}]*)\}", r"\1", str(value)) for name, value in environment.items()}
+
+
+def _provisioned_at_start() -> set[str]:
+    # what compose's services read from aws-local's file when they start, not from docker-compose.yml
+    written = aws_local.env_file(LocalCognito("us-east-1_pool", "client", "http://127.0.0.1:5005/jwks.json"),
+                                 "us-east-1", "http://aws-local:5005", "http://127.0.0.1:5005")
+    return {line.removeprefix("export ").split("=", 1)[0] for line in written.splitlines()}
+
+
+@pytest.mark.parametrize("service", envfiles.SERVICES)
+def test_docker_compose_sets_what_the_compose_env_file_holds(service):
+    generated = envfiles.variables(service, envfiles.values("compose", {}))
+    static = {name: value for name, value in generated.items() if name not in _provisioned_at_start()}
+    compose = _compose_environment(service)
+    assert {name: compose.get(name) for name in static} == static
+    assert set(compose) - set(generated) == set(), "docker-compose.yml sets variables the templates do not name"
