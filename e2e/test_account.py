@@ -11,7 +11,7 @@ from journeys import sign_in, sign_up
 PASSWORD = "E2e-Account-2026!"
 
 
-def test_an_unconfirmed_user_is_sent_to_confirm(open_page):
+def test_an_unconfirmed_user_is_sent_to_confirm_and_can_have_the_code_sent_again(open_page):
     handle = f"late{uuid.uuid4().hex[:8]}"
     email = f"{handle}@cruddur.example"
     page = open_page()
@@ -23,7 +23,9 @@ def test_an_unconfirmed_user_is_sent_to_confirm(open_page):
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", name="Confirm your email")).to_be_visible()
     expect(page.get_by_role("textbox", name="Email")).to_have_value(email)
-    # "Resend code" is proven in vitest only: moto 5.2.5 has no ResendConfirmationCode.
+
+    page.get_by_role("button", name="Resend code").click()
+    expect(page.get_by_role("status").filter(has_text="A new code is on its way.")).to_be_visible()
 
 
 def test_a_forgotten_password_is_replaced_with_a_code(stack, open_page):

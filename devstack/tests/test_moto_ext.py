@@ -1,4 +1,5 @@
-"""devstack.moto_ext: GetTokensFromRefreshToken on the emulator, in the real operation's shape.
+"""devstack.moto_ext: GetTokensFromRefreshToken and ResendConfirmationCode on the emulator, in the real
+operations' shapes.
 
 Called both through boto3 (botocore knows the operation) and as aws-amplify v6 sends it from the
 browser: an unsigned, cross-origin JSON POST with an X-Amz-Target header.
@@ -134,3 +135,33 @@ def test_other_operations_are_moto_as_usual(emulator, signed_in):
         ClientId=local.client_id, AuthFlow="REFRESH_TOKEN_AUTH",
         AuthParameters={"REFRESH_TOKEN": tokens["RefreshToken"]})["AuthenticationResult"]
     assert claims(refreshed["AccessToken"])["sub"] == claims(tokens["AccessToken"])["sub"]
+
+
+def test_resend_names_where_the_new_code_went_for_an_unconfirmed_user(emulator):
+    local = cognito.provision(emulator.url)
+    idp = cognito.client(emulator.url)
+    idp.sign_up(ClientId=local.client_id, Username="lee.late@cruddur.example", Password=cognito.DEMO_PASSWORD,
+                UserAttributes=[{"Name": "email", "Value": "lee.late@cruddur.example"},
+                                {"Name": "preferred_username", "Value": "leelate"},
+                                {"Name": "name", "Value": "Lee Late"}])
+    answer = idp.resend_confirmation_code(ClientId=local.client_id, Username="lee.late@cruddur.example")
+    assert answer["CodeDeliveryDetails"] == {"Destination": "l***@c***", "DeliveryMedium": "EMAIL",
+                                             "AttributeName": "email"}
+
+
+@pytest.mark.parametrize("username, error", [
+    (cognito.DEMO_USERS[0].email, "InvalidParameterException"),   # already confirmed
+    ("nobody@cruddur.example", "UserNotFoundException"),
+])
+def test_resend_refuses_as_cognito_does(emulator, username, error):
+    local = cognito.provision(emulator.url)
+    idp = cognito.client(emulator.url)
+    with pytest.raises(idp.exceptions.ClientError) as raised:
+        idp.resend_confirmation_code(ClientId=local.client_id, Username=username)
+    assert raised.value.response["Error"]["Code"] == error
+
+
+def test_resend_for_an_unknown_app_client_is_not_found(emulator):
+    idp = cognito.client(emulator.url)
+    with pytest.raises(idp.exceptions.ResourceNotFoundException):
+        idp.resend_confirmation_code(ClientId="no-such-client", Username="anyone@cruddur.example")
