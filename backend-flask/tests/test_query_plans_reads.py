@@ -1,5 +1,5 @@
-"""Notifications on realistic volume: read through indexes rather than by scanning every crud,
-and still the answers its plain definition gives."""
+"""Notifications and search on realistic volume: read through indexes rather than by scanning every crud,
+and still the answers their plain definitions give."""
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -13,9 +13,10 @@ from tests import plans
 
 NOW = datetime.now(timezone.utc)
 SCAN = "Seq Scan on activities"
+TWICE = "using activities_pkey"
 
-# What notifications mean, written the plain way (the way that scans every crud): the oracle the indexed
-# query must agree with.
+# What notifications and search mean, written the plain way (the way that scans every crud): the oracles
+# the indexed queries must agree with.
 NOTIFICATIONS_DEFINED = """
 SELECT v.*, CASE WHEN parent.user_uuid = %(user_uuid)s THEN 'reply' ELSE 'mention' END AS reason
 FROM activity_view v
@@ -25,6 +26,12 @@ WHERE v.user_uuid <> %(user_uuid)s
   AND (parent.user_uuid = %(user_uuid)s
        OR v.message ~* ('(^|[^A-Za-z0-9_])@' || %(handle)s || '($|[^A-Za-z0-9_])'))
 ORDER BY v.created_at DESC, v.uuid DESC
+"""
+SEARCH_DEFINED = """
+SELECT * FROM activity_view
+WHERE uuid IN (SELECT uuid FROM activities WHERE search_vector @@ websearch_to_tsquery('english', %(term)s))
+  AND expires_at > %(now)s
+ORDER BY created_at DESC, uuid DESC
 """
 
 
@@ -117,3 +124,57 @@ def test_a_reply_that_names_me_is_one_reply_and_my_own_and_expired_cruds_are_no_
     assert all(r["user_uuid"] != mentioned["user_uuid"] for r in got)
     assert all(r["expires_at"] > NOW for r in got)
     assert not [r for r in got if r["message"].startswith(("note to self", "too late"))]
+
+
+def test_a_common_search_word_walks_newest_first_and_stops_after_a_page(conn):
+    plan = plans.custom(conn, "activities/search", **first_page(term="fargate"))
+    assert SCAN not in plan, plan
+    assert "Sort" not in plan, f"every match is read and sorted:\n{plan}"
+    assert "activities_created_idx" in plan, plan
+    assert TWICE not in plan, f"each crud the walk passes is read a second time to test the words:\n{plan}"
+
+
+def test_a_rare_search_word_reads_its_few_rows_through_the_search_index(scratch):
+    scratch.execute(
+        "INSERT INTO activities (user_uuid, message, expires_at, created_at) "
+        "SELECT (SELECT uuid FROM users ORDER BY handle LIMIT 1), 'A quokka, number ' || n, "
+        "       %(now)s + CASE WHEN n = 2 THEN interval '-1 hour' ELSE interval '1 day' END, "
+        "       %(now)s - n * interval '1 day' "
+        "FROM generate_series(1, 4) AS n", {"now": NOW})
+    plan = plans.custom(scratch, "activities/search", **first_page(term="quokka"))
+    assert SCAN not in plan, plan
+    assert "activities_search_idx" in plan, plan
+    assert TWICE not in plan, f"each match is read a second time, by its key:\n{plan}"
+    found = every_page(scratch, "activities/search", 2, term="quokka")
+    assert [r["message"] for r in found] == ["A quokka, number 1", "A quokka, number 3", "A quokka, number 4"]
+
+
+@pytest.mark.parametrize("term", ["fargate", "4242", "cloud -postgres", "crud number 1"])
+def test_search_pages_through_what_the_definition_gives(conn, term):
+    expected = rows(conn, SEARCH_DEFINED + " LIMIT 120", now=NOW, term=term)
+    got = every_page(conn, "activities/search", 40, most=120, term=term)
+    assert got == expected
+
+
+@pytest.mark.parametrize("term", ["fargate", "4242"])
+def test_search_is_planned_for_its_own_words(volume_url, term):
+    # a plan made without the term walks every crud for a rare one: it must not be reused
+    counts = plans.reuse(volume_url, "activities/search", runs=12, **first_page(term=term))
+    assert counts["generic"] == 0, f"search reused a plan made without its words: {counts}"
+
+
+def test_search_answers_with_the_feed_view_columns(conn):
+    # search spells them out: it reads the search vector from activities, which the view leaves out
+    view = [c.name for c in conn.execute("SELECT * FROM activity_view LIMIT 0").description]
+    with psycopg.ClientCursor(conn) as cur:
+        found = [c.name for c in cur.execute(sql("activities/search"), first_page(term="fargate")).description]
+    assert found == view
+
+
+def test_a_deep_search_page_seeks_the_index_to_the_cursor(conn):
+    at, uuid = conn.execute(
+        "SELECT created_at, uuid FROM activities ORDER BY created_at DESC, uuid DESC OFFSET 5000 LIMIT 1").fetchone()
+    plan = plans.custom(conn, "activities/search", **first_page(term="fargate", cursor_at=at, cursor_uuid=uuid))
+    assert SCAN not in plan and "Sort" not in plan, plan
+    cond = next((line for line in plan.splitlines() if "Index Cond" in line and "created_at" in line), "")
+    assert "ROW(created_at, uuid) <" in cond, f"the cursor is filtered row by row, not sought:\n{plan}"
