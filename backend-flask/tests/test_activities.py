@@ -175,6 +175,29 @@ def test_notifications_show_others_replies_and_mentions_newest_first(client, aut
     assert client.get("/api/activities/notifications", headers=auth.headers("londo")).json["items"] == []
 
 
+def test_notifications_count_a_reply_naming_me_once_as_a_reply_and_page_without_gaps(client, auth, clock):
+    mine = post_crud(client, auth, "bayko", "my crud", "1-hour")
+    made = []
+    for i in range(5):
+        made.append(reply(client, auth, "londo", mine["uuid"], f"reply {i} to @bayko")["uuid"])
+        made.append(post_crud(client, auth, "andrewbrown", f"mention {i} of @BAYKO")["uuid"])
+        if i % 2:
+            clock.now += timedelta(seconds=1)  # some share a timestamp: the uuid breaks the tie
+    seen, cursor = [], ""
+    while True:
+        r = client.get(f"/api/activities/notifications?limit=3&cursor={cursor}", headers=auth.headers("bayko"))
+        assert r.status_code == 200 and len(r.json["items"]) <= 3
+        seen += [(a["uuid"], a["reason"], a["message"].split()[0]) for a in r.json["items"]]
+        cursor = r.json["next_cursor"]
+        if cursor is None:
+            break
+    assert sorted(u for u, _, _ in seen) == sorted(made) and len(seen) == 10
+    assert {(reason, word) for _, reason, word in seen} == {("reply", "reply"), ("mention", "mention")}
+    clock.now += timedelta(hours=1)  # the replies expire with the crud they answer; the mentions live on
+    r = client.get("/api/activities/notifications", headers=auth.headers("bayko"))
+    assert {a["reason"] for a in r.json["items"]} == {"mention"} and len(r.json["items"]) == 5
+
+
 def test_notifications_need_auth(client):
     r = client.get("/api/activities/notifications")
     assert (r.status_code, r.json["error"]["code"]) == (401, "unauthorized")

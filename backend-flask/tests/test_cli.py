@@ -3,6 +3,7 @@ import os
 import subprocess
 from pathlib import Path
 
+from cruddur.migrations import available
 from devstack.net import free_port
 
 REPO = Path(__file__).resolve().parents[2]
@@ -48,15 +49,16 @@ def test_db_test_needs_connection_url():
         (1, "error: CONNECTION_URL is not set (postgresql://user:password@host:port/db)")
 
 
-FIRST, SECOND = "0001_users_and_activities", "0002_feed_view_without_search_vector"
+# every migration in db/migrations, oldest first: the doors apply them all and undo them one at a time
+VERSIONS = [m.version for m in available()]
 
 
 def test_migrate_and_rollback_doors(new_database):
     url = new_database("cruddur_doors")
-    assert door("migrate", CONNECTION_URL=url).stdout.strip() == f"applied: {FIRST}, {SECOND}"
+    assert door("migrate", CONNECTION_URL=url).stdout.strip() == f"applied: {', '.join(VERSIONS)}"
     assert door("migrate", CONNECTION_URL=url).stdout.strip() == "schema is up to date"
-    assert door("rollback", CONNECTION_URL=url).stdout.strip() == f"rolled back: {SECOND}"
-    assert door("rollback", CONNECTION_URL=url).stdout.strip() == f"rolled back: {FIRST}"
+    for version in reversed(VERSIONS):
+        assert door("rollback", CONNECTION_URL=url).stdout.strip() == f"rolled back: {version}"
     assert door("rollback", CONNECTION_URL=url).stdout.strip() == "nothing to roll back"
 
 
@@ -94,9 +96,9 @@ def test_update_cognito_user_ids_names_a_missing_pool(database_url, aws):
 def test_chores_act_on_prod_connection_url_when_told(new_database):
     url = new_database("cruddur_prod_doors")
     env = {"CONNECTION_URL": "postgresql://nobody@127.0.0.1:1/not_this_one", "PROD_CONNECTION_URL": url}
-    assert door("migrate", "prod", **env).stdout.strip() == f"applied: {FIRST}, {SECOND}"
+    assert door("migrate", "prod", **env).stdout.strip() == f"applied: {', '.join(VERSIONS)}"
     assert door("test", "prod", **env).stdout.startswith(f"connected to {url} (PostgreSQL ")
-    assert door("rollback", "prod", **env).stdout.strip() == f"rolled back: {SECOND}"
+    assert door("rollback", "prod", **env).stdout.strip() == f"rolled back: {VERSIONS[-1]}"
 
 
 def test_prod_chore_needs_prod_connection_url(database_url):

@@ -1,0 +1,180 @@
+"""Notifications and search on realistic volume: read through indexes rather than by scanning every crud,
+and still the answers their plain definitions give."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import psycopg
+import pytest
+from psycopg.rows import dict_row
+
+from cruddur.db import sql
+from tests import plans
+
+NOW = datetime.now(timezone.utc)
+SCAN = "Seq Scan on activities"
+TWICE = "using activities_pkey"
+
+# What notifications and search mean, written the plain way (the way that scans every crud): the oracles
+# the indexed queries must agree with.
+NOTIFICATIONS_DEFINED = """
+SELECT v.*, CASE WHEN parent.user_uuid = %(user_uuid)s THEN 'reply' ELSE 'mention' END AS reason
+FROM activity_view v
+LEFT JOIN activities parent ON parent.uuid = v.reply_to_activity_uuid
+WHERE v.user_uuid <> %(user_uuid)s
+  AND v.expires_at > %(now)s
+  AND (parent.user_uuid = %(user_uuid)s
+       OR v.message ~* ('(^|[^A-Za-z0-9_])@' || %(handle)s || '($|[^A-Za-z0-9_])'))
+ORDER BY v.created_at DESC, v.uuid DESC
+"""
+SEARCH_DEFINED = """
+SELECT * FROM activity_view
+WHERE uuid IN (SELECT uuid FROM activities WHERE search_vector @@ websearch_to_tsquery('english', %(term)s))
+  AND expires_at > %(now)s
+ORDER BY created_at DESC, uuid DESC
+"""
+
+
+@pytest.fixture(scope="module")
+def conn(volume_url):
+    with psycopg.connect(volume_url, autocommit=True) as connection:
+        yield connection
+
+
+@pytest.fixture
+def scratch(conn):
+    """The volume database inside a transaction rolled back after the test: other tests never see the rows
+    a test adds."""
+    with conn.transaction(force_rollback=True):
+        yield conn
+
+
+def first_page(limit: int = 21, **params) -> dict:
+    return {"now": NOW, "cursor_at": None, "cursor_uuid": None, "limit": limit, **params}
+
+
+def rows(conn, text: str, **params) -> list[dict]:
+    with conn.cursor(row_factory=dict_row) as cur:
+        return cur.execute(text, params).fetchall()
+
+
+def every_page(conn, name: str, limit: int, most: int | None = None, **params) -> list[dict]:
+    """The rows of db/sql/<name>.sql (all, or the first `most`), read a page at a time as the API does."""
+    seen, cursor = [], {"cursor_at": None, "cursor_uuid": None}
+    while True:
+        got = rows(conn, sql(name), now=NOW, limit=limit, **cursor, **params)
+        seen += got
+        if len(got) < limit or (most and len(seen) >= most):
+            return seen[:most]
+        cursor = {"cursor_at": got[-1]["created_at"], "cursor_uuid": got[-1]["uuid"]}
+
+
+@pytest.fixture
+def mentioned(scratch):
+    """A person the seed mentions (@bench1..@bench50) whose cruds others have replied to: some replies name
+    them too, one is expired; plus their own mention of themselves and another's expired mention."""
+    me = scratch.execute(
+        "SELECT u.uuid, u.handle FROM users u JOIN activities a ON a.user_uuid = u.uuid "
+        "WHERE u.handle ~ '^bench([1-9]|[1-4][0-9]|50)$' GROUP BY 1, 2 ORDER BY count(*) DESC, 2 LIMIT 1").fetchone()
+    other = scratch.execute("SELECT uuid FROM users WHERE uuid <> %s ORDER BY handle LIMIT 1", [me[0]]).fetchone()[0]
+    scratch.execute(
+        "INSERT INTO activities (user_uuid, message, reply_to_activity_uuid, expires_at, created_at) "
+        "SELECT %(other)s, CASE WHEN n %% 2 = 0 THEN 'well said @' || %(handle)s ELSE 'well said' END, a.uuid, "
+        "       CASE WHEN n %% 5 = 0 THEN %(now)s - interval '1 minute' ELSE a.expires_at END, "
+        "       a.created_at + interval '2 minutes' "
+        "FROM (SELECT uuid, expires_at, created_at, row_number() OVER (ORDER BY created_at) AS n "
+        "      FROM activities WHERE user_uuid = %(me)s AND reply_to_activity_uuid IS NULL) a",
+        {"other": other, "me": me[0], "handle": me[1], "now": NOW})
+    scratch.execute(
+        "INSERT INTO activities (user_uuid, message, expires_at, created_at) VALUES "
+        "(%(me)s, 'note to self @' || %(handle)s, %(now)s + interval '1 day', %(now)s - interval '1 second'), "
+        "(%(other)s, 'too late @' || %(handle)s, %(now)s - interval '1 second', %(now)s - interval '2 seconds')",
+        {"other": other, "me": me[0], "handle": me[1], "now": NOW})
+    return {"user_uuid": me[0], "handle": me[1]}
+
+
+def test_notifications_read_replies_and_mentions_through_indexes(scratch, mentioned):
+    for plan in (plans.custom(scratch, "activities/notifications", **first_page(**mentioned)),
+                 plans.generic(scratch, "activities/notifications", **first_page(**mentioned))):
+        assert SCAN not in plan, plan
+        assert "activities_reply_to_idx" in plan, f"replies are not found from the person's cruds:\n{plan}"
+        assert "activities_message_trgm_idx" in plan, f"mentions are not found through the trigram index:\n{plan}"
+
+
+def test_notifications_of_someone_without_cruds_or_mentions_read_no_crud_table_scan(conn):
+    nobody = conn.execute("SELECT uuid, handle FROM users WHERE handle = 'bench299'").fetchone()
+    plan = plans.custom(conn, "activities/notifications", **first_page(user_uuid=nobody[0], handle=nobody[1]))
+    assert SCAN not in plan, plan
+
+
+def test_notifications_page_through_what_the_definition_gives(scratch, mentioned):
+    expected = rows(scratch, NOTIFICATIONS_DEFINED, now=NOW, **mentioned)
+    reasons = {r["reason"] for r in expected}
+    assert reasons == {"reply", "mention"}, f"the set-up should give both kinds of news, not {reasons}"
+    got = every_page(scratch, "activities/notifications", 17, **mentioned)
+    assert [(r["uuid"], r["reason"]) for r in got] == [(r["uuid"], r["reason"]) for r in expected]
+    assert got == expected
+
+
+def test_a_reply_that_names_me_is_one_reply_and_my_own_and_expired_cruds_are_no_news(scratch, mentioned):
+    got = every_page(scratch, "activities/notifications", 50, **mentioned)
+    assert len({r["uuid"] for r in got}) == len(got), "a crud came twice"
+    naming = [r for r in got if r["reply_to_activity_uuid"] and r["message"].startswith("well said @")]
+    assert naming and {r["reason"] for r in naming} == {"reply"}
+    assert all(r["user_uuid"] != mentioned["user_uuid"] for r in got)
+    assert all(r["expires_at"] > NOW for r in got)
+    assert not [r for r in got if r["message"].startswith(("note to self", "too late"))]
+
+
+def test_a_common_search_word_walks_newest_first_and_stops_after_a_page(conn):
+    plan = plans.custom(conn, "activities/search", **first_page(term="fargate"))
+    assert SCAN not in plan, plan
+    assert "Sort" not in plan, f"every match is read and sorted:\n{plan}"
+    assert "activities_created_idx" in plan, plan
+    assert TWICE not in plan, f"each crud the walk passes is read a second time to test the words:\n{plan}"
+
+
+def test_a_rare_search_word_reads_its_few_rows_through_the_search_index(scratch):
+    scratch.execute(
+        "INSERT INTO activities (user_uuid, message, expires_at, created_at) "
+        "SELECT (SELECT uuid FROM users ORDER BY handle LIMIT 1), 'A quokka, number ' || n, "
+        "       %(now)s + CASE WHEN n = 2 THEN interval '-1 hour' ELSE interval '1 day' END, "
+        "       %(now)s - n * interval '1 day' "
+        "FROM generate_series(1, 4) AS n", {"now": NOW})
+    plan = plans.custom(scratch, "activities/search", **first_page(term="quokka"))
+    assert SCAN not in plan, plan
+    assert "activities_search_idx" in plan, plan
+    assert TWICE not in plan, f"each match is read a second time, by its key:\n{plan}"
+    found = every_page(scratch, "activities/search", 2, term="quokka")
+    assert [r["message"] for r in found] == ["A quokka, number 1", "A quokka, number 3", "A quokka, number 4"]
+
+
+@pytest.mark.parametrize("term", ["fargate", "4242", "cloud -postgres", "crud number 1"])
+def test_search_pages_through_what_the_definition_gives(conn, term):
+    expected = rows(conn, SEARCH_DEFINED + " LIMIT 120", now=NOW, term=term)
+    got = every_page(conn, "activities/search", 40, most=120, term=term)
+    assert got == expected
+
+
+@pytest.mark.parametrize("term", ["fargate", "4242"])
+def test_search_is_planned_for_its_own_words(volume_url, term):
+    # a plan made without the term walks every crud for a rare one: it must not be reused
+    counts = plans.reuse(volume_url, "activities/search", runs=12, **first_page(term=term))
+    assert counts["generic"] == 0, f"search reused a plan made without its words: {counts}"
+
+
+def test_search_answers_with_the_feed_view_columns(conn):
+    # search spells them out: it reads the search vector from activities, which the view leaves out
+    view = [c.name for c in conn.execute("SELECT * FROM activity_view LIMIT 0").description]
+    with psycopg.ClientCursor(conn) as cur:
+        found = [c.name for c in cur.execute(sql("activities/search"), first_page(term="fargate")).description]
+    assert found == view
+
+
+def test_a_deep_search_page_seeks_the_index_to_the_cursor(conn):
+    at, uuid = conn.execute(
+        "SELECT created_at, uuid FROM activities ORDER BY created_at DESC, uuid DESC OFFSET 5000 LIMIT 1").fetchone()
+    plan = plans.custom(conn, "activities/search", **first_page(term="fargate", cursor_at=at, cursor_uuid=uuid))
+    assert SCAN not in plan and "Sort" not in plan, plan
+    cond = next((line for line in plan.splitlines() if "Index Cond" in line and "created_at" in line), "")
+    assert "ROW(created_at, uuid) <" in cond, f"the cursor is filtered row by row, not sought:\n{plan}"
