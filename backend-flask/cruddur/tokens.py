@@ -8,6 +8,12 @@ it is a fixed phrase and never contains the token or any part of it.
 The key set is fetched once (`load_keys`, at start-up) and cached. A token naming a key we do not know
 triggers one refetch, at most once every `REFETCH_INTERVAL_SECONDS`, so a flood of made-up `kid`s cannot
 turn into a flood of requests to Cognito; a failed refetch keeps the keys we already have.
+
+A signed-in browser sends the same token with every request for an hour, and checking its RS256 signature
+was most of what a signed-in request cost over an anonymous one. So a token whose signature has verified
+is remembered (the last `VERIFIED_TOKENS_KEPT`, keyed by the whole token): the same bytes under the same
+key verify the same way every time. Its claims are checked again on every use (expiry above all), and it
+is verified afresh once the key it verified under has left the key set or been replaced.
 """
 from __future__ import annotations
 
@@ -17,6 +23,7 @@ import json
 import re
 import threading
 import time
+from collections import OrderedDict
 from typing import Any, Callable, Iterable
 
 import requests
@@ -31,6 +38,7 @@ FETCH_TIMEOUT_SECONDS = (3.05, 5.0)  # (connect, read)
 MAX_KEY_SET_BYTES = 64 * 1024
 MIN_RSA_BITS = 2048
 ALGORITHM = "RS256"
+VERIFIED_TOKENS_KEPT = 1024
 
 # Headers that would let the token choose where its own key comes from, or demand processing rules we do
 # not implement: a token carrying any of them is refused outright.
@@ -85,6 +93,9 @@ class CognitoAccessTokenVerifier:
         self._keys: dict[str, Any] = {}
         self._last_fetch: float | None = None
         self._fetch_lock = threading.Lock()
+        # token → (its kid, the key object its signature verified under, its claims)
+        self._verified: OrderedDict[str, tuple[str, Any, dict]] = OrderedDict()
+        self._verified_lock = threading.Lock()
 
     @property
     def keys_loaded(self) -> bool:
@@ -110,6 +121,12 @@ class CognitoAccessTokenVerifier:
         if not match:
             raise TokenRejected("Authorization is not 'Bearer <one JWT>'")
         header_b64, payload_b64, signature_b64 = match.groups()
+        token = ".".join(match.groups())
+
+        remembered = self._remembered(token)
+        if remembered is not None:
+            self._check_claims(remembered)
+            return dict(remembered)
 
         header = _decode_json_segment(header_b64, "header")
         self._check_header(header)
@@ -119,7 +136,27 @@ class CognitoAccessTokenVerifier:
             raise TokenRejected("signature does not verify")
         claims = _decode_json_segment(payload_b64, "payload")
         self._check_claims(claims)
-        return claims
+        self._remember(token, header["kid"], key, claims)
+        return dict(claims)
+
+    def _remembered(self, token: str) -> dict | None:
+        with self._verified_lock:
+            entry = self._verified.get(token)
+            if entry is None:
+                return None
+            kid, key, claims = entry
+            if self._keys.get(kid) is not key:  # the key set changed since: verify afresh
+                del self._verified[token]
+                return None
+            self._verified.move_to_end(token)
+            return claims
+
+    def _remember(self, token: str, kid: str, key: Any, claims: dict) -> None:
+        with self._verified_lock:
+            self._verified[token] = (kid, key, claims)
+            self._verified.move_to_end(token)
+            while len(self._verified) > VERIFIED_TOKENS_KEPT:
+                self._verified.popitem(last=False)
 
     def _check_header(self, header: dict) -> None:
         if header.get("alg") != ALGORITHM:

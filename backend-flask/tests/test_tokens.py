@@ -16,6 +16,7 @@ from types import SimpleNamespace
 import pytest
 from cryptography.hazmat.primitives import hashes
 
+from cruddur import tokens
 from cruddur.tokens import (
     FETCH_TIMEOUT_SECONDS,
     MAX_AUTHORIZATION_LENGTH,
@@ -392,6 +393,36 @@ def test_rotated_key_is_picked_up_on_refetch(keys, clock, verifier, jwks):
     assert verifier.verify_header(bearer(token))["sub"]
     assert verifier.verify_header(bearer(good_token(keys, clock)))["sub"]
     assert jwks.requests == 2
+
+
+def test_a_verified_token_is_refused_once_its_key_has_left_the_key_set(keys, clock, verifier, jwks):
+    token = bearer(good_token(keys, clock))
+    assert verifier.verify_header(token)["sub"]
+    jwks.document = {"keys": [keys.rotated.public_jwk()]}
+    clock.advance(REFETCH_INTERVAL_SECONDS)
+    verifier.load_keys()
+    with pytest.raises(TokenRejected, match="unknown key id"):
+        verifier.verify_header(token)
+
+
+def test_a_verified_token_is_checked_against_a_replaced_key_of_the_same_id(keys, clock, verifier, jwks):
+    token = bearer(good_token(keys, clock))
+    assert verifier.verify_header(token)["sub"]
+    jwks.document = {"keys": [keys.impostor.public_jwk()]}
+    verifier.load_keys()
+    with pytest.raises(TokenRejected, match="signature does not verify"):
+        verifier.verify_header(token)
+
+
+def test_verified_tokens_are_remembered_up_to_a_bound_and_the_claims_handed_out_are_copies(
+        keys, clock, verifier, monkeypatch):
+    monkeypatch.setattr(tokens, "VERIFIED_TOKENS_KEPT", 3)
+    for n in range(5):
+        verifier.verify_header(bearer(good_token(keys, clock, sub=f"user-{n}")))
+    assert len(verifier._verified) == 3
+    token = bearer(good_token(keys, clock))
+    verifier.verify_header(token)["sub"] = "someone-else"
+    assert verifier.verify_header(token)["sub"] != "someone-else"
 
 
 def test_cached_keys_survive_an_outage(keys, clock, verifier, jwks):
