@@ -12,6 +12,7 @@ import argparse
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -35,7 +36,10 @@ from devstack.postgres import throwaway  # noqa: E402
 
 RESULTS = ROOT / "bench" / "RESULTS.md"
 FEED = "/api/activities/home"
-ROUNDS = 3
+# Each comparison is ROUNDS pairs of short runs, the two sides back to back; the ratio reported is the median
+# of the pairs' ratios. On this kind of shared VM one server's CPU cost per request drifts by ±30 % from one
+# minute to the next (measured), so pairs close in time compare like with like and the median drops outliers.
+ROUNDS = 7
 
 
 @dataclass
@@ -120,27 +124,58 @@ def seed(url: str, users: int, activities: int) -> None:
         conn.execute("VACUUM ANALYZE")
 
 
-def best(loads) -> Load:
-    """The least disturbed of repeated runs: the highest throughput."""
-    return max(loads, key=lambda load: load.requests_per_s)
+@dataclass
+class Comparison:
+    """Paired runs of two sides. `ratio`: the median over the pairs of the second side's throughput over the
+    first's; `cost`: the median of the first's over the second's (how much dearer a second-side request is)."""
+    first: list[Load]
+    second: list[Load]
+
+    def _ratios(self, invert: bool) -> list[float]:
+        pairs = [(b.requests_per_s, a.requests_per_s) for a, b in zip(self.first, self.second)
+                 if a.requests_per_s and b.requests_per_s]
+        return [(a / b) if invert else (b / a) for b, a in pairs]
+
+    @property
+    def ratio(self) -> float:
+        return statistics.median(self._ratios(False)) if self.first else float("nan")
+
+    @property
+    def cost(self) -> float:
+        return statistics.median(self._ratios(True)) if self.first else float("nan")
+
+    def spread(self, invert: bool = False) -> str:
+        ratios = self._ratios(invert)
+        return f"{min(ratios):.2f}–{max(ratios):.2f}" if ratios else "n/a"
+
+    @property
+    def cpu_cost(self) -> float | None:
+        """Median over the pairs of the second side's CPU per request over the first's."""
+        pairs = [b.cpu_ms / a.cpu_ms for a, b in zip(self.first, self.second) if a.cpu_ms and b.cpu_ms]
+        return statistics.median(pairs) if pairs else None
+
+    @staticmethod
+    def typical(runs: list[Load]) -> Load:
+        """The run with the median throughput: its latencies and CPU stand for the side."""
+        return sorted(runs, key=lambda load: load.requests_per_s)[len(runs) // 2]
+
+    @property
+    def errors(self) -> int:
+        return sum(load.errors for load in (*self.first, *self.second))
 
 
-def alternated(first, second) -> tuple[Load, Load]:
-    runs = [(first(), second()) for _ in range(ROUNDS)]
-    return best(r[0] for r in runs), best(r[1] for r in runs)
+def paired(first, second, rounds: int = ROUNDS) -> Comparison:
+    runs = [(first(), second()) for _ in range(rounds)]
+    return Comparison([a for a, _ in runs], [b for _, b in runs])
 
 
 def named(url: str, application_name: str) -> str:
     return psycopg.conninfo.make_conninfo(url, application_name=application_name)
 
 
-def ratio(a: float, b: float) -> str:
-    return f"{a / b:.2f}" if b else "n/a"
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=int, default=5, help="length of each measured run")
+    parser.add_argument("--seconds", type=int, default=3, help="length of each measured run")
     parser.add_argument("--users", type=int, default=500)
     parser.add_argument("--activities", type=int, default=40000)
     parser.add_argument("--concurrency", default="1,8,32")
@@ -182,21 +217,18 @@ def main(argv: list[str] | None = None) -> int:
         for server in (api, base):
             wrk(server.url + FEED, 8, 2)  # warm both up: pools filled, code paths hot
 
-        # Every comparison alternates its two sides for ROUNDS rounds and keeps the best of each, so a burst
-        # of outside load on this shared machine falls on both sides rather than one.
         rows = []
         for c in levels:
-            b, a = alternated(lambda: base.load(c, args.seconds), lambda: api.load(c, args.seconds))
-            rows.append((c, a, b))
-            print(f"c={c:<3} api {a.requests_per_s:8.0f} req/s p50 {a.p50_ms:6.2f} ms p99 {a.p99_ms:6.2f} ms | "
-                  f"baseline {b.requests_per_s:8.0f} req/s | ratio {ratio(a.requests_per_s, b.requests_per_s)}",
-                  flush=True)
-        anon, signed = alternated(lambda: api.load(8, args.seconds), lambda: api.load(8, args.seconds, auth))
+            pair = paired(lambda: base.load(c, args.seconds), lambda: api.load(c, args.seconds))
+            rows.append((c, pair))
+            print(f"c={c:<3} api/baseline throughput, median of {ROUNDS} pairs: {pair.ratio:.2f} "
+                  f"(pairs {pair.spread()})", flush=True)
+        signed_in = paired(lambda: api.load(8, args.seconds), lambda: api.load(8, args.seconds, auth))
+        print(f"signed-in cost: {signed_in.cost:.2f}× (pairs {signed_in.spread(invert=True)})", flush=True)
         rss = api.server.worker_rss_mb()
         base_rss = base.server.worker_rss_mb()
 
-    auth_cost = anon.requests_per_s / signed.requests_per_s if signed.requests_per_s else float("nan")
-    report = render(args, rows, anon, signed, auth_cost, rss, base_rss)
+    report = render(args, rows, signed_in, rss, base_rss)
     if not args.api_only:
         report += "\n".join(extra_sections()) + "\n"
     RESULTS.write_text(report)
@@ -208,33 +240,40 @@ def cpu(load: Load) -> str:
     return f"{load.cpu_ms:.2f}" if load.cpu_ms is not None else "n/a"
 
 
-def render(args, rows, anon: Load, signed: Load, auth_cost: float, rss, base_rss) -> str:
+def render(args, rows: list[tuple[int, Comparison]], signed_in: Comparison, rss, base_rss) -> str:
     when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     lines = [
         "# Benchmark results", "",
         f"Measured {when} by `make bench` on {os.cpu_count()} cores; servers on core 0, wrk on core 1. "
         f"Data: {args.users} users, {args.activities} cruds (+ about a tenth as replies, a fifth expired). "
         f"Both servers use backend-flask/gunicorn.conf.py ({os.environ.get('GUNICORN_WORKERS', '2')} workers × "
-        f"{os.environ.get('GUNICORN_THREADS', '4')} threads); {args.seconds} s per run.", "",
-        f"Each comparison alternates its two sides {ROUNDS} times and keeps the best run of each. CPU ms/req "
-        "is what one request cost the server's workers plus its own PostgreSQL backends, in that run: with "
-        "servers and database sharing one core, throughput follows it.", "",
+        f"{os.environ.get('GUNICORN_THREADS', '4')} threads).", "",
+        f"Every comparison is {ROUNDS} pairs of {args.seconds}-second runs, the two sides back to back; a ratio is "
+        "the median of the pairs' ratios, and the range beside it shows how far single pairs strayed. "
+        "Requests per second, latencies and CPU are those of each side's median run. CPU ms/req is what one "
+        "request cost the server's workers plus its own PostgreSQL backends: with servers and database "
+        "sharing one core, throughput follows it.", "",
         "## GET /api/activities/home against the minimal Flask + psycopg baseline (goal: ratio ≥ 0.6)", "",
         "| clients | API req/s | API p50 ms | API p99 ms | API CPU ms/req | baseline req/s | baseline p50 ms "
-        "| baseline p99 ms | baseline CPU ms/req | ratio | errors |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| baseline p99 ms | baseline CPU ms/req | ratio | pairs | errors |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for c, a, b in rows:
+    for c, pair in rows:
+        b, a = pair.typical(pair.first), pair.typical(pair.second)
         lines.append(f"| {c} | {a.requests_per_s:.0f} | {a.p50_ms:.2f} | {a.p99_ms:.2f} | {cpu(a)} "
                      f"| {b.requests_per_s:.0f} | {b.p50_ms:.2f} | {b.p99_ms:.2f} | {cpu(b)} "
-                     f"| {ratio(a.requests_per_s, b.requests_per_s)} | {a.errors + b.errors} |")
+                     f"| **{pair.ratio:.2f}** | {pair.spread()} | {pair.errors} |")
+    anon, signed = signed_in.typical(signed_in.first), signed_in.typical(signed_in.second)
+    cpu_cost = signed_in.cpu_cost
     lines += [
         "", "## Signed-in against anonymous, same feed, 8 clients (goal: cost ≤ 1.15×)", "",
         "| | req/s | p50 ms | p99 ms | CPU ms/req |", "|---|---:|---:|---:|---:|",
         f"| anonymous | {anon.requests_per_s:.0f} | {anon.p50_ms:.2f} | {anon.p99_ms:.2f} | {cpu(anon)} |",
         f"| signed in (token verified on every request) | {signed.requests_per_s:.0f} | {signed.p50_ms:.2f} "
         f"| {signed.p99_ms:.2f} | {cpu(signed)} |",
-        "", f"Cost of a signed-in request: **{auth_cost:.2f}×** an anonymous one.", "",
+        "", f"Cost of a signed-in request: **{signed_in.cost:.2f}×** an anonymous one in throughput "
+            f"(pairs {signed_in.spread(invert=True)})"
+            + (f", {cpu_cost:.2f}× in CPU per request." if cpu_cost else "."), "",
         "## Memory", "",
         f"Resident memory per API worker after the runs: {', '.join(f'{m:.0f} MB' for m in rss)} "
         f"(baseline workers: {', '.join(f'{m:.0f} MB' for m in base_rss)}).", "",
