@@ -175,6 +175,15 @@ def test_notifications_show_others_replies_and_mentions_newest_first(client, aut
     assert client.get("/api/activities/notifications", headers=auth.headers("londo")).json["items"] == []
 
 
+def test_a_mention_is_news_to_whoever_had_the_handle_when_the_crud_was_posted(client, auth, clock):
+    early = post_crud(client, auth, "andrewbrown", "looking forward to @londo joining")
+    assert client.get("/api/activities/notifications", headers=auth.headers("londo")).json["items"] == []
+    clock.now += timedelta(seconds=1)
+    welcome = post_crud(client, auth, "andrewbrown", "welcome @londo")
+    items = client.get("/api/activities/notifications", headers=auth.headers("londo")).json["items"]
+    assert [a["uuid"] for a in items] == [welcome["uuid"]] and early["uuid"] != welcome["uuid"]
+
+
 def test_notifications_count_a_reply_naming_me_once_as_a_reply_and_page_without_gaps(client, auth, clock):
     mine = post_crud(client, auth, "bayko", "my crud", "1-hour")
     made = []

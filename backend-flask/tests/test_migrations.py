@@ -27,3 +27,29 @@ def test_handles_are_unique_whatever_their_case(db):
         conn.execute("INSERT INTO users (handle, display_name, email) VALUES ('Bayko', 'A', 'a@example.com')")
         with pytest.raises(psycopg.errors.UniqueViolation):
             conn.execute("INSERT INTO users (handle, display_name, email) VALUES ('bAYKO', 'B', 'b@example.com')")
+
+
+def test_notifications_are_recorded_for_the_cruds_written_before_they_existed(new_database, tmp_path):
+    url = new_database("cruddur_backfill")
+    before = [m for m in sorted(migrations.MIGRATIONS_DIR.glob("*.sql")) if m.name < "0003"]
+    for path in before:
+        (tmp_path / path.name).write_text(path.read_text())
+    migrations.migrate(url, folder=tmp_path)
+    with psycopg.connect(url, autocommit=True) as conn:
+        bayko, londo = (conn.execute(
+            "INSERT INTO users (handle, display_name, email) VALUES (%s, %s, %s) RETURNING uuid",
+            [handle, handle.title(), f"{handle}@example.com"]).fetchone()[0] for handle in ("bayko", "londo"))
+        crud = conn.execute("INSERT INTO activities (user_uuid, message, expires_at) "
+                            "VALUES (%s, 'my crud', now() + interval '1 day') RETURNING uuid", [bayko]).fetchone()[0]
+        reply = conn.execute("INSERT INTO activities (user_uuid, message, reply_to_activity_uuid, expires_at) "
+                             "VALUES (%s, 'nice, @bayko', %s, now() + interval '1 day') RETURNING uuid",
+                             [londo, crud]).fetchone()[0]
+        mention = conn.execute("INSERT INTO activities (user_uuid, message, expires_at) "
+                               "VALUES (%s, 'ask @LONDO, or @londo', now() + interval '1 day') RETURNING uuid",
+                               [bayko]).fetchone()[0]
+
+    migrations.migrate(url)
+
+    with psycopg.connect(url) as conn:
+        recorded = set(conn.execute("SELECT user_uuid, activity_uuid, reason FROM notifications"))
+    assert recorded == {(bayko, reply, "reply"), (londo, mention, "mention")}

@@ -93,18 +93,24 @@ def mentioned(scratch):
     return {"user_uuid": me[0], "handle": me[1]}
 
 
-def test_notifications_read_replies_and_mentions_through_indexes(scratch, mentioned):
+def test_notifications_read_one_index_range_of_the_person(scratch, mentioned):
     for plan in (plans.custom(scratch, "activities/notifications", **first_page(**mentioned)),
                  plans.generic(scratch, "activities/notifications", **first_page(**mentioned))):
         assert SCAN not in plan, plan
-        assert "activities_reply_to_idx" in plan, f"replies are not found from the person's cruds:\n{plan}"
-        assert "activities_message_trgm_idx" in plan, f"mentions are not found through the trigram index:\n{plan}"
+        assert "Seq Scan on notifications" not in plan, plan
+        assert "notifications_feed_idx" in plan, f"the person's news is not read through its index:\n{plan}"
+    assert "Sort" not in plans.custom(scratch, "activities/notifications", **first_page(**mentioned))
 
 
-def test_notifications_of_someone_without_cruds_or_mentions_read_no_crud_table_scan(conn):
-    nobody = conn.execute("SELECT uuid, handle FROM users WHERE handle = 'bench299'").fetchone()
-    plan = plans.custom(conn, "activities/notifications", **first_page(user_uuid=nobody[0], handle=nobody[1]))
-    assert SCAN not in plan, plan
+def test_a_deep_notifications_page_seeks_the_index_to_the_cursor(conn):
+    person = conn.execute("SELECT user_uuid FROM notifications GROUP BY 1 ORDER BY count(*) DESC LIMIT 1").fetchone()[0]
+    at, uuid = conn.execute("SELECT created_at, activity_uuid FROM notifications WHERE user_uuid = %s "
+                            "ORDER BY created_at DESC, activity_uuid DESC OFFSET 300 LIMIT 1", [person]).fetchone()
+    plan = plans.custom(conn, "activities/notifications", **first_page(user_uuid=person, cursor_at=at,
+                                                                      cursor_uuid=uuid))
+    assert "Sort" not in plan, plan
+    cond = next((line for line in plan.splitlines() if "Index Cond" in line and "created_at" in line), "")
+    assert "ROW(created_at, activity_uuid) <" in cond, f"the cursor is filtered row by row, not sought:\n{plan}"
 
 
 def test_notifications_page_through_what_the_definition_gives(scratch, mentioned):

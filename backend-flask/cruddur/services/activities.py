@@ -71,7 +71,7 @@ def show(db, handle: str, activity_uuid: str, now: datetime) -> dict:
 
 
 def notifications(db, user: dict, now: datetime, limit: int, cursor: Cursor) -> list[dict]:
-    return db.array("activities/notifications", user_uuid=user["uuid"], handle=user["handle"], now=now,
+    return db.array("activities/notifications", user_uuid=user["uuid"], now=now,
                     **_paging(limit, cursor))
 
 
