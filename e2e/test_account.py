@@ -36,6 +36,8 @@ def test_a_forgotten_password_is_replaced_with_a_code(stack, open_page):
 
     page.goto("/signin")
     page.get_by_role("link", name="Forgot your password?").click()
+    # the sign-in page has an Email box too, and stays up while the reset page's code loads
+    expect(page.get_by_role("heading", name="Reset your password")).to_be_visible()
     page.get_by_role("textbox", name="Email").fill(email)
     page.get_by_role("button", name="Send reset code").click()
     page.get_by_role("textbox", name="Reset code").fill("123456")
