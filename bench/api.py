@@ -28,6 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BACKEND = ROOT / "backend-flask"
 sys.path[:0] = [str(ROOT), str(BACKEND)]
 
+from cruddur.cli import load_volume  # noqa: E402
 from cruddur.migrations import migrate  # noqa: E402
 from devstack import cognito as local_cognito  # noqa: E402
 from devstack.moto import FAKE_CREDENTIALS, MotoServer  # noqa: E402
@@ -116,14 +117,6 @@ class Measured:
         return result
 
 
-def seed(url: str, users: int, activities: int) -> None:
-    with psycopg.connect(url, autocommit=True, cursor_factory=psycopg.ClientCursor) as conn:
-        conn.execute((BACKEND / "db" / "volume.sql").read_text(), {"users": users, "activities": activities})
-        # a running database's autovacuum would have done this soon after the load; the GIN indexes'
-        # pending lists would otherwise make the planner price them like a scan
-        conn.execute("VACUUM ANALYZE")
-
-
 @dataclass
 class Comparison:
     """Paired runs of two sides. `ratio`: the median over the pairs of the second side's throughput over the
@@ -195,7 +188,7 @@ def main(argv: list[str] | None = None) -> int:
         url = cluster.create_database("cruddur_bench")
         migrate(url)
         print(f"seeding {args.users} users and {args.activities} cruds ...", flush=True)
-        seed(url, args.users, args.activities)
+        load_volume(url, args.users, args.activities)
         moto = MotoServer.start()
         stack.callback(moto.stop)
         pool = local_cognito.provision(moto.url)

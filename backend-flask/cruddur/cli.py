@@ -20,6 +20,7 @@ from cruddur import migrations
 from cruddur.db import CONNECT_TIMEOUT_SECONDS, sql
 
 SEED = Path(__file__).resolve().parent.parent / "db" / "seed.sql"
+VOLUME = SEED.with_name("volume.sql")
 
 
 class Failure(Exception):
@@ -94,6 +95,15 @@ def seed(url: str) -> None:
     """Load the demo users and their cruds (repeatable: a second run changes nothing)."""
     with psycopg.connect(url, connect_timeout=CONNECT_TIMEOUT_SECONDS) as conn:
         conn.execute(SEED.read_text())
+
+
+def load_volume(url: str, users: int, activities: int) -> None:
+    """Realistic volume for query plans and the benchmark: `users` people, about `activities` cruds."""
+    with psycopg.connect(url, autocommit=True, cursor_factory=psycopg.ClientCursor) as conn:
+        conn.execute(VOLUME.read_text(), {"users": users, "activities": activities})
+        # as autovacuum soon leaves a freshly loaded table: until then the GIN index holds every new row in
+        # its pending list, which each search reads through and the planner prices like a scan of the table
+        conn.execute("VACUUM ANALYZE")
 
 
 def cmd_seed(args) -> int:

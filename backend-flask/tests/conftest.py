@@ -16,12 +16,12 @@ import os
 import shutil
 import tempfile
 from datetime import datetime, timezone
-from pathlib import Path
 
 import psycopg
 import pytest
 
 from cruddur import create_app
+from cruddur.cli import load_volume
 from cruddur.config import Settings
 from cruddur.db import Database, connect_pool
 from cruddur.messages_store import client_for, table_definition
@@ -33,7 +33,6 @@ from devstack.postgres import throwaway
 FRONTEND = "http://frontend.test:3000"
 BACKEND = "http://backend.test:4567"
 DATA_TABLES = ("activities", "users")
-VOLUME_SQL = Path(__file__).resolve().parent.parent / "db" / "volume.sql"
 
 
 def pytest_configure(config):
@@ -205,11 +204,7 @@ def volume_url(database_url):
         conn.execute(f"CREATE DATABASE {name}")
     url = psycopg.conninfo.make_conninfo(database_url, dbname=name)
     migrate(url)
-    with psycopg.connect(url, autocommit=True, cursor_factory=psycopg.ClientCursor) as conn:
-        conn.execute(VOLUME_SQL.read_text(), {"users": 300, "activities": 20000})
-        # as autovacuum soon leaves a freshly loaded table: until then the GIN indexes hold every new row in
-        # their pending list, which each search reads through and the planner prices like a scan of the table
-        conn.execute("VACUUM ANALYZE")
+    load_volume(url, users=300, activities=20000)
     yield url
     with psycopg.connect(database_url, autocommit=True) as conn:
         conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
