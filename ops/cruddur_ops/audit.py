@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from botocore.exceptions import ClientError
 
-from cruddur_ops import cli, definitions, ecs, images
+from cruddur_ops import context, definitions, ecs, images
 from cruddur_ops.errors import FAILED, OK
 from cruddur_ops.output import table
 
@@ -207,7 +207,7 @@ def run(args, ctx) -> int:
     services = args.services or sorted(ctx.config.services)
     for name in services:
         ctx.config.service(name)
-    rows = audit(ctx, cli.cluster_of(args, ctx), services)
+    rows = audit(ctx, context.cluster_of(args, ctx), services)
     failed = sum(row["result"] == "FAIL" for row in rows)
     if ctx.out.is_json:
         ctx.out.json({"checks": rows, "passed": len(rows) - failed, "failed": failed})

@@ -1,18 +1,18 @@
 """`build <service>`: the production image for linux/amd64, tagged with the 12-character commit."""
 from __future__ import annotations
 
-from cruddur_ops import cli, images
+from cruddur_ops import context, images
 from cruddur_ops.docker import docker
 
 HELP = "build a service's production image (linux/amd64), tagged <repository>:<commit>"
 
 
 def configure(parser) -> None:
-    cli.add_service_argument(parser)
+    context.add_service_argument(parser)
 
 
 def run(args, ctx) -> int:
-    service = cli.service_of(args, ctx)
+    service = context.service_of(args, ctx)
     tag = images.commit_tag(ctx)
     reference = f"{service.repository}:{tag}"
     docker(ctx, "build", "--platform", "linux/amd64", "--file", str(service.dockerfile.relative_to(ctx.root)),

@@ -6,23 +6,16 @@ Adding a command: write `cruddur_ops/<name>.py` with `HELP`, `configure(parser)`
 from __future__ import annotations
 
 import argparse
-import importlib
 import dataclasses
-import os
-import shutil
-import subprocess
+import importlib
 import sys
-import time
 import traceback
-from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from pathlib import Path
-from typing import Callable, Mapping
 
 from botocore.exceptions import BotoCoreError, ClientError
 
 from cruddur_ops import config as ops_config
 from cruddur_ops.aws import Aws
+from cruddur_ops.context import Context, Runtime
 from cruddur_ops.errors import BUG, FAILED, USAGE, OpsError
 from cruddur_ops.output import Output
 
@@ -47,42 +40,6 @@ COMMANDS = {
     "cfn-delete": "cruddur_ops.cfn_delete",
     "parameters-put": "cruddur_ops.parameters_put",
 }
-
-
-@dataclass
-class Runtime:
-    """Everything a command touches outside the process; tests replace parts of it."""
-
-    environ: Mapping[str, str] = field(default_factory=lambda: os.environ)
-    stdout: object = None
-    stderr: object = None
-    tty: bool | None = None
-    root: Path = ops_config.ROOT
-    aws: Aws | None = None
-    clock: Callable[[], float] = time.monotonic
-    sleep: Callable[[float], None] = time.sleep
-    now: Callable[[], datetime] = lambda: datetime.now(timezone.utc)
-    subprocess_run: Callable = subprocess.run
-    which: Callable[[str], str | None] = shutil.which
-
-
-@dataclass
-class Context:
-    """What a command's run() receives: config, output, AWS and the injected world."""
-
-    config: ops_config.OpsConfig
-    out: Output
-    aws: Aws
-    environ: Mapping[str, str]
-    clock: Callable[[], float]
-    sleep: Callable[[float], None]
-    now: Callable[[], datetime]
-    subprocess_run: Callable
-    which: Callable[[str], str | None]
-
-    @property
-    def root(self) -> Path:
-        return self.config.root
 
 
 class _Parser(argparse.ArgumentParser):
@@ -112,23 +69,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def add_service_argument(parser: argparse.ArgumentParser) -> None:
-    """`<service>` positionally or `--service`, for commands that act on one ECS service."""
-    parser.add_argument("service_name", nargs="?", metavar="service", help="ECS service (see aws/ops.toml)")
-    parser.add_argument("--service", dest="service_flag", help="same as the positional service")
-
-
-def service_of(args, ctx: Context) -> ops_config.ServiceConfig:
-    name = args.service_flag or args.service_name
-    if not name:
-        raise OpsError("name a service: " + ", ".join(sorted(ctx.config.services)))
-    return ctx.config.service(name)
-
-
-def cluster_of(args, ctx: Context) -> str:
-    return args.cluster or ctx.config.cluster
-
-
 def _client_error_line(error: ClientError) -> str:
     info = error.response.get("Error", {})
     return f"{error.operation_name}: {info.get('Code', 'Error')}: {info.get('Message', '')}".rstrip(": ")
@@ -144,9 +84,7 @@ def main(argv: list[str] | None = None, runtime: Runtime | None = None) -> int:
             cfg = dataclasses.replace(cfg, region=args.region)
         out = Output(runtime.stdout, stderr, fmt=args.output, tty=runtime.tty)
         aws = runtime.aws or Aws.from_env(cfg.region, runtime.environ)
-        ctx = Context(config=cfg, out=out, aws=aws, environ=runtime.environ, clock=runtime.clock,
-                      sleep=runtime.sleep, now=runtime.now, subprocess_run=runtime.subprocess_run,
-                      which=runtime.which)
+        ctx = Context.of(runtime, cfg, out, aws)
         return args.handler(args, ctx)
     except OpsError as e:
         print(f"error: {e}", file=stderr, flush=True)

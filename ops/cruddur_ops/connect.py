@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from cruddur_ops import cli, ecs
+from cruddur_ops import context, ecs
 from cruddur_ops.errors import OpsError
 
 HELP = "open a shell (or run --command) in a running task of a service through ECS Exec"
@@ -14,7 +14,7 @@ PLUGIN_HELP = ("https://docs.aws.amazon.com/systems-manager/latest/userguide/"
 
 
 def configure(parser) -> None:
-    cli.add_service_argument(parser)
+    context.add_service_argument(parser)
     parser.add_argument("--task", help="task id (default: the first running task)")
     parser.add_argument("--container", help="container (default: the service's main container)")
     parser.add_argument("--command", default="/bin/bash", help="what to run (default /bin/bash)")
@@ -53,8 +53,8 @@ def preflight(ctx, cluster: str, service_name: str, task_id: str | None, contain
 
 
 def run(args, ctx) -> int:
-    service_config = cli.service_of(args, ctx)
-    cluster = cli.cluster_of(args, ctx)
+    service_config = context.service_of(args, ctx)
+    cluster = context.cluster_of(args, ctx)
     container_name = args.container or service_config.container
     task, container = preflight(ctx, cluster, service_config.name, args.task, container_name)
     response = ctx.aws.ecs.execute_command(cluster=cluster, task=task["taskArn"], container=container_name,

@@ -7,7 +7,7 @@ definition we registered. Otherwise: 3 rolled back by the circuit breaker, 4 tim
 """
 from __future__ import annotations
 
-from cruddur_ops import cli, definitions, ecs, register, rendering, verify, watch
+from cruddur_ops import context, definitions, ecs, register, rendering, verify, watch
 from cruddur_ops.errors import FAILED_FAST, OK, VERIFY_FAILED, OpsError
 
 HELP = "verify, register and roll out a service; wait until ECS says it worked (or why it did not)"
@@ -15,7 +15,7 @@ DEFAULT_TIMEOUT = "15m"
 
 
 def configure(parser) -> None:
-    cli.add_service_argument(parser)
+    context.add_service_argument(parser)
     rendering.add_arguments(parser)
     add_wait_arguments(parser)
     parser.add_argument("--dry-run", action="store_true", help="print the API calls it would make; change nothing")
@@ -40,8 +40,8 @@ def create_input(cluster: str, service: dict, task_definition: str) -> dict:
 
 
 def run(args, ctx) -> int:
-    service_config = cli.service_of(args, ctx)
-    cluster = cli.cluster_of(args, ctx)
+    service_config = context.service_of(args, ctx)
+    cluster = context.cluster_of(args, ctx)
     timeout = ecs.parse_duration(args.timeout)
     rendered = rendering.render(ctx, args, service_config)
     out = ctx.out

@@ -4,14 +4,14 @@ from __future__ import annotations
 import difflib
 import json
 
-from cruddur_ops import cli, definitions, ecs, rendering
+from cruddur_ops import context, definitions, ecs, rendering
 from cruddur_ops.errors import CHANGES, OK
 
 HELP = "show how the local task definition and service differ from the live ones (exit 2 when they do)"
 
 
 def configure(parser) -> None:
-    cli.add_service_argument(parser)
+    context.add_service_argument(parser)
     rendering.add_arguments(parser)
 
 
@@ -39,7 +39,7 @@ def live_service_fields(service: dict, keys) -> dict:
 def compute(ctx, args, service_config) -> list[str]:
     """The diffs, task definition first; empty when nothing differs."""
     rendered = rendering.render(ctx, args, service_config)
-    cluster = cli.cluster_of(args, ctx)
+    cluster = context.cluster_of(args, ctx)
     live_service = ecs.describe_service(ctx.aws.ecs, cluster, service_config.name)
     live_task_name = live_service.task_definition if live_service else rendered.task_definition["family"]
     live_task = ecs.describe_task_definition(ctx.aws.ecs, live_task_name)
@@ -57,7 +57,7 @@ def compute(ctx, args, service_config) -> list[str]:
 
 
 def run(args, ctx) -> int:
-    diffs = compute(ctx, args, cli.service_of(args, ctx))
+    diffs = compute(ctx, args, context.service_of(args, ctx))
     if ctx.out.is_json:
         ctx.out.json({"changed": bool(diffs), "diff": "".join(diffs)})
     for text in diffs:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from cruddur_ops import cli, definitions, ecs
+from cruddur_ops import context, definitions, ecs
 from cruddur_ops.errors import OpsError
 
 HELP = "print a service's log lines (--since 10m by default; --follow to keep printing)"
@@ -11,7 +11,7 @@ FOLLOW_POLL_SECONDS = 2
 
 
 def configure(parser) -> None:
-    cli.add_service_argument(parser)
+    context.add_service_argument(parser)
     parser.add_argument("--since", default="10m", help="how far back to start (e.g. 30s, 10m, 2h, 1d)")
     parser.add_argument("--follow", "-f", action="store_true", help="keep printing new lines until interrupted")
     parser.add_argument("--container", help="only this container's streams")
@@ -52,7 +52,7 @@ def fetch(logs, group: str, prefix: str, start_ms: int) -> list[dict]:
 
 
 def run(args, ctx) -> int:
-    group, prefix = log_source(cli.service_of(args, ctx), args.container)
+    group, prefix = log_source(context.service_of(args, ctx), args.container)
     start_ms = int((ctx.now().timestamp() - ecs.parse_duration(args.since)) * 1000)
     seen: set[str] = set()
     try:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from botocore.exceptions import ClientError
 
-from cruddur_ops import cli, images
+from cruddur_ops import context, images
 from cruddur_ops.docker import docker, image_exists
 from cruddur_ops.errors import OpsError
 
@@ -16,7 +16,7 @@ HELP = "push a service's image under its commit tag (refuses a dirty tree unless
 
 
 def configure(parser) -> None:
-    cli.add_service_argument(parser)
+    context.add_service_argument(parser)
     parser.add_argument("--allow-dirty", action="store_true",
                         help="push although the working tree has uncommitted changes")
 
@@ -34,7 +34,7 @@ def _already_in_ecr(ctx, registry: str, repository: str, tag: str) -> bool:
 
 
 def run(args, ctx) -> int:
-    service = cli.service_of(args, ctx)
+    service = context.service_of(args, ctx)
     dirty = images.dirty_paths(ctx)
     if dirty and not args.allow_dirty:
         shown = ", ".join(dirty[:3]) + (f" and {len(dirty) - 3} more" if len(dirty) > 3 else "")

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cruddur_ops import cli, definitions, ecs, rendering
+from cruddur_ops import context, definitions, ecs, rendering
 
 HELP = "register a service's task definition (skipped when identical to the latest revision)"
 
 
 def configure(parser) -> None:
-    cli.add_service_argument(parser)
+    context.add_service_argument(parser)
     rendering.add_arguments(parser)
     parser.add_argument("--dry-run", action="store_true", help="print what would be registered; change nothing")
 
@@ -31,7 +31,7 @@ def register(ecs_client, task_definition: dict, out) -> Registered:
 
 
 def run(args, ctx) -> int:
-    rendered = rendering.render(ctx, args, cli.service_of(args, ctx))
+    rendered = rendering.render(ctx, args, context.service_of(args, ctx))
     if args.dry_run:
         return ctx.out.json(rendered.task_definition)
     registered = register(ctx.aws.ecs, rendered.task_definition, ctx.out)

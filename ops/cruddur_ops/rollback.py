@@ -6,7 +6,7 @@ With --deregister the definition rolled away from is deregistered, but only when
 """
 from __future__ import annotations
 
-from cruddur_ops import cli, deploy, ecs
+from cruddur_ops import context, deploy, ecs
 from cruddur_ops.errors import OpsError
 
 HELP = "roll a service back to its last successful deployment's task definition and wait"
@@ -15,7 +15,7 @@ FAILED_STATES = {"FAILED", "ROLLBACK_REQUESTED", "ROLLBACK_IN_PROGRESS", "ROLLBA
 
 
 def configure(parser) -> None:
-    cli.add_service_argument(parser)
+    context.add_service_argument(parser)
     deploy.add_wait_arguments(parser)
     parser.add_argument("--deregister", action="store_true",
                         help="deregister the definition rolled away from, unless something still uses it")
@@ -68,8 +68,8 @@ def in_use(ecs_client, cluster: str, task_definition: str) -> str | None:
 
 
 def run(args, ctx) -> int:
-    service_config = cli.service_of(args, ctx)
-    cluster = cli.cluster_of(args, ctx)
+    service_config = context.service_of(args, ctx)
+    cluster = context.cluster_of(args, ctx)
     client = ctx.aws.ecs
     service = ecs.require_service(client, cluster, service_config.name)
     current = service.primary.task_definition if service.primary else service.task_definition

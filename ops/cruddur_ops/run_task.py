@@ -2,7 +2,7 @@
 network, waited for, exiting with the container's own exit code."""
 from __future__ import annotations
 
-from cruddur_ops import cli, ecs, watch
+from cruddur_ops import context, ecs, watch
 from cruddur_ops.errors import TIMED_OUT, OpsError
 
 HELP = "run a one-off task with the service's definition and network; exit with the container's exit code"
@@ -10,7 +10,7 @@ POLL_SECONDS = 5
 
 
 def configure(parser) -> None:
-    cli.add_service_argument(parser)
+    context.add_service_argument(parser)
     parser.add_argument("--container", help="container whose command to override (default: the main one)")
     parser.add_argument("--timeout", default="30m", help="how long to wait (default 30m)")
     parser.add_argument("command", nargs="*", help="command for the container (after --)")
@@ -50,8 +50,8 @@ def wait_stopped(ctx, cluster: str, task_arn: str, timeout: float) -> dict:
 
 
 def run(args, ctx) -> int:
-    service_config = cli.service_of(args, ctx)
-    cluster = cli.cluster_of(args, ctx)
+    service_config = context.service_of(args, ctx)
+    cluster = context.cluster_of(args, ctx)
     container_name = args.container or service_config.container
     service = ecs.require_service(ctx.aws.ecs, cluster, service_config.name)
     task = start(ctx, cluster, service, container_name, args.command)

@@ -3,20 +3,20 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from cruddur_ops import cli, ecs
+from cruddur_ops import context, ecs
 from cruddur_ops.output import table
 
 HELP = "show a service's task definition, task counts, deployments and recent events"
 
 
 def configure(parser) -> None:
-    cli.add_service_argument(parser)
+    context.add_service_argument(parser)
     parser.add_argument("--events", type=int, default=5, help="how many recent events to show (default 5)")
 
 
 def run(args, ctx) -> int:
-    service_config = cli.service_of(args, ctx)
-    cluster = cli.cluster_of(args, ctx)
+    service_config = context.service_of(args, ctx)
+    cluster = context.cluster_of(args, ctx)
     service = ecs.require_service(ctx.aws.ecs, cluster, service_config.name)
     events = service.events[-args.events:] if args.events > 0 else []
     if ctx.out.is_json:

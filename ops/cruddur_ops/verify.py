@@ -12,7 +12,7 @@ from urllib.parse import unquote
 
 from botocore.exceptions import ClientError
 
-from cruddur_ops import cli, images, rendering
+from cruddur_ops import context, images, rendering
 from cruddur_ops.errors import OK, VERIFY_FAILED
 
 HELP = "check that images, secrets, roles, log groups, cluster, target groups and network exist"
@@ -30,7 +30,7 @@ class Check:
 
 
 def configure(parser) -> None:
-    cli.add_service_argument(parser)
+    context.add_service_argument(parser)
     rendering.add_arguments(parser)
 
 
@@ -176,7 +176,7 @@ def report(out, service_name: str, cluster: str, found: list[Check]) -> bool:
 
 
 def run(args, ctx) -> int:
-    service = cli.service_of(args, ctx)
-    cluster = cli.cluster_of(args, ctx)
+    service = context.service_of(args, ctx)
+    cluster = context.cluster_of(args, ctx)
     rendered = rendering.render(ctx, args, service)
     return OK if report(ctx.out, service.name, cluster, checks(ctx.aws, cluster, rendered)) else VERIFY_FAILED

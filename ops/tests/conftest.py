@@ -15,7 +15,8 @@ import botocore.session
 import pytest
 
 from cruddur_ops.aws import Aws
-from cruddur_ops.cli import Runtime, main
+from cruddur_ops.cli import main
+from cruddur_ops.context import Runtime
 from devstack.moto import FAKE_CREDENTIALS, MotoServer
 from tests import scripted_ecs as s
 
