@@ -70,5 +70,23 @@ class MotoServer:
 
         requests.post(f"{self.url}/moto-api/reset", timeout=10).raise_for_status()
 
+    def publish_scan(self, repository: str, digest: str, status: str = "COMPLETE", findings: dict | None = None,
+                     in_progress_seconds: float = 0, description: str | None = None) -> None:
+        """Publish the ECR scan of `digest` (see devstack.moto_ext): `findings` in ECR's imageScanFindings shape."""
+        import requests
+
+        body = {"repositoryName": repository, "imageDigest": digest, "status": status,
+                "imageScanFindings": findings or {}, "inProgressSeconds": in_progress_seconds}
+        if description:
+            body["description"] = description
+        requests.post(f"{self.url}/moto-api/cruddur/ecr/scan-results", json=body, timeout=10).raise_for_status()
+
+    def advance_clock(self, seconds: float) -> None:
+        """Move the emulator's clock for published scans forward (tests with an injected clock)."""
+        import requests
+
+        requests.post(f"{self.url}/moto-api/cruddur/clock", json={"advanceSeconds": seconds},
+                      timeout=10).raise_for_status()
+
     def stop(self) -> None:
         stop_group(self.process)

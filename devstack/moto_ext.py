@@ -1,5 +1,6 @@
-"""moto's server plus two Cognito operations the web app calls that moto 5.2.5 does not know (it answers
-them with an HTML error page):
+"""moto's server plus what Cruddur needs of AWS that moto 5.2.5 does not act out.
+
+Two Cognito operations the web app calls, which moto answers with an HTML error page:
 
 - GetTokensFromRefreshToken: aws-amplify v6 refreshes tokens only through it, so without it the browser
   session dies after an hour. It is the REFRESH_TOKEN_AUTH flow of InitiateAuth under another name, so it
@@ -7,6 +8,18 @@ them with an HTML error page):
 - ResendConfirmationCode ("Resend code" on the confirm page): answered as Cognito does, with where the code
   went, or the error Cognito gives for an unknown or already confirmed user. moto accepts any confirmation
   code, so no code is made.
+
+ECR image scans: moto answers DescribeImageScanFindings with one made-up HIGH finding for any image once a
+scan was started, so the release gate could never be tested against it. Here a test (or a person) publishes
+the scan of a digest in ECR's own response shape, and DescribeImageScanFindings answers it as ECR would:
+IN_PROGRESS for the seconds asked, then COMPLETE with those findings (or FAILED); a digest with nothing
+published has no scan (ScanNotFoundException). The emulator's clock for that can be moved forward, so tests
+that inject their own clock never sleep:
+
+    POST /moto-api/cruddur/ecr/scan-results  {"repositoryName", "imageDigest", "status": "COMPLETE"|"FAILED",
+                                             "description"?, "imageScanFindings"?, "inProgressSeconds"?,
+                                             "region"?, "accountId"?}
+    POST /moto-api/cruddur/clock             {"advanceSeconds": N}
 
 Everything else is plain `python -m moto.server`:
 
@@ -17,12 +30,19 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import json
+import time
+from datetime import datetime, timezone
 
 from moto.cognitoidp.exceptions import (InvalidParameterException, NotAuthorizedError, ResourceNotFoundError,
                                         UserNotFoundError)
 from moto.cognitoidp.models import UserStatus
 from moto.cognitoidp.responses import CognitoIdpResponse
+from moto.core import DEFAULT_ACCOUNT_ID
 from moto.core.responses import ActionResult
+from moto.ecr.exceptions import ScanNotFoundException
+from moto.ecr.models import ECRBackend, ecr_backends
+from moto.moto_api._internal import urls as moto_api_urls
 from moto.server import main as moto_server_main
 
 
@@ -78,10 +98,77 @@ def resend_confirmation_code(self: CognitoIdpResponse) -> ActionResult:
                                                  "AttributeName": "email"}})
 
 
+_clock_offset = 0.0
+
+
+def _now() -> float:
+    return time.time() + _clock_offset
+
+
+def _scans(backend: ECRBackend) -> dict:
+    # Kept on the backend so that moto's reset forgets them with everything else.
+    if not hasattr(backend, "cruddur_scans"):
+        backend.cruddur_scans = {}
+    return backend.cruddur_scans
+
+
+def _json_body(request, headers) -> dict:
+    return json.loads(request.environ["wsgi.input"].read(int(headers.get("Content-Length") or 0)) or b"{}")
+
+
+def publish_scan_result(request, full_url, headers):
+    body = _json_body(request, headers)
+    backend = ecr_backends[body.get("accountId", DEFAULT_ACCOUNT_ID)][body.get("region", "us-east-1")]
+    if body.get("status") not in ("COMPLETE", "FAILED", "UNSUPPORTED_IMAGE"):
+        return 400, {}, json.dumps({"error": "status must be COMPLETE, FAILED or UNSUPPORTED_IMAGE"})
+    key = (body["repositoryName"], body["imageDigest"])
+    _scans(backend)[key] = {**body, "readyAt": _now() + float(body.get("inProgressSeconds", 0))}
+    return 201, {}, json.dumps({"published": list(key)})
+
+
+def advance_clock(request, full_url, headers):
+    global _clock_offset
+    _clock_offset += float(_json_body(request, headers).get("advanceSeconds", 0))
+    return 200, {}, json.dumps({"offset": _clock_offset})
+
+
+def describe_image_scan_findings(self: ECRBackend, registry_id, repository_name, image_id):
+    repository = self._get_repository(repository_name, registry_id)
+    image = repository._get_image(image_id.get("imageTag"), image_id.get("imageDigest"))
+    published = _scans(self).get((repository_name, image.image_digest))
+    if published is None:
+        shown = f"{{imageDigest:'{image_id.get('imageDigest') or 'null'}', imageTag:'{image_id.get('imageTag') or 'null'}'}}"
+        raise ScanNotFoundException(image_id=shown, repository_name=repository_name,
+                                    registry_id=repository.registry_id)
+    answer = {"registryId": repository.registry_id, "repositoryName": repository_name,
+              "imageId": {"imageDigest": image.image_digest, **({"imageTag": image.image_tag} if image.image_tag else {})}}
+    if _now() < published["readyAt"]:
+        return {**answer, "imageScanStatus": {"status": "IN_PROGRESS", "description": "The scan is in progress."}}
+    status = published["status"]
+    answer["imageScanStatus"] = {"status": status, "description": published.get(
+        "description", "The scan was completed successfully." if status == "COMPLETE" else "The scan failed.")}
+    if status == "COMPLETE":
+        completed = datetime.fromtimestamp(published["readyAt"], timezone.utc)
+        findings = published.get("imageScanFindings", {})
+        answer["imageScanFindings"] = {"imageScanCompletedAt": completed, "vulnerabilitySourceUpdatedAt": completed,
+                                       "findingSeverityCounts": _severity_counts(findings), **findings}
+    return answer
+
+
+def _severity_counts(findings: dict) -> dict:
+    counts: dict[str, int] = {}
+    for finding in findings.get("findings", []) + findings.get("enhancedFindings", []):
+        counts[finding["severity"]] = counts.get(finding["severity"], 0) + 1
+    return counts
+
+
 def install() -> None:
-    """Teach moto's Cognito responder the operations (idempotent)."""
+    """Teach moto the operations and the scan publishing (idempotent)."""
     CognitoIdpResponse.get_tokens_from_refresh_token = get_tokens_from_refresh_token
     CognitoIdpResponse.resend_confirmation_code = resend_confirmation_code
+    ECRBackend.describe_image_scan_findings = describe_image_scan_findings
+    moto_api_urls.url_paths["{0}/moto-api/cruddur/ecr/scan-results"] = publish_scan_result
+    moto_api_urls.url_paths["{0}/moto-api/cruddur/clock"] = advance_clock
 
 
 def main(argv: list[str] | None = None) -> None:
