@@ -1,7 +1,8 @@
 """A local image registry (Debian's `docker-registry`, the CNCF distribution server) on 127.0.0.1.
 
-The push proof sends images here through the project's own push doors with ECR_REGISTRY pointing at it:
-the emulator's ECR has no registry protocol. Docker trusts plain HTTP on 127.0.0.0/8 without configuration.
+The push proof sends images here through the project's own push doors with ECR_REGISTRY pointing at it,
+and the ops tests keep release artifacts here to prove the non-ECR path: the emulator's ECR has no registry
+protocol. Docker trusts plain HTTP on 127.0.0.0/8 without configuration.
 """
 from __future__ import annotations
 

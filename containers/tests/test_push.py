@@ -12,7 +12,7 @@ import subprocess
 import pytest
 
 from containers.images import ROOT
-from containers.registry import LocalRegistry
+from devstack.registry import LocalRegistry
 
 DOORS = {"backend-flask": ROOT / "bin" / "backend" / "push", "frontend-react-js": ROOT / "bin" / "frontend" / "push"}
 
