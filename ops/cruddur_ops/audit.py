@@ -1,13 +1,15 @@
 """`audit`: the security checklist, checked against the live account, as a PASS/FAIL table.
 
 Exit 1 when any check fails. Each check is one function returning (resource, passed, detail) rows, so a
-new rule is one function plus one line in CHECKS.
+new rule is one function plus one line in CHECKS. The image checks look at what runs, not at what was
+meant to: the digest every running task's containers were started from (ECS reports it per container).
 """
 from __future__ import annotations
 
 from botocore.exceptions import ClientError
 
-from cruddur_ops import context, definitions, ecs, images
+from cruddur_ops import context, definitions, ecs, images, release, scans, signing
+from cruddur_ops.registry import open_registry
 from cruddur_ops.errors import FAILED, OK
 from cruddur_ops.output import table
 
@@ -28,16 +30,34 @@ class Live:
         self.ctx, self.aws, self.cluster = ctx, ctx.aws, cluster
         self.services: dict[str, ecs.Service | None] = {}
         self.task_definitions: dict[str, dict] = {}
+        self.tasks: dict[str, list[dict]] = {}
         for name in names:
             service = ecs.describe_service(self.aws.ecs, cluster, name)
             self.services[name] = service
             if service is not None:
                 self.task_definitions[name] = ecs.describe_task_definition(self.aws.ecs, service.task_definition) or {}
+                self.tasks[name] = _running_tasks(self.aws.ecs, cluster, name)
+
+    def running_images(self):
+        """(service, task id, container, registry, repository, digest) of every running task's containers."""
+        for name, tasks in self.tasks.items():
+            for task in tasks:
+                for container in task.get("containers", []):
+                    registry, repository, _, pinned = images.parse_reference(container.get("image", ""))
+                    digest = container.get("imageDigest") or pinned
+                    yield name, ecs.task_id(task["taskArn"]), container["name"], registry, repository, digest
 
     def containers(self):
         for name, task_definition in self.task_definitions.items():
             for container in task_definition.get("containerDefinitions", []):
                 yield name, container
+
+
+def _running_tasks(ecs_client, cluster: str, service: str) -> list[dict]:
+    arns = ecs.every(ecs_client, "list_tasks", "taskArns", cluster=cluster, serviceName=service,
+                     desiredStatus="RUNNING")
+    return [task for start in range(0, len(arns), 100)
+            for task in ecs_client.describe_tasks(cluster=cluster, tasks=arns[start:start + 100])["tasks"]]
 
 
 def _error(e: ClientError) -> str:
@@ -61,20 +81,58 @@ def ecr_scan_on_push(live: Live):
         yield repository, on, "" if on else "scanOnPush is off"
 
 
+def _each_running_image(live: Live, judge):
+    """Run `judge(registry, repository, digest)` -> (passed, detail) once per image a running task uses,
+    reporting it on every task and container that runs it."""
+    verdicts: dict[tuple, tuple[bool, str]] = {}
+    seen_service = set()
+    for service, task, container, registry, repository, digest in live.running_images():
+        seen_service.add(service)
+        resource = f"{service}/{container} task {task}"
+        if not digest:
+            yield resource, False, "ECS reports no image digest for this container"
+            continue
+        key = (registry, repository, digest)
+        if key not in verdicts:
+            verdicts[key] = judge(registry, repository, digest)
+        passed, detail = verdicts[key]
+        yield resource, passed, f"{repository}@{digest[:19]}" + (f": {detail}" if detail else "")
+    for service in live.tasks:
+        if service not in seen_service:
+            yield service, True, "no running task"
+
+
+def running_images_signed(live: Live):
+    def judge(registry, repository, digest):
+        verdict = signing.verify_digest(live.aws.kms, live.ctx.config.signing_keys,
+                                        open_registry(live.ctx, registry), repository, digest)
+        return verdict.ok, verdict.detail
+    yield from _each_running_image(live, judge)
+
+
 def no_high_or_critical_findings(live: Live):
-    for _, container in live.containers():
-        registry, repository, tag = images.split_image(container["image"])
+    exceptions = scans.load_exceptions(live.ctx.root)
+
+    def judge(registry, repository, digest):
         if not images.ECR_REGISTRY.match(registry):
-            yield container["image"], False, "not in ECR: no scan to check"
-            continue
-        try:
-            scan = live.aws.ecr.describe_image_scan_findings(repositoryName=repository, imageId={"imageTag": tag})
-        except ClientError as e:
-            yield f"{repository}:{tag}", False, _error(e)
-            continue
-        counts = scan.get("imageScanFindings", {}).get("findingSeverityCounts", {})
-        bad = {level: counts[level] for level in ("CRITICAL", "HIGH") if counts.get(level)}
-        yield f"{repository}:{tag}", not bad, ", ".join(f"{n} {level}" for level, n in bad.items())
+            return False, "not in ECR: no scan to check"
+        scan = scans.describe(live.aws.ecr, repository, digest)
+        if scan is None or scan.status not in scans.DONE:
+            return False, f"scan {scan.status if scan else 'never ran'}"
+        judgement = scans.judge(scan.findings, exceptions, live.ctx.now().date())
+        if judgement.refused:
+            return False, "; ".join(f"{finding.line()}: {why}" for finding, why in judgement.refused)
+        return True, f"{len(judgement.excepted)} excepted" if judgement.excepted else ""
+    yield from _each_running_image(live, judge)
+
+
+def deployed_through_the_gate(live: Live):
+    for name, task_definition in live.task_definitions.items():
+        bypassed = {c["name"]: c.get("dockerLabels", {}).get(release.BYPASS_LABEL)
+                    for c in task_definition.get("containerDefinitions", [])}
+        shown = ", ".join(f"{container}: {flags}" for container, flags in bypassed.items() if flags)
+        revision = ecs.revision_name(task_definition.get("taskDefinitionArn", name))
+        yield revision, not shown, f"deployed with a bypass ({shown})" if shown else ""
 
 
 def no_secrets_in_environment(live: Live):
@@ -180,7 +238,9 @@ def alerts_subscribed(live: Live):
 CHECKS = [
     ("services exist", services_exist),
     ("ECR scan on push", ecr_scan_on_push),
+    ("running images signed", running_images_signed),
     ("no HIGH/CRITICAL findings", no_high_or_critical_findings),
+    ("released through the gate", deployed_through_the_gate),
     ("no secrets in environment", no_secrets_in_environment),
     ("non-root, read-only, unprivileged", containers_locked_down),
     ("execution role != task role", separate_roles),

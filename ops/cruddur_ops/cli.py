@@ -25,6 +25,7 @@ COMMANDS = {
     "register": "cruddur_ops.register",
     "diff": "cruddur_ops.diff",
     "verify": "cruddur_ops.verify",
+    "trust": "cruddur_ops.trust",
     "deploy": "cruddur_ops.deploy",
     "rollback": "cruddur_ops.rollback",
     "status": "cruddur_ops.status",

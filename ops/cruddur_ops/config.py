@@ -30,6 +30,8 @@ class OpsConfig:
     cluster: str
     services: dict[str, ServiceConfig] = field(default_factory=dict)
     stacks: list[str] = field(default_factory=list)
+    # KMS keys whose release signatures are trusted; the first one signs (more than one during a rotation).
+    signing_keys: list[str] = field(default_factory=list)
 
     def service(self, name: str) -> ServiceConfig:
         try:
@@ -67,4 +69,5 @@ def load(root: Path = ROOT, environ=os.environ) -> OpsConfig:
         cluster=raw.get("cluster", "cruddur"),
         services=services,
         stacks=list(raw.get("stacks", [])),
+        signing_keys=list(raw.get("signing_keys", [])),
     )

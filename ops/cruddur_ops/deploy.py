@@ -1,14 +1,16 @@
-"""`deploy <service>`: verify, register, create or update the service, then wait for the truth.
+"""`deploy <service>`: the release gate and verify, register the pinned definition, create or update the
+service, then wait for the truth.
 
 Exit 0 only when the deployment we started completed and the service's primary deployment runs the task
 definition we registered. Otherwise: 3 rolled back by the circuit breaker, 4 timed out, 5 superseded,
-6 verify failed (nothing changed), 7 failed fast (and rolled back to the previous definition unless
---no-rollback). `--dry-run` prints what would be sent and makes no mutating call.
+6 verify failed, 8 image untrusted, 9 vulnerable, 10 unscanned (for these four nothing changed), 7 failed
+fast (and rolled back to the previous definition unless --no-rollback). `--dry-run` prints what would be
+sent and makes no mutating call.
 """
 from __future__ import annotations
 
-from cruddur_ops import context, definitions, ecs, register, rendering, verify, watch
-from cruddur_ops.errors import FAILED_FAST, OK, VERIFY_FAILED, OpsError
+from cruddur_ops import context, definitions, ecs, register, release, rendering, verify, watch
+from cruddur_ops.errors import FAILED_FAST, OK, OpsError
 
 HELP = "verify, register and roll out a service; wait until ECS says it worked (or why it did not)"
 DEFAULT_TIMEOUT = "15m"
@@ -19,7 +21,10 @@ def configure(parser) -> None:
     rendering.add_arguments(parser)
     add_wait_arguments(parser)
     parser.add_argument("--dry-run", action="store_true", help="print the API calls it would make; change nothing")
-    parser.add_argument("--skip-verify", action="store_true", help="do not run verify first")
+    parser.add_argument("--skip-verify", action="store_true",
+                        help="do not check secrets, roles, log groups, cluster, target groups and network first "
+                             "(the release gate still runs)")
+    release.add_arguments(parser)
 
 
 def add_wait_arguments(parser) -> None:
@@ -46,16 +51,17 @@ def run(args, ctx) -> int:
     rendered = rendering.render(ctx, args, service_config)
     out = ctx.out
 
-    if not args.skip_verify:
-        found = verify.checks(ctx.aws, cluster, rendered)
-        problems = [c for c in found if c.status == "NG"]
-        if problems:
-            if not out.is_json:
-                verify.report(out, service_config.name, cluster, found)
-            raise OpsError(f"verify failed ({len(problems)} NG: "
-                           + "; ".join(f"{c.subject}: {c.detail}" for c in problems) + "); nothing was changed",
-                           VERIFY_FAILED)
-        out.progress(f"verify: {len(found)} checks passed")
+    rendered, made, code = verify.preflight(ctx, args, cluster, rendered, infrastructure=not args.skip_verify)
+    if code:
+        verify.refuse(out, service_config.name, cluster, made, code)
+    if args.skip_verify:
+        out.warn("--skip-verify: secrets, roles, log groups, cluster, target groups and network were not checked "
+                 "(the release gate was)")
+    skipped = sum(c.status == "SKIP" for c in made)
+    out.progress(f"verify: {len(made)} checks passed" + (f" ({skipped} skipped)" if skipped else ""))
+    for container in rendered.task_definition["containerDefinitions"]:
+        out.progress(f"image {container['name']}: {container['image']} "
+                     f"(tag {container['dockerLabels'][release.TAG_LABEL]})")
 
     live = ecs.describe_service(ctx.aws.ecs, cluster, service_config.name)
     if args.dry_run:

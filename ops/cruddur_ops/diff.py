@@ -4,7 +4,7 @@ from __future__ import annotations
 import difflib
 import json
 
-from cruddur_ops import context, definitions, ecs, rendering
+from cruddur_ops import context, definitions, ecs, release, rendering
 from cruddur_ops.errors import CHANGES, OK
 
 HELP = "show how the local task definition and service differ from the live ones (exit 2 when they do)"
@@ -39,6 +39,8 @@ def live_service_fields(service: dict, keys) -> dict:
 def compute(ctx, args, service_config) -> list[str]:
     """The diffs, task definition first; empty when nothing differs."""
     rendered = rendering.render(ctx, args, service_config)
+    # Compared as deploy would register it: images by the digest their tags point at now.
+    rendered = rendering.Rendered(release.resolve(ctx, rendered.task_definition), rendered.service)
     cluster = context.cluster_of(args, ctx)
     live_service = ecs.describe_service(ctx.aws.ecs, cluster, service_config.name)
     live_task_name = live_service.task_definition if live_service else rendered.task_definition["family"]

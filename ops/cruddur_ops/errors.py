@@ -12,6 +12,10 @@ TIMED_OUT = 4         # deploy: our own timeout passed before the deployment com
 SUPERSEDED = 5        # deploy: another deployment replaced ours while we waited
 VERIFY_FAILED = 6     # deploy/verify: a pre-flight check failed, nothing was changed
 FAILED_FAST = 7       # deploy: an error that will not fix itself (image missing, secrets unreadable)
+# The release gate (verify, register, deploy, trust): nothing was registered or changed.
+UNTRUSTED = 8         # the image is not signed by a release key for this digest, or its tag has moved
+VULNERABLE = 9        # a HIGH or CRITICAL finding without a current exception
+UNSCANNED = 10        # the image's scan failed, never ran, or did not complete in time
 USAGE = 64            # bad command line (EX_USAGE), kept apart from diff's 2
 BUG = 70              # unexpected exception (EX_SOFTWARE): traceback printed
 

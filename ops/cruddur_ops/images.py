@@ -29,10 +29,18 @@ def dirty_paths(ctx) -> list[str]:
     return [line[3:] for line in _git(ctx, "status", "--porcelain").splitlines() if line.strip()]
 
 
+def parse_reference(image: str) -> tuple[str, str, str | None, str | None]:
+    """`registry/repository[:tag][@digest]` → (registry, repository, tag, digest)."""
+    name, _, digest = image.partition("@")
+    registry_host, _, path = name.partition("/")
+    repository, _, tag = path.partition(":")
+    return registry_host, repository, tag or None, digest or None
+
+
 def split_image(image: str) -> tuple[str, str, str]:
-    """`registry/repository:tag` → (registry, repository, tag)."""
-    name, _, tag = image.rpartition(":")
-    if not name or "/" in tag:
-        raise OpsError(f"image {image!r} has no tag; images are deployed by commit tag")
-    registry_host, _, repository = name.partition("/")
+    """`registry/repository:tag` → (registry, repository, tag): how the files under aws/ name images (the
+    release gate pins the digest)."""
+    registry_host, repository, tag, digest = parse_reference(image)
+    if not repository or not tag or digest:
+        raise OpsError(f"image {image!r}: name images by commit tag, registry/repository:tag")
     return registry_host, repository, tag

@@ -1,9 +1,10 @@
-"""`register <service>`: register the task definition, unless the latest revision is the same."""
+"""`register <service>`: pass the release gate, then register the task definition with its images pinned by
+digest, unless the latest revision is the same."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cruddur_ops import context, definitions, ecs, rendering
+from cruddur_ops import context, definitions, ecs, release, rendering, verify
 
 HELP = "register a service's task definition (skipped when identical to the latest revision)"
 
@@ -11,6 +12,7 @@ HELP = "register a service's task definition (skipped when identical to the late
 def configure(parser) -> None:
     context.add_service_argument(parser)
     rendering.add_arguments(parser)
+    release.add_arguments(parser)
     parser.add_argument("--dry-run", action="store_true", help="print what would be registered; change nothing")
 
 
@@ -31,7 +33,12 @@ def register(ecs_client, task_definition: dict, out) -> Registered:
 
 
 def run(args, ctx) -> int:
-    rendered = rendering.render(ctx, args, context.service_of(args, ctx))
+    service = context.service_of(args, ctx)
+    cluster = context.cluster_of(args, ctx)
+    rendered, made, code = verify.preflight(ctx, args, cluster, rendering.render(ctx, args, service),
+                                            infrastructure=False)
+    if code:
+        verify.refuse(ctx.out, service.name, cluster, made, code)
     if args.dry_run:
         return ctx.out.json(rendered.task_definition)
     registered = register(ctx.aws.ecs, rendered.task_definition, ctx.out)

@@ -1,8 +1,10 @@
-"""`verify <service>`: check that everything the rendered files point at exists before a deploy.
+"""`verify <service>`: the release gate, then everything the rendered files point at, before a deploy.
 
-Images in ECR, secret parameters, roles (and that they trust ECS tasks), log groups, the cluster, target
-groups against the container and port, subnets and security groups. Printed as an OK/NG/SKIP tree with a
-summary; exit 6 when anything is NG.
+The release gate (cruddur_ops.release): each image's digest, its release signature and its scan. Then
+secret parameters, roles (and that they trust ECS tasks), log groups, the cluster, target groups against the
+container and port, subnets and security groups. Printed as an OK/NG/SKIP tree with a summary; the exit
+code is the release gate's (8 untrusted, 9 vulnerable, 10 unscanned) when it refuses, else 6 when
+anything is NG.
 """
 from __future__ import annotations
 
@@ -12,8 +14,8 @@ from urllib.parse import unquote
 
 from botocore.exceptions import ClientError
 
-from cruddur_ops import context, images, rendering
-from cruddur_ops.errors import OK, VERIFY_FAILED
+from cruddur_ops import context, release, rendering
+from cruddur_ops.errors import OK, VERIFY_FAILED, OpsError
 
 HELP = "check that images, secrets, roles, log groups, cluster, target groups and network exist"
 
@@ -32,23 +34,12 @@ class Check:
 def configure(parser) -> None:
     context.add_service_argument(parser)
     rendering.add_arguments(parser)
+    release.add_arguments(parser)
 
 
 def _why(error: ClientError) -> str:
     info = error.response.get("Error", {})
     return f"{info.get('Code')}: {info.get('Message')}"
-
-
-def _image(aws, image: str) -> tuple[str, str]:
-    registry, repository, tag = images.split_image(image)
-    if not images.ECR_REGISTRY.match(registry):
-        return "SKIP", f"{registry} is not an ECR registry"
-    try:
-        aws.ecr.describe_images(repositoryName=repository, imageIds=[{"imageTag": tag}])
-        return "OK", ""
-    except ClientError as e:
-        return "NG", f"tag {tag} not found in repository {repository}" if "NotFound" in e.response["Error"]["Code"] \
-            else _why(e)
 
 
 def _secret(aws, value_from: str) -> tuple[str, str]:
@@ -127,8 +118,6 @@ def checks(aws, cluster: str, rendered: rendering.Rendered) -> list[Check]:
     task_group, service_group = f"task definition {task['family']}", f"service {service['serviceName']}"
     found: list[Check] = []
     for container in task["containerDefinitions"]:
-        found.append(Check(task_group, *_with_subject(_image(aws, container["image"]),
-                                                      f"image {container['image']}")))
         for secret in container.get("secrets", []):
             found.append(Check(task_group, *_with_subject(_secret(aws, secret["valueFrom"]),
                                                           f"secret {secret['name']}")))
@@ -159,14 +148,14 @@ def _with_subject(result: tuple[str, str], subject: str) -> tuple[str, str, str]
     return status, subject, detail
 
 
-def report(out, service_name: str, cluster: str, found: list[Check]) -> bool:
+def report(out, service_name: str, cluster: str | None, found: list[Check], title: str = "verify") -> bool:
     """Print the tree and the summary; True when nothing is NG."""
     counts = {status: sum(c.status == status for c in found) for status in ("OK", "NG", "SKIP")}
     if out.is_json:
         out.json({"service": service_name, "cluster": cluster, "summary": counts,
                   "checks": [c.__dict__ for c in found]})
         return counts["NG"] == 0
-    out.line(f"verify {service_name} (cluster {cluster})")
+    out.line(f"{title} {service_name}" + (f" (cluster {cluster})" if cluster else ""))
     for group in dict.fromkeys(c.group for c in found):
         out.line(f"  {group}")
         for check in (c for c in found if c.group == group):
@@ -175,8 +164,38 @@ def report(out, service_name: str, cluster: str, found: list[Check]) -> bool:
     return counts["NG"] == 0
 
 
+def release_checks(gate: release.Gate) -> list[Check]:
+    return [Check(f"release {link.image.container}", link.status, link.subject, link.detail) for link in gate.links]
+
+
+def preflight(ctx, args, cluster: str, rendered: rendering.Rendered,
+              infrastructure: bool = True) -> tuple[rendering.Rendered, list[Check], int]:
+    """The release gate (always) and the infrastructure checks (unless told not to): the rendered files with
+    their images pinned to the digests that passed, every check made, and the exit code they add up to."""
+    found = release.images_of(rendered.task_definition)
+    gate = release.check(ctx, args, found)
+    made = release_checks(gate) + (checks(ctx.aws, cluster, rendered) if infrastructure else [])
+    code = gate.code or (VERIFY_FAILED if any(c.status == "NG" for c in made) else OK)
+    if code:
+        return rendered, made, code
+    pinned = release.pin(rendered.task_definition, found, gate.bypassed)
+    return rendering.Rendered(pinned, rendered.service), made, OK
+
+
+def refuse(out, service_name: str, cluster: str, made: list[Check], code: int):
+    """Print the tree (text output) and stop with `code`, naming every NG."""
+    if not out.is_json:
+        report(out, service_name, cluster, made)
+    problems = [c for c in made if c.status == "NG"]
+    what = "verify failed" if code == VERIFY_FAILED else "release refused"
+    raise OpsError(f"{what} ({len(problems)} NG: " + "; ".join(f"{c.subject}: {c.detail}" for c in problems)
+                   + "); nothing was changed", code)
+
+
 def run(args, ctx) -> int:
     service = context.service_of(args, ctx)
     cluster = context.cluster_of(args, ctx)
     rendered = rendering.render(ctx, args, service)
-    return OK if report(ctx.out, service.name, cluster, checks(ctx.aws, cluster, rendered)) else VERIFY_FAILED
+    _, made, code = preflight(ctx, args, cluster, rendered)
+    report(ctx.out, service.name, cluster, made)
+    return code

@@ -14,7 +14,9 @@ import botocore.loaders
 import botocore.session
 import pytest
 
+from cruddur_ops import signing
 from cruddur_ops.aws import Aws
+from cruddur_ops.registry import EcrRegistry, digest_of
 from cruddur_ops.cli import main
 from cruddur_ops.context import Runtime
 from devstack.moto import FAKE_CREDENTIALS, MotoServer
@@ -124,20 +126,54 @@ def var_flags(values: dict) -> list[str]:
 
 ECS_TRUST = {"Version": "2012-10-17", "Statement": [
     {"Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
-MANIFEST = json.dumps({"schemaVersion": 2, "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
+SIGNING_KEY = "alias/cruddur-release-signing"
+
+
+def image_manifest(tag: str) -> str:
+    """An image manifest of its own for each tag, so that each tag has its own digest."""
+    return json.dumps({"schemaVersion": 2, "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
                        "config": {"mediaType": "application/vnd.docker.container.image.v1+json", "size": 2,
-                                  "digest": "sha256:" + "0" * 64}, "layers": []})
+                                  "digest": digest_of(tag.encode())}, "layers": []})
+
+
+MANIFEST = image_manifest("0123456789ab")
+
+
+def create_signing_key(aws, alias: str = SIGNING_KEY) -> str:
+    key = aws.kms.create_key(KeySpec="ECC_NIST_P256", KeyUsage="SIGN_VERIFY")["KeyMetadata"]["KeyId"]
+    aws.kms.create_alias(AliasName=alias, TargetKeyId=key)
+    return key
+
+
+def put_image(aws, repository: str, tag: str, manifest: str | None = None) -> str:
+    """An image pushed under `tag`, as ECR holds it (its digest is its manifest's); the digest."""
+    manifest = manifest or image_manifest(tag)
+    digest = digest_of(manifest.encode())
+    aws.ecr.put_image(repositoryName=repository, imageManifest=manifest, imageTag=tag, imageDigest=digest)
+    return digest
+
+
+def put_release(aws, moto_server, repository: str, tag: str, findings: dict | None = None) -> str:
+    """What a release push leaves behind: the image, signed with the release key, its scan complete
+    (clean unless `findings`, in ECR's imageScanFindings shape); the digest."""
+    digest = put_image(aws, repository, tag)
+    registry = EcrRegistry(aws.ecr, f"{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com")
+    signing.sign(aws.kms, SIGNING_KEY, registry, repository, digest, tag)
+    moto_server.publish_scan(repository, digest, findings=findings)
+    return digest
 
 
 @pytest.fixture
-def world(aws) -> dict:
-    """Everything the two services point at, created in the emulator the way the stacks would;
-    returns the placeholder values (real emulator ids and ARNs)."""
+def world(aws, moto_server) -> dict:
+    """Everything the two services point at, created in the emulator the way the stacks and a release
+    push would (each image signed and scanned clean); returns the placeholder values (real emulator ids
+    and ARNs)."""
     values = dict(STACK_VALUES)
+    create_signing_key(aws)
     for repository in ("backend-flask", "frontend-react-js"):
         aws.ecr.create_repository(repositoryName=repository,
                                   imageScanningConfiguration={"scanOnPush": True}, imageTagMutability="IMMUTABLE")
-        aws.ecr.put_image(repositoryName=repository, imageManifest=MANIFEST, imageTag=values["IMAGE_TAG"])
+        put_release(aws, moto_server, repository, values["IMAGE_TAG"])
     aws.ssm.put_parameter(Name="/cruddur/backend-flask/CONNECTION_URL", Type="SecureString",
                           Value="postgresql://cruddur:s3cret@db.internal:5432/cruddur")
     for key, name in (("EXECUTION_ROLE_ARN", "CruddurServiceExecutionRole"),
@@ -167,6 +203,8 @@ def world(aws) -> dict:
 
 
 PREVIOUS_TAG = "aaaaaaaaaaaa"
+# Operations that change nothing (KMS Verify and ECR BatchGetImage among them: the release gate reads).
+READ_ONLY = ("Describe", "List", "Get", "BatchGet", "Verify")
 
 
 @pytest.fixture
@@ -190,13 +228,16 @@ def rollout(aws, world, clock, cli, moto_server):
         def deploy_steady(self, tag, service="backend-flask") -> str:
             """Deploy image `tag` through our deploy and let it reach a steady state; its definition.
             (Set-up only, so verify is skipped: the deploys under test run it.)"""
-            aws.ecr.put_image(repositoryName=service, imageManifest=MANIFEST, imageTag=tag)
+            put_release(aws, moto_server, service, tag)
             fake.then(30, s.steady_state)
             result = self.deploy("--image-tag", tag, "--skip-verify", service=service)
             assert result.code == 0, result.stderr
             calls.clear()
             fake.calls.clear()
             return fake.service(service)["taskDefinition"]
+
+        def push_release(self, tag, service="backend-flask", findings=None) -> str:
+            return put_release(aws, moto_server, service, tag, findings)
 
         def existing_service(self, service="backend-flask"):
             """The service as it stands before the deploy: steady on an earlier image."""
@@ -205,7 +246,7 @@ def rollout(aws, world, clock, cli, moto_server):
 
         def mutating_calls(self):
             return [name for name in self.calls + [op for op, _ in fake.calls]
-                    if not name.startswith(("Describe", "List", "Get"))]
+                    if not name.startswith(READ_ONLY)]
 
     return Rollout()
 

@@ -13,7 +13,7 @@ from botocore.stub import Stubber
 
 from cruddur_ops.aws import Aws
 from tests import scripted_ecs as s
-from tests.conftest import MANIFEST, REGION, new_session, put_log_lines
+from tests.conftest import READ_ONLY, REGION, new_session, put_log_lines
 
 
 class TargetHealthFrom:
@@ -38,8 +38,11 @@ def test_success_exits_0_once_our_deployment_completes(rollout):
     rollout.fake.then(20, s.tasks_running(0)).then(40, s.tasks_running(1)).then(70, s.steady_state)
     result = rollout.deploy()
     assert (result.code, result.stderr) == (0, "")
-    assert result.stdout == """\
-verify: 10 checks passed
+    digest = rollout.aws.ecr.describe_images(repositoryName="backend-flask", imageIds=[
+        {"imageTag": "0123456789ab"}])["imageDetails"][0]["imageDigest"]
+    assert result.stdout == f"""\
+verify: 12 checks passed
+image backend-flask: 123456789012.dkr.ecr.us-east-1.amazonaws.com/backend-flask@{digest} (tag 0123456789ab)
 registered backend-flask:2
 updating service backend-flask: backend-flask:1 -> backend-flask:2
 waiting for deployment ecs-svc/10061007 (timeout 15m00s)
@@ -213,9 +216,13 @@ def test_dry_run_makes_no_mutating_call_and_prints_the_calls(rollout):
     result = rollout.deploy("--dry-run")
     assert result.code == 0
     assert rollout.mutating_calls() == []
-    assert rollout.calls and all(name.startswith(("Describe", "List", "Get")) for name in rollout.calls)
+    assert rollout.calls and all(name.startswith(READ_ONLY) for name in rollout.calls)
     plan = json.loads(result.stdout[result.stdout.index("{"):])
-    assert plan["registerTaskDefinition"]["containerDefinitions"][0]["image"].endswith(":0123456789ab")
+    container = plan["registerTaskDefinition"]["containerDefinitions"][0]
+    digest = rollout.aws.ecr.describe_images(repositoryName="backend-flask", imageIds=[
+        {"imageTag": "0123456789ab"}])["imageDetails"][0]["imageDigest"]
+    assert container["image"] == f"123456789012.dkr.ecr.us-east-1.amazonaws.com/backend-flask@{digest}"
+    assert container["dockerLabels"] == {"cruddur.image.tag": "0123456789ab"}
     assert plan["updateService"]["service"] == "backend-flask"
     assert plan["updateService"]["taskDefinition"] == "backend-flask"
     assert "launchType" not in plan["updateService"]
@@ -249,7 +256,7 @@ def test_terminal_gets_a_redrawn_table(rollout):
 
 def test_fail_fast_rolls_back_to_the_last_completed_definition_not_a_stuck_one(rollout):
     rollout.existing_service()
-    rollout.aws.ecr.put_image(repositoryName="backend-flask", imageManifest=MANIFEST, imageTag="cccccccccccc")
+    rollout.push_release("cccccccccccc")
     assert rollout.deploy("--image-tag", "cccccccccccc", "--timeout", "1m").code == 4  # left in progress
     rollout.fake.then(15, s.task_stopped("t5", PULL_FAILURE, [("backend-flask", None, "")]))
     result = rollout.deploy()

@@ -1,6 +1,7 @@
 """diff: local files against the live task definition (moto server) and service (scripted ECS, which
 keeps every field CreateService was given; moto drops deploymentConfiguration)."""
-from tests.conftest import PREVIOUS_TAG
+from cruddur_ops.registry import digest_of
+from tests.conftest import PREVIOUS_TAG, image_manifest
 
 
 def diff(rollout, cli, *flags):
@@ -14,20 +15,31 @@ def test_no_changes_exits_0(rollout, cli):
 
 
 def test_a_new_image_and_desired_count_show_as_a_unified_diff_and_exit_2(rollout, cli):
+    """The images compare by digest (what ECS pulls), with the commit tag beside them for people."""
     rollout.existing_service()
     rollout.fake.service()["desiredCount"] = 3
     result = diff(rollout, cli)
     assert result.code == 2
     registry = rollout.env["ECR_REGISTRY"]
+    old, new = (digest_of(image_manifest(tag).encode()) for tag in (PREVIOUS_TAG, "0123456789ab"))
     assert result.stdout == f"""\
 --- live task definition backend-flask:1
 +++ local aws/task-definitions/backend-flask.json
-@@ -48,7 +48,7 @@
+@@ -3,7 +3,7 @@
+     {{
+       "cpu": 0,
+       "dockerLabels": {{
+-        "cruddur.image.tag": "{PREVIOUS_TAG}"
++        "cruddur.image.tag": "0123456789ab"
+       }},
+       "environment": [
+         {{
+@@ -51,7 +51,7 @@
          "startPeriod": 60,
          "timeout": 5
        }},
--      "image": "{registry}/backend-flask:{PREVIOUS_TAG}",
-+      "image": "{registry}/backend-flask:0123456789ab",
+-      "image": "{registry}/backend-flask@{old}",
++      "image": "{registry}/backend-flask@{new}",
        "linuxParameters": {{
          "capabilities": {{
            "drop": [

@@ -4,7 +4,6 @@ ListServiceDeployments); task definitions live in the moto server."""
 from datetime import timedelta
 
 from tests import scripted_ecs as s
-from tests.conftest import MANIFEST
 
 
 def s_steady_rollback(fake):
@@ -21,7 +20,7 @@ def rollback(rollout, cli, *flags):
 def test_rolls_back_from_a_stuck_deployment_to_the_last_successful_one(rollout, cli):
     v1 = rollout.deploy_steady("111111111111")
     v2 = rollout.deploy_steady("222222222222")
-    rollout.aws.ecr.put_image(repositoryName="backend-flask", imageManifest=MANIFEST, imageTag="333333333333")
+    rollout.push_release("333333333333")
     assert rollout.deploy("--image-tag", "333333333333", "--timeout", "1m").code == 4
     rollout.fake.then(30, s.steady_state)
     result = rollback(rollout, cli)
@@ -42,7 +41,7 @@ def test_rolls_back_past_a_healthy_current_definition_to_the_one_before(rollout,
 
 def test_never_returns_to_a_definition_that_failed(rollout, cli):
     rollout.deploy_steady("111111111111")
-    rollout.aws.ecr.put_image(repositoryName="backend-flask", imageManifest=MANIFEST, imageTag="222222222222")
+    rollout.push_release("222222222222")
     rollout.fake.then(20, s.circuit_breaker_rollback).then(40, s_steady_rollback)
     assert rollout.deploy("--image-tag", "222222222222").code == 3
     rollout.fake.calls.clear()
