@@ -89,10 +89,12 @@ def _registry(aws):
 def _iam(aws):
     roles = {r["RoleName"] for r in aws.iam.list_roles()["Roles"]}
     assert {"CruddurServiceExecutionRole", "CruddurBackendTaskRole", "CruddurFrontendTaskRole",
-            "CruddurDeployRole"} == roles
+            "CruddurReleaseRole", "CruddurDeployRole"} == roles
     assert aws.iam.list_role_policies(RoleName="CruddurServiceExecutionRole")["PolicyNames"] == ["cruddur-execution"]
     assert aws.iam.list_role_policies(RoleName="CruddurBackendTaskRole")["PolicyNames"] == ["cruddur-messages"]
     assert aws.iam.list_role_policies(RoleName="CruddurFrontendTaskRole")["PolicyNames"] == []
+    assert aws.iam.list_role_policies(RoleName="CruddurReleaseRole")["PolicyNames"] == ["cruddur-release"]
+    assert aws.iam.list_role_policies(RoleName="CruddurDeployRole")["PolicyNames"] == ["cruddur-deploy"]
     # moto's CloudFormation creates the managed policy but does not attach ManagedPolicyArns to roles.
     assert [p["PolicyName"] for p in aws.iam.list_policies(Scope="Local")["Policies"]] == ["CruddurEcsExec"]
     # What the policies allow is proven on the template itself (test_policies.py): moto hands the
