@@ -107,7 +107,9 @@ def _iam(aws):
 def _guardrails(aws):
     rules = {r["Name"]: r for r in aws.events.list_rules()["Rules"]}
     assert set(rules) == {"cruddur-ecs-control-plane", "cruddur-ecr-control-plane",
-                          "cruddur-ecr-scan-on-push-disabled"}
+                          "cruddur-ecr-scan-on-push-disabled", "cruddur-release-key-signed-by-other",
+                          "cruddur-kms-key-changes"}
+    assert rules["cruddur-release-key-signed-by-other"]["State"] == "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS"
     topic = "arn:aws:sns:us-east-1:123456789012:cruddur-alerts"
     assert topic in [t["TopicArn"] for t in aws.sns.list_topics()["Topics"]]
     for name in rules:
