@@ -4,8 +4,10 @@ Emulator limits, measured with moto 5.2.5 and written down rather than worked ar
 - Its CloudFormation skips resource types it does not model (EMULATOR_GAPS below), so those are covered by
   cfn-lint and checkov only.
 - A stack created through a change set gets no outputs or exports here; test_cfn_stack_chain.py fills
-  that gap to deploy the stacks that import one another. data and dns name resources moto cannot create
-  in their outputs or listener, so they are lint/checkov only.
+  that gap to deploy the stacks that import one another (cluster, signing). data and dns name resources
+  moto cannot create in their outputs or listener, so they are lint/checkov only.
+- Its AWS::KMS::Key ignores KeySpec and KeyUsage: the signing stack's key would come out symmetric, so that
+  stack is deployed only by test_cfn_stack_chain.py, whose emulator creates the key as the template asks.
 - A resource that fails makes ExecuteChangeSet itself fail instead of a rollback with events, so the
   rollback path (failed resources and their reasons) is tested with botocore's Stubber speaking the real
   CloudFormation API shapes.
@@ -26,13 +28,14 @@ from cruddur_ops import cfn_deploy, cfn_template
 from cruddur_ops.errors import FAILED, TIMED_OUT, OpsError
 from cruddur_ops.output import Output
 
-STACKS = ["cluster", "data", "dns", "guardrails", "iam", "network", "registry"]
+STACKS = ["cluster", "data", "dns", "guardrails", "iam", "network", "registry", "signing"]
 
 # Resource types of each stack that moto's CloudFormation cannot create.
 EMULATOR_GAPS = {
     "network": set(),
     "registry": set(),
     "iam": set(),
+    "signing": set(),  # it creates the key, but symmetric: test_cfn_stack_chain.py's emulator fixes that
     "cluster": {"AWS::ServiceDiscovery::HttpNamespace"},
     "data": {"AWS::Cognito::UserPool", "AWS::Cognito::UserPoolClient"},
     "dns": {"AWS::CertificateManager::Certificate"},
@@ -40,7 +43,7 @@ EMULATOR_GAPS = {
                    "AWS::CloudTrail::Trail", "AWS::Config::ConfigurationRecorder",
                    "AWS::Config::DeliveryChannel", "AWS::Config::ConfigRule"},
 }
-CHAIN_OR_LINT_ONLY = {"cluster", "data", "dns"}
+CHAIN_OR_LINT_ONLY = {"cluster", "data", "dns", "signing"}
 
 
 def _types(repo_root, stack):
@@ -89,10 +92,12 @@ def _registry(aws):
 def _iam(aws):
     roles = {r["RoleName"] for r in aws.iam.list_roles()["Roles"]}
     assert {"CruddurServiceExecutionRole", "CruddurBackendTaskRole", "CruddurFrontendTaskRole",
-            "CruddurDeployRole"} == roles
+            "CruddurReleaseRole", "CruddurDeployRole"} == roles
     assert aws.iam.list_role_policies(RoleName="CruddurServiceExecutionRole")["PolicyNames"] == ["cruddur-execution"]
     assert aws.iam.list_role_policies(RoleName="CruddurBackendTaskRole")["PolicyNames"] == ["cruddur-messages"]
     assert aws.iam.list_role_policies(RoleName="CruddurFrontendTaskRole")["PolicyNames"] == []
+    assert aws.iam.list_role_policies(RoleName="CruddurReleaseRole")["PolicyNames"] == ["cruddur-release"]
+    assert aws.iam.list_role_policies(RoleName="CruddurDeployRole")["PolicyNames"] == ["cruddur-deploy"]
     # moto's CloudFormation creates the managed policy but does not attach ManagedPolicyArns to roles.
     assert [p["PolicyName"] for p in aws.iam.list_policies(Scope="Local")["Policies"]] == ["CruddurEcsExec"]
     # What the policies allow is proven on the template itself (test_policies.py): moto hands the
@@ -102,7 +107,9 @@ def _iam(aws):
 def _guardrails(aws):
     rules = {r["Name"]: r for r in aws.events.list_rules()["Rules"]}
     assert set(rules) == {"cruddur-ecs-control-plane", "cruddur-ecr-control-plane",
-                          "cruddur-ecr-scan-on-push-disabled"}
+                          "cruddur-ecr-scan-on-push-disabled", "cruddur-release-key-signed-by-other",
+                          "cruddur-kms-key-changes"}
+    assert rules["cruddur-release-key-signed-by-other"]["State"] == "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS"
     topic = "arn:aws:sns:us-east-1:123456789012:cruddur-alerts"
     assert topic in [t["TopicArn"] for t in aws.sns.list_topics()["Topics"]]
     for name in rules:

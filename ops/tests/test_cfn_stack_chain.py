@@ -1,8 +1,9 @@
 """The stacks in deploy order, each importing the exports of the one before, through bin/cfn/deploy.
 
 moto 5.2.5 gives change-set stacks neither imports nor outputs; this module's emulator loads
-tests/emulator_fixes/sitecustomize.py, which gives them what moto's CreateStack path already does (see
-its docstring). Everything else is the plain emulator over HTTP. Stacks whose outputs name resources moto
+tests/emulator_fixes/sitecustomize.py, which gives them what moto's CreateStack path already does, and
+creates KMS keys with the template's KeySpec and KeyUsage, which moto's CloudFormation ignores (see its
+docstring). Everything else is the plain emulator over HTTP. Stacks whose outputs name resources moto
 cannot create (data: Cognito; dns: ACM; guardrails: CloudTrail, Config) cannot be deployed here with
 outputs; test_cfn_deploy.py covers what the plain emulator does with them.
 """
@@ -38,6 +39,7 @@ def test_stacks_deploy_in_order_and_export_what_task_definitions_need(cli, aws):
     network = _deploy(cli, aws, "network")
     registry = _deploy(cli, aws, "registry")
     iam = _deploy(cli, aws, "iam")
+    signing = _deploy(cli, aws, "signing")
     cluster = _deploy(cli, aws, "cluster", "DeletionProtection=false")
 
     assert len(network["PrivateSubnetIds"].split(",")) == 2
@@ -46,6 +48,10 @@ def test_stacks_deploy_in_order_and_export_what_task_definitions_need(cli, aws):
     assert iam["ExecutionRoleArn"] == "arn:aws:iam::123456789012:role/CruddurServiceExecutionRole"
     assert iam["BackendTaskRoleArn"] == "arn:aws:iam::123456789012:role/CruddurBackendTaskRole"
     assert iam["ParameterPathArn"] == "arn:aws:ssm:us-east-1:123456789012:parameter/cruddur/backend-flask"
+    assert (iam["ReleaseRoleArn"], iam["DeployRoleArn"]) == ("arn:aws:iam::123456789012:role/CruddurReleaseRole",
+                                                            "arn:aws:iam::123456789012:role/CruddurDeployRole")
+    assert signing["ReleaseSigningKeyAlias"] == "alias/cruddur-release-signing"
+    assert signing["ReleaseSigningKeyArn"].startswith("arn:aws:kms:us-east-1:123456789012:key/")
     assert (cluster["ClusterName"], cluster["BackendLogGroupName"], cluster["FrontendLogGroupName"]) == \
         ("cruddur", "/cruddur/backend-flask", "/cruddur/frontend-react-js")
 
@@ -82,3 +88,24 @@ def test_updating_a_stack_sets_named_parameters_and_keeps_the_others(cli, aws):
     parameters = {p["ParameterKey"]: p["ParameterValue"] for p in
                   aws.cloudformation.describe_stacks(StackName="cruddur-network")["Stacks"][0]["Parameters"]}
     assert (parameters["PrivateEndpoints"], parameters["VpcCidr"]) == ("true", "10.0.0.0/16")
+
+
+def test_the_signing_stack_makes_a_p256_signing_key_whose_policy_names_the_iam_stack_roles(cli, aws):
+    iam = _deploy(cli, aws, "iam")
+    signing = _deploy(cli, aws, "signing")
+    key = aws.kms.describe_key(KeyId="alias/cruddur-release-signing")["KeyMetadata"]
+    assert (key["Arn"], key["KeySpec"], key["KeyUsage"], key["Enabled"]) == \
+        (signing["ReleaseSigningKeyArn"], "ECC_NIST_P256", "SIGN_VERIFY", True)
+    policy = json.loads(aws.kms.get_key_policy(KeyId=key["KeyId"], PolicyName="default")["Policy"])
+    principals = {s["Sid"]: s["Principal"]["AWS"] for s in policy["Statement"]}
+    assert (principals["ReleaseRoleSigns"], principals["DeployersVerify"]) == \
+        (iam["ReleaseRoleArn"], iam["DeployRoleArn"])
+    # The key the deploy tooling will use: an ECDSA P-256 signature over a digest verifies, another does not.
+    # (moto does not act out key policies, so who may sign is proven on the template: test_policies.py.)
+    digest = bytes.fromhex("ab" * 32)
+    signature = aws.kms.sign(KeyId="alias/cruddur-release-signing", Message=digest, MessageType="DIGEST",
+                             SigningAlgorithm="ECDSA_SHA_256")["Signature"]
+    for message, valid in ((digest, True), (bytes.fromhex("cd" * 32), False)):
+        assert aws.kms.verify(KeyId="alias/cruddur-release-signing", Message=message, MessageType="DIGEST",
+                              Signature=signature, SigningAlgorithm="ECDSA_SHA_256")["SignatureValid"] is valid
+

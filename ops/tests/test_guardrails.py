@@ -21,11 +21,15 @@ GUARDRAILS = cfn_template.load(ROOT / "aws/cfn/guardrails/template.yaml")
 def _rule(name: str) -> EventPattern:
     [rule] = [r for r in GUARDRAILS["Resources"].values()
               if r["Type"] == "AWS::Events::Rule" and r["Properties"]["Name"] == name]
-    return EventPattern.load(json.dumps(rule["Properties"]["EventPattern"]))
+    # the template's intrinsics (account, partition) resolved to the sample account the events come from
+    return EventPattern.load(json.dumps(cfn_template.resolve(rule["Properties"]["EventPattern"], GUARDRAILS)))
 
 
-def cloudtrail_event(source: str, event_name: str, request: dict | None = None) -> dict:
-    """An 'AWS API Call via CloudTrail' event as EventBridge delivers it."""
+MALLORY = "arn:aws:sts::123456789012:assumed-role/dev/mallory"
+
+
+def cloudtrail_event(source: str, event_name: str, request: dict | None = None, who: str = MALLORY) -> dict:
+    """An 'AWS API Call via CloudTrail' event as EventBridge delivers it, called by `who` (an ARN)."""
     service = source.removeprefix("aws.")
     return {
         "version": "0", "id": "6a7e8feb-b491-4cf7-a9f1-bf3703467718", "detail-type": "AWS API Call via CloudTrail",
@@ -34,7 +38,7 @@ def cloudtrail_event(source: str, event_name: str, request: dict | None = None) 
         "detail": {
             "eventVersion": "1.08", "eventSource": f"{service}.amazonaws.com", "eventName": event_name,
             "awsRegion": "us-east-1", "eventType": "AwsApiCall",
-            "userIdentity": {"type": "AssumedRole", "arn": "arn:aws:sts::123456789012:assumed-role/dev/mallory"},
+            "userIdentity": {"type": "AssumedRole", "arn": who},
             "requestParameters": request or {},
         },
     }
@@ -43,6 +47,51 @@ def cloudtrail_event(source: str, event_name: str, request: dict | None = None) 
 ECS = "cruddur-ecs-control-plane"
 ECR = "cruddur-ecr-control-plane"
 SCAN = "cruddur-ecr-scan-on-push-disabled"
+SIGNED_BY_OTHER = "cruddur-release-key-signed-by-other"
+KMS = "cruddur-kms-key-changes"
+RELEASE_SESSION = "arn:aws:sts::123456789012:assumed-role/CruddurReleaseRole/github-actions-4711"
+DEPLOY_SESSION = "arn:aws:sts::123456789012:assumed-role/CruddurDeployRole/github-actions-4711"
+KEY = "arn:aws:kms:us-east-1:123456789012:key/6f1c2a9e-0b7d-4c1e-9a3f-2d5e8b7c4a10"
+
+
+def kms_sign(who: str, event_name: str = "Sign", error: str | None = None) -> dict:
+    """A KMS Sign/Verify record as CloudTrail writes it: key and algorithm, never the message."""
+    event = cloudtrail_event("aws.kms", event_name, {"keyId": "alias/cruddur-release-signing",
+                                                     "messageType": "DIGEST", "signingAlgorithm": "ECDSA_SHA_256"},
+                             who=who)
+    event["detail"]["readOnly"] = True
+    event["detail"]["resources"] = [{"accountId": "123456789012", "type": "AWS::KMS::Key", "ARN": KEY}]
+    if error:
+        event["detail"]["errorCode"] = error
+    return event
+
+
+@pytest.mark.parametrize("who, fires", [
+    (RELEASE_SESSION, False),
+    (DEPLOY_SESSION, True),
+    ("arn:aws:sts::123456789012:assumed-role/CruddurReleaseRoleCopy/ci", True),
+    ("arn:aws:sts::123456789012:assumed-role/dev/mallory", True),
+    ("arn:aws:iam::123456789012:user/mallory", True),
+    ("arn:aws:iam::123456789012:root", True),
+    ("arn:aws:sts::210987654321:assumed-role/CruddurReleaseRole/ci", True),
+])
+def test_a_signature_by_anyone_but_the_release_role_alerts(who, fires):
+    assert _rule(SIGNED_BY_OTHER).matches_event(kms_sign(who)) is fires
+
+
+def test_a_refused_signing_attempt_alerts_and_verifying_does_not():
+    assert _rule(SIGNED_BY_OTHER).matches_event(kms_sign(DEPLOY_SESSION, error="AccessDenied"))
+    assert not _rule(SIGNED_BY_OTHER).matches_event(kms_sign(DEPLOY_SESSION, "Verify"))
+    assert not _rule(SIGNED_BY_OTHER).matches_event(kms_sign(DEPLOY_SESSION, "GetPublicKey"))
+
+
+def test_the_signing_alert_is_enabled_for_read_only_events_and_names_the_iam_stacks_release_role():
+    """Sign is a read-only management event: a plain ENABLED rule would never see it."""
+    [rule] = [r["Properties"] for r in GUARDRAILS["Resources"].values()
+              if r["Type"] == "AWS::Events::Rule" and r["Properties"]["Name"] == SIGNED_BY_OTHER]
+    assert rule["State"] == "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS"
+    iam = cfn_template.load(ROOT / "aws/cfn/iam/template.yaml")
+    assert RELEASE_SESSION.split("/")[1] == iam["Resources"]["ReleaseRole"]["Properties"]["RoleName"]
 
 
 @pytest.mark.parametrize("rule, event, fires", [
@@ -72,6 +121,19 @@ SCAN = "cruddur-ecr-scan-on-push-disabled"
                             {"repositoryName": "backend-flask", "imageScanningConfiguration": {"scanOnPush": True}}),
      False),
     (SCAN, cloudtrail_event("aws.ecr", "PutLifecyclePolicy", {"repositoryName": "backend-flask"}), False),
+    (KMS, cloudtrail_event("aws.kms", "PutKeyPolicy", {"keyId": KEY, "policyName": "default"}), True),
+    (KMS, cloudtrail_event("aws.kms", "DisableKey", {"keyId": KEY}), True),
+    (KMS, cloudtrail_event("aws.kms", "ScheduleKeyDeletion", {"keyId": KEY, "pendingWindowInDays": 7}), True),
+    (KMS, cloudtrail_event("aws.kms", "UpdateAlias", {"aliasName": "alias/cruddur-release-signing",
+                                                      "targetKeyId": KEY}), True),
+    (KMS, cloudtrail_event("aws.kms", "DeleteAlias", {"aliasName": "alias/cruddur-release-signing"}), True),
+    (KMS, cloudtrail_event("aws.kms", "CreateAlias", {"aliasName": "alias/cruddur-release-signing-2027",
+                                                      "targetKeyId": KEY}), True),
+    (KMS, cloudtrail_event("aws.kms", "EnableKey", {"keyId": KEY}), False),
+    (KMS, cloudtrail_event("aws.kms", "CancelKeyDeletion", {"keyId": KEY}), False),
+    (KMS, cloudtrail_event("aws.kms", "DescribeKey", {"keyId": KEY}), False),
+    (KMS, cloudtrail_event("aws.kms", "Sign", {"keyId": KEY}), False),
+    (KMS, cloudtrail_event("aws.ecr", "DeleteRepository", {"repositoryName": "backend-flask"}), False),
 ])
 def test_alert_rule_fires_on_the_actions_it_watches_only(rule, event, fires):
     assert _rule(rule).matches_event(event) is fires

@@ -89,6 +89,51 @@ def test_star_resources_are_only_for_actions_without_resource_level_permissions(
     assert star <= allowed_on_star, sorted(star - allowed_on_star)
 
 
+RELEASE = "iam/ReleaseRole/cruddur-release"
+DEPLOY = "iam/DeployRole/cruddur-deploy"
+REPOSITORY = "arn:aws:ecr:us-east-1:123456789012:repository/"
+PUSH = ("ecr:InitiateLayerUpload", "ecr:UploadLayerPart", "ecr:CompleteLayerUpload", "ecr:PutImage")
+GATE_READS = ("ecr:DescribeImages", "ecr:BatchGetImage", "ecr:DescribeImageScanFindings", "ecr:GetDownloadUrlForLayer")
+ROLLOUT = [("ecs:RegisterTaskDefinition", "arn:aws:ecs:us-east-1:123456789012:task-definition/backend-flask:7"),
+           ("ecs:UpdateService", "arn:aws:ecs:us-east-1:123456789012:service/cruddur/backend-flask"),
+           ("ecs:CreateService", "arn:aws:ecs:us-east-1:123456789012:service/cruddur/backend-flask"),
+           ("iam:PassRole", "arn:aws:iam::123456789012:role/CruddurServiceExecutionRole")]
+
+
+@pytest.mark.parametrize("repository", ["backend-flask", "frontend-react-js"])
+def test_release_role_pushes_images_and_their_artifacts_to_cruddur_repositories_only(repository):
+    document = _all_identity_policies()[RELEASE]
+    for action in PUSH + ("ecr:BatchCheckLayerAvailability", "ecr:DescribeImages"):
+        assert _allowed(document, action, REPOSITORY + repository), action
+        assert not _allowed(document, action, REPOSITORY + "someone-else"), action
+
+
+def test_release_role_cannot_deploy_or_pass_roles():
+    document = _all_identity_policies()[RELEASE]
+    assert [(a, r) for a, r in ROLLOUT if _allowed(document, a, r)] == []
+
+
+@pytest.mark.parametrize("repository", ["backend-flask", "frontend-react-js"])
+def test_deploy_role_reads_what_the_release_gate_checks_and_never_pushes(repository):
+    document = _all_identity_policies()[DEPLOY]
+    for action in GATE_READS:
+        assert _allowed(document, action, REPOSITORY + repository), action
+    assert [a for a in PUSH if _allowed(document, a, REPOSITORY + repository)] == []
+
+
+def test_deploy_role_rolls_out():
+    document = _all_identity_policies()[DEPLOY]
+    assert [(a, r) for a, r in ROLLOUT if not _allowed(document, a, r)] == []
+
+
+def test_no_role_policy_grants_kms_use_the_release_key_policy_keeps_that():
+    """kms:Sign and kms:Verify on the release key come from its key policy only (see the key policy tests)."""
+    granted = {name: a for name, d in _all_identity_policies().items() for s in _statements(d)
+               if s["Effect"] == "Allow" for a in _as_list(s["Action"])
+               if any(fnmatch.fnmatchcase(op, a.lower()) for op in ("kms:sign", "kms:verify", "kms:getpublickey"))}
+    assert granted == {}
+
+
 def test_parliament_finds_nothing_in_any_policy(tmp_path):
     parliament = LINT_BIN / "parliament"
     assert parliament.exists(), f"{parliament} missing: run `make lint-setup`"
