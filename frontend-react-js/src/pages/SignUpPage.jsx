@@ -3,6 +3,7 @@ import { AuthForm } from "../components/AuthForm.jsx";
 import { Field } from "../components/Field.jsx";
 import { register } from "../lib/auth.js";
 import { paths } from "../lib/paths.js";
+import { HANDLE_PATTERN } from "../lib/users.js";
 
 export default function SignUpPage() {
   const navigate = useNavigate();
@@ -37,7 +38,7 @@ export default function SignUpPage() {
         name="handle"
         autoComplete="username"
         hint="Letters, numbers and underscores; people will find you as @handle."
-        pattern="@?[A-Za-z0-9_]{1,32}"
+        pattern={`@?${HANDLE_PATTERN}`}
         required
       />
       <Field label="Email" name="email" type="email" autoComplete="email" required />
