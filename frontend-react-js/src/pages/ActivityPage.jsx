@@ -1,9 +1,9 @@
 import { useParams } from "react-router";
+import { handleFromSegment } from "../app/routes.js";
 import { ActivityItem } from "../components/ActivityItem.jsx";
 import { Composer } from "../components/Composer.jsx";
 import { Empty, ErrorNotice, Loading } from "../components/PageState.jsx";
 import { activityWithReplies, MAX_CRUD_LENGTH, replyTo } from "../lib/activities.js";
-import { handleFromSegment } from "../lib/paths.js";
 import { useSession } from "../lib/session.jsx";
 import { useResource } from "../lib/use-paged.js";
 import NotFoundPage from "./NotFoundPage.jsx";

@@ -1,9 +1,9 @@
 import { Link, useParams } from "react-router";
+import { routes } from "../app/routes.js";
 import { Composer } from "../components/Composer.jsx";
 import { MessageList } from "../components/MessageList.jsx";
 import { Empty, ErrorNotice, Loading } from "../components/PageState.jsx";
 import { conversation, MAX_MESSAGE_LENGTH, sendMessage } from "../lib/messages.js";
-import { paths } from "../lib/paths.js";
 import { useSession } from "../lib/session.jsx";
 import { usePaged } from "../lib/use-paged.js";
 
@@ -22,7 +22,7 @@ export default function ConversationPage() {
     <section className="page" aria-labelledby="conversation-title">
       <h1 id="conversation-title">{other ? `Conversation with ${other.display_name}` : "Conversation"}</h1>
       <p>
-        <Link to={paths.messages}>All conversations</Link>
+        <Link to={routes.messages.link()}>All conversations</Link>
       </p>
       {thread.status === "loading" && <Loading label="Loading messages…" />}
       {thread.status === "error" && <ErrorNotice error={thread.error} />}

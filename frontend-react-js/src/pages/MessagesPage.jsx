@@ -1,8 +1,8 @@
 import { Link, useNavigate } from "react-router";
+import { routes } from "../app/routes.js";
 import { Field } from "../components/Field.jsx";
 import { Empty, ErrorNotice, Loading } from "../components/PageState.jsx";
 import { messageGroups } from "../lib/messages.js";
-import { paths } from "../lib/paths.js";
 import { ago } from "../lib/time.js";
 import { usePaged } from "../lib/use-paged.js";
 
@@ -13,7 +13,7 @@ export default function MessagesPage() {
   function startConversation(event) {
     event.preventDefault();
     const handle = new FormData(event.currentTarget).get("handle").trim().replace(/^@/, "");
-    if (handle) navigate(paths.newConversation(handle));
+    if (handle) navigate(routes.newConversation.link(handle));
   }
 
   return (
@@ -33,7 +33,7 @@ export default function MessagesPage() {
             <ul className="groups">
               {groups.items.map((g) => (
                 <li key={g.uuid}>
-                  <Link to={paths.conversation(g.uuid)} className="group">
+                  <Link to={routes.conversation.link(g.uuid)} className="group">
                     <span>
                       <strong>{g.display_name}</strong> <span className="handle">@{g.handle}</span>
                     </span>

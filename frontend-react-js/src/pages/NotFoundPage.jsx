@@ -1,5 +1,5 @@
 import { Link } from "react-router";
-import { paths } from "../lib/paths.js";
+import { routes } from "../app/routes.js";
 
 export default function NotFoundPage() {
   return (
@@ -7,7 +7,7 @@ export default function NotFoundPage() {
       <h1 id="not-found-title">Page not found</h1>
       <p>Nothing lives at this address. Cruds expire, so it may have been here once.</p>
       <p>
-        <Link to={paths.home}>Back to Home</Link>
+        <Link to={routes.home.link()}>Back to Home</Link>
       </p>
     </section>
   );

@@ -1,8 +1,8 @@
 import { Link, useNavigate } from "react-router";
+import { routes } from "../app/routes.js";
 import { AuthForm } from "../components/AuthForm.jsx";
 import { Field } from "../components/Field.jsx";
 import { register } from "../lib/auth.js";
-import { paths } from "../lib/paths.js";
 import { HANDLE_PATTERN } from "../lib/users.js";
 
 export default function SignUpPage() {
@@ -17,7 +17,7 @@ export default function SignUpPage() {
       handle: form.get("handle").trim().replace(/^@/, ""),
     });
     // The email travels in the URL so Confirm still has it after a reload or a later visit.
-    navigate(paths.confirm(email));
+    navigate(routes.confirm.link(email));
   }
 
   return (
@@ -28,7 +28,7 @@ export default function SignUpPage() {
       onSubmit={signUp}
       footer={
         <p>
-          Have an account? <Link to={paths.signIn()}>Sign in</Link>
+          Have an account? <Link to={routes.signIn.link()}>Sign in</Link>
         </p>
       }
     >

@@ -1,10 +1,10 @@
 import { useState } from "react";
 import { Link, useParams } from "react-router";
+import { handleFromSegment, routes } from "../app/routes.js";
 import { ActivityItem } from "../components/ActivityItem.jsx";
 import { Field } from "../components/Field.jsx";
 import { Empty, ErrorNotice, Loading } from "../components/PageState.jsx";
 import { userActivities } from "../lib/activities.js";
-import { handleFromSegment, paths } from "../lib/paths.js";
 import { useSession } from "../lib/session.jsx";
 import { usePaged } from "../lib/use-paged.js";
 import { MAX_BIO_LENGTH, MAX_DISPLAY_NAME_LENGTH, updateProfile } from "../lib/users.js";
@@ -48,7 +48,7 @@ export default function UserPage() {
                 </button>
               )}
               {session.status === "signedIn" && !own && (
-                <Link className="button-link" to={paths.newConversation(profile.handle)}>
+                <Link className="button-link" to={routes.newConversation.link(profile.handle)}>
                   Message @{profile.handle}
                 </Link>
               )}
