@@ -3,12 +3,12 @@ import { Link, useParams } from "react-router";
 import { handleFromSegment, routes } from "../app/routes.js";
 import { ActivityItem } from "../components/ActivityItem.jsx";
 import { Field } from "../components/Field.jsx";
+import { NotFound } from "../components/NotFound.jsx";
 import { Empty, ErrorNotice, Loading } from "../components/PageState.jsx";
 import { userActivities } from "../lib/activities.js";
 import { useSession } from "../lib/session.jsx";
 import { usePaged } from "../lib/use-paged.js";
 import { MAX_BIO_LENGTH, MAX_DISPLAY_NAME_LENGTH, updateProfile } from "../lib/users.js";
-import NotFoundPage from "./NotFoundPage.jsx";
 
 export default function UserPage() {
   const handle = handleFromSegment(useParams().handle);
@@ -25,7 +25,7 @@ export default function UserPage() {
   );
   const [editing, setEditing] = useState(false);
 
-  if (!handle) return <NotFoundPage />;
+  if (!handle) return <NotFound />;
   const own = session.status === "signedIn" && session.user.handle === handle;
 
   return (
