@@ -27,10 +27,7 @@ export function SessionProvider({ children }) {
   }, [reload]);
 
   useEffect(
-    () =>
-      apiClient.onSessionEnded(() =>
-        setState({ status: "signedOut", user: null, notice: "Your session has ended. Sign in again to continue." }),
-      ),
+    () => apiClient.onSessionEnded((ended) => setState({ status: "signedOut", user: null, notice: ended.message })),
     [],
   );
 
