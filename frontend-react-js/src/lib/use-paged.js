@@ -44,7 +44,7 @@ export function usePaged(load, deps, { older = false } = {}) {
     [older],
   );
 
-  return { ...state, loadMore, add };
+  return { ...state, older, loadMore, add };
 }
 
 /** One request's state, for pages that show a single object. */

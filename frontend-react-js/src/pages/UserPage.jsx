@@ -1,10 +1,10 @@
 import { useState } from "react";
 import { Link, useParams } from "react-router";
 import { handleFromSegment, routes } from "../app/routes.js";
-import { ActivityItem } from "../components/ActivityItem.jsx";
+import { ActivityFeed } from "../components/ActivityFeed.jsx";
 import { Field } from "../components/Field.jsx";
 import { NotFound } from "../components/NotFound.jsx";
-import { Empty, ErrorNotice, Loading } from "../components/PageState.jsx";
+import { ErrorNotice, Loading } from "../components/PageState.jsx";
 import { userActivities } from "../lib/activities.js";
 import { useSession } from "../lib/session.jsx";
 import { usePaged } from "../lib/use-paged.js";
@@ -65,26 +65,7 @@ export default function UserPage() {
               onCancel={() => setEditing(false)}
             />
           )}
-          <section aria-labelledby="profile-cruds" className="feed">
-            <h2 id="profile-cruds">Cruds</h2>
-            {feed.items.length === 0 ? (
-              <Empty>@{profile.handle} has no live cruds.</Empty>
-            ) : (
-              <ul className="feed-list">
-                {feed.items.map((a) => (
-                  <li key={a.uuid}>
-                    <ActivityItem activity={a} />
-                  </li>
-                ))}
-              </ul>
-            )}
-            <ErrorNotice error={feed.error} />
-            {feed.nextCursor && (
-              <button type="button" className="button-secondary" onClick={feed.loadMore} disabled={feed.more}>
-                Load more
-              </button>
-            )}
-          </section>
+          <ActivityFeed feed={feed} heading="Cruds" empty={`@${profile.handle} has no live cruds.`} />
         </>
       )}
     </section>
