@@ -22,7 +22,9 @@ export function SessionProvider({ children }) {
   }, []);
 
   useEffect(() => {
-    // A failure is already shown through `notice`; nobody else awaits this first load.
+    // A failure is already shown through `notice`; nobody else awaits this first load. reload() sets
+    // state only after awaiting Cognito, never synchronously inside the effect.
+    // eslint-disable-next-line react-hooks/set-state-in-effect
     reload().catch(() => {});
   }, [reload]);
 
