@@ -90,6 +90,7 @@ describe("a 401 from the API", () => {
     expect([err.status, err.code, err.message]).toEqual([401, "unauthorized", "Your session has ended. Sign in again to continue."]);
     expect(net.calls.api).toHaveLength(2); // the original and exactly one retry
     expect(ended).toHaveBeenCalledOnce();
+    expect(ended).toHaveBeenCalledWith(err); // the session provider shows this error's message
     expect(storedAccessToken()).toBeNull();
   });
 

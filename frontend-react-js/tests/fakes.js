@@ -3,7 +3,7 @@
 // Amplify itself, the API client, the session provider and the pages are the real code under test.
 import { vi } from "vitest";
 import { configureAuth } from "../src/lib/auth.js";
-import { useConfig } from "../src/lib/config.js";
+import { installConfig } from "../src/lib/config.js";
 
 export const CONFIG = {
   backendUrl: "http://api.test",
@@ -79,7 +79,7 @@ export function fakeNetwork({ cognito = {}, api = {} } = {}) {
 
 /** Install config and Amplify exactly as main.jsx does at start-up. */
 export function startApp() {
-  configureAuth(useConfig(CONFIG));
+  configureAuth(installConfig(CONFIG));
 }
 
 export function refreshAnswer(accessToken) {

@@ -153,6 +153,26 @@ describe("User page", () => {
     expect(screen.queryByRole("button", { name: "Edit profile" })).toBeNull();
     expect(screen.getByText("@bob has no live cruds.")).toBeTruthy();
   });
+
+  it("pages a profile's cruds with Load more, and keeps them when the next page fails", async () => {
+    const user = userEvent.setup();
+    const profile = { ...ALICE, uuid: "u-bob", handle: "bob", display_name: "Bob Roe" };
+    const answers = [
+      { profile, items: [activity({ message: "newest" })], next_cursor: "c2" },
+      json(503, { error: { code: "unavailable", message: "Try again in a moment." } }),
+      { profile, ...page([activity({ uuid: "a-0", message: "older" })]) },
+    ];
+    signedIn({ "GET /api/activities/@bob": () => answers.shift() });
+    renderApp("/@bob");
+    const cruds = await screen.findByRole("region", { name: "Cruds" });
+    await user.click(within(cruds).getByRole("button", { name: "Load more" }));
+    expect((await within(cruds).findByRole("alert")).textContent).toBe("Try again in a moment.");
+    expect(within(cruds).getByText("newest")).toBeTruthy();
+    await user.click(within(cruds).getByRole("button", { name: "Load more" }));
+    expect(await within(cruds).findByText("older")).toBeTruthy();
+    expect(within(cruds).queryByRole("alert")).toBeNull();
+    expect(within(cruds).queryByRole("button", { name: "Load more" })).toBeNull();
+  });
 });
 
 describe("Notifications", () => {

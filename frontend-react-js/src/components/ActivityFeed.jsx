@@ -1,29 +1,19 @@
-// A paged list of cruds with its loading, empty and error states and a "Load more" button.
+// A paged list of cruds; `withReason` says why each is there (notifications).
 import { ActivityItem } from "./ActivityItem.jsx";
-import { Empty, ErrorNotice, Loading } from "./PageState.jsx";
+import { PagedList } from "./PagedList.jsx";
 
-export function ActivityFeed({ feed, label, empty, withReason = false }) {
-  if (feed.status === "loading") return <Loading label="Loading cruds…" />;
-  if (feed.status === "error") return <ErrorNotice error={feed.error} />;
+export function ActivityFeed({ feed, label, heading, empty, withReason = false }) {
   return (
-    <section aria-label={label} className="feed">
-      {feed.items.length === 0 ? (
-        <Empty>{empty}</Empty>
-      ) : (
+    <PagedList list={feed} label={label} heading={heading} className="feed" loadingLabel="Loading cruds…" empty={empty}>
+      {(activities) => (
         <ul className="feed-list">
-          {feed.items.map((a) => (
+          {activities.map((a) => (
             <li key={a.uuid}>
               <ActivityItem activity={a} reason={withReason ? a.reason : undefined} />
             </li>
           ))}
         </ul>
       )}
-      <ErrorNotice error={feed.error} />
-      {feed.nextCursor && (
-        <button type="button" className="button-secondary" onClick={feed.loadMore} disabled={feed.more}>
-          {feed.more ? "Loading…" : "Load more"}
-        </button>
-      )}
-    </section>
+    </PagedList>
   );
 }

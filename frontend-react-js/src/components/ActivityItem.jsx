@@ -1,5 +1,5 @@
 import { Link } from "react-router";
-import { paths } from "../lib/paths.js";
+import { routes } from "../app/routes.js";
 import { ago, fullDate, timeLeft } from "../lib/time.js";
 
 export function ActivityItem({ activity, reason, linkToActivity = true }) {
@@ -7,7 +7,7 @@ export function ActivityItem({ activity, reason, linkToActivity = true }) {
   return (
     <article className="activity" aria-labelledby={`activity-${a.uuid}`}>
       <header className="activity-head">
-        <Link to={paths.user(a.handle)} className="activity-author" id={`activity-${a.uuid}`}>
+        <Link to={routes.user.link(a.handle)} className="activity-author" id={`activity-${a.uuid}`}>
           <strong>{a.display_name}</strong> <span className="handle">@{a.handle}</span>
         </Link>
         <time dateTime={a.created_at} title={fullDate(a.created_at)}>
@@ -28,7 +28,7 @@ export function ActivityItem({ activity, reason, linkToActivity = true }) {
           </span>
         )}
         {linkToActivity && (
-          <Link to={paths.activity(a.handle, a.uuid)} className="activity-open">
+          <Link to={routes.activity.link(a.handle, a.uuid)} className="activity-open">
             Open crud<span className="visually-hidden"> by @{a.handle}: {a.message.slice(0, 40)}</span>
           </Link>
         )}

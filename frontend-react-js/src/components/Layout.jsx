@@ -2,7 +2,7 @@
 // and the page itself. On phones the navigation becomes a bar above the page (see styles.css).
 import { Suspense, useEffect, useRef } from "react";
 import { NavLink, Outlet, useLocation, useNavigate } from "react-router";
-import { paths } from "../lib/paths.js";
+import { routes } from "../app/routes.js";
 import { useSession } from "../lib/session.jsx";
 import { Loading } from "./PageState.jsx";
 
@@ -22,7 +22,7 @@ export function Layout() {
 
   async function signOut() {
     await session.signOut();
-    navigate(paths.signIn());
+    navigate(routes.signIn.link());
   }
 
   return (
@@ -31,31 +31,31 @@ export function Layout() {
         Skip to content
       </a>
       <header className="sidebar">
-        <NavLink to={paths.home} className="brand">
+        <NavLink to={routes.home.link()} className="brand">
           Cruddur
         </NavLink>
         <nav aria-label="Main">
           <ul>
             <li>
-              <NavLink to={paths.home} end>
+              <NavLink to={routes.home.link()} end>
                 Home
               </NavLink>
             </li>
             {session.status === "signedIn" && (
               <>
                 <li>
-                  <NavLink to={paths.notifications}>Notifications</NavLink>
+                  <NavLink to={routes.notifications.link()}>Notifications</NavLink>
                 </li>
                 <li>
-                  <NavLink to={paths.messages}>Messages</NavLink>
+                  <NavLink to={routes.messages.link()}>Messages</NavLink>
                 </li>
                 <li>
-                  <NavLink to={paths.user(session.user.handle)}>Profile</NavLink>
+                  <NavLink to={routes.user.link(session.user.handle)}>Profile</NavLink>
                 </li>
               </>
             )}
             <li>
-              <NavLink to={paths.search()}>Search</NavLink>
+              <NavLink to={routes.search.link()}>Search</NavLink>
             </li>
           </ul>
         </nav>
@@ -72,8 +72,8 @@ export function Layout() {
           )}
           {session.status === "signedOut" && (
             <>
-              <NavLink to={paths.signIn()}>Sign in</NavLink>
-              <NavLink to={paths.signUp}>Sign up</NavLink>
+              <NavLink to={routes.signIn.link()}>Sign in</NavLink>
+              <NavLink to={routes.signUp.link()}>Sign up</NavLink>
             </>
           )}
         </div>

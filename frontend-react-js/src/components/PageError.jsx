@@ -1,7 +1,7 @@
 // The error boundary every route gets: a failure in one page shows here, inside the layout,
 // instead of blanking the whole app.
 import { Link, isRouteErrorResponse, useRouteError } from "react-router";
-import { paths } from "../lib/paths.js";
+import { routes } from "../app/routes.js";
 
 export function PageError() {
   const error = useRouteError();
@@ -16,7 +16,7 @@ export function PageError() {
         <button type="button" onClick={() => window.location.reload()}>
           Reload the page
         </button>{" "}
-        <Link to={paths.home}>Go home</Link>
+        <Link to={routes.home.link()}>Go home</Link>
       </p>
     </section>
   );

@@ -1,6 +1,6 @@
 // Pages that only make sense signed in send visitors to Sign in, and back here afterwards.
 import { Navigate, useLocation } from "react-router";
-import { paths } from "../lib/paths.js";
+import { routes } from "../app/routes.js";
 import { useSession } from "../lib/session.jsx";
 import { Loading } from "./PageState.jsx";
 
@@ -9,7 +9,7 @@ export function RequireAuth({ children }) {
   const location = useLocation();
   if (session.status === "loading") return <Loading label="Checking your session…" />;
   if (session.status !== "signedIn") {
-    return <Navigate to={paths.signIn(location.pathname + location.search)} replace />;
+    return <Navigate to={routes.signIn.link({ next: location.pathname + location.search })} replace />;
   }
   return children;
 }

@@ -1,7 +1,10 @@
 // Request functions for the activities API, one per endpoint.
 import { api } from "./api-client.js";
 
+// Limits and choices the API enforces, mirrored so forms refuse early; tests/contract.test.js
+// compares them with backend-flask/cruddur/openapi/*.yaml.
 export const MAX_CRUD_LENGTH = 280;
+export const MAX_SEARCH_TERM_LENGTH = 100;
 export const TTLS = [
   { value: "30-days", label: "30 days" },
   { value: "7-days", label: "7 days" },

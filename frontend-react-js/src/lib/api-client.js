@@ -26,15 +26,15 @@ export class ApiError extends Error {
   }
 }
 
-const SESSION_ENDED = "Your session has ended. Sign in again to continue.";
-
 export function createApiClient({ baseUrl, session, fetch: fetchImpl }) {
   const sessionEndedListeners = new Set();
 
+  /** Signs out and returns the error to throw; listeners get the same error to show its message. */
   async function endSession() {
     await session.signOut();
-    for (const listener of sessionEndedListeners) listener();
-    return new ApiError(401, "unauthorized", SESSION_ENDED);
+    const ended = new ApiError(401, "unauthorized", "Your session has ended. Sign in again to continue.");
+    for (const listener of sessionEndedListeners) listener(ended);
+    return ended;
   }
 
   async function tokenOrNull(options) {

@@ -54,11 +54,11 @@ export async function loadConfig(fetchImpl = globalThis.fetch) {
   } catch {
     throw new ConfigError("/config.json is not valid JSON");
   }
-  return useConfig(raw);
+  return installConfig(raw);
 }
 
 /** Check and install a config (loadConfig's second half; tests install theirs the same way). */
-export function useConfig(raw) {
+export function installConfig(raw) {
   current = checkConfig(raw);
   return current;
 }

@@ -1,6 +1,7 @@
 // Request functions for direct messages. Every call needs a signed-in caller.
 import { api } from "./api-client.js";
 
+// The API's limit (checked against its OpenAPI documents by tests/contract.test.js).
 export const MAX_MESSAGE_LENGTH = 1024;
 
 export const messageGroups = ({ cursor } = {}) => api("/api/message_groups", { query: { cursor }, auth: true });

@@ -22,15 +22,14 @@ export function SessionProvider({ children }) {
   }, []);
 
   useEffect(() => {
-    // A failure is already shown through `notice`; nobody else awaits this first load.
+    // A failure is already shown through `notice`; nobody else awaits this first load. reload() sets
+    // state only after awaiting Cognito, never synchronously inside the effect.
+    // eslint-disable-next-line react-hooks/set-state-in-effect
     reload().catch(() => {});
   }, [reload]);
 
   useEffect(
-    () =>
-      apiClient.onSessionEnded(() =>
-        setState({ status: "signedOut", user: null, notice: "Your session has ended. Sign in again to continue." }),
-      ),
+    () => apiClient.onSessionEnded((ended) => setState({ status: "signedOut", user: null, notice: ended.message })),
     [],
   );
 

@@ -1,5 +1,5 @@
 // Loading state for the API's paged lists ({items, next_cursor}): first page, "load more", errors.
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from "react";
 
 /**
  * `load(cursor)` fetches one page. `deps` restart from the first page when they change.
@@ -8,8 +8,13 @@ import { useCallback, useEffect, useRef, useState } from "react";
 export function usePaged(load, deps, { older = false } = {}) {
   const [state, setState] = useState({ status: "loading", items: [], nextCursor: null, error: null, more: false });
   const generation = useRef(0);
+  // Callers pass a new `load` closure every render, and `deps`, not the closure, decide when to start
+  // again: the effect and loadMore call the latest one through a ref, set in a layout effect (which
+  // runs before the effects that read it, never during render).
   const loadRef = useRef(load);
-  loadRef.current = load;
+  useLayoutEffect(() => {
+    loadRef.current = load;
+  });
 
   useEffect(() => {
     const mine = ++generation.current;
@@ -19,6 +24,7 @@ export function usePaged(load, deps, { older = false } = {}) {
         setState({ status: "ready", items: page.items, nextCursor: page.next_cursor, error: null, more: false }),
       (error) => mine === generation.current && setState((s) => ({ ...s, status: "error", error })),
     );
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the caller's deps, checked at each call (eslint.config.js)
   }, deps);
 
   const loadMore = useCallback(async () => {
@@ -44,16 +50,19 @@ export function usePaged(load, deps, { older = false } = {}) {
     [older],
   );
 
-  return { ...state, loadMore, add };
+  return { ...state, older, loadMore, add };
 }
 
 /** One request's state, for pages that show a single object. */
 export function useResource(load, deps) {
   const [state, setState] = useState({ status: "loading", data: null, error: null });
-  const loadRef = useRef(load);
-  loadRef.current = load;
+  const loadRef = useRef(load); // the latest `load`, as in usePaged
+  useLayoutEffect(() => {
+    loadRef.current = load;
+  });
   useEffect(() => {
     let live = true;
+    // eslint-disable-next-line react-hooks/set-state-in-effect -- new inputs: drop the old object at once, not when the new one arrives
     setState({ status: "loading", data: null, error: null });
     loadRef.current().then(
       (data) => live && setState({ status: "ready", data, error: null }),
@@ -62,7 +71,9 @@ export function useResource(load, deps) {
     return () => {
       live = false;
     };
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the caller's deps, checked at each call (eslint.config.js)
   }, deps);
   const set = useCallback((data) => setState({ status: "ready", data, error: null }), []);
   return { ...state, set };
 }
+

@@ -1,12 +1,12 @@
 import { useParams } from "react-router";
+import { handleFromSegment } from "../app/routes.js";
 import { ActivityItem } from "../components/ActivityItem.jsx";
 import { Composer } from "../components/Composer.jsx";
+import { NotFound } from "../components/NotFound.jsx";
 import { Empty, ErrorNotice, Loading } from "../components/PageState.jsx";
 import { activityWithReplies, MAX_CRUD_LENGTH, replyTo } from "../lib/activities.js";
-import { handleFromSegment } from "../lib/paths.js";
 import { useSession } from "../lib/session.jsx";
 import { useResource } from "../lib/use-paged.js";
-import NotFoundPage from "./NotFoundPage.jsx";
 
 export default function ActivityPage() {
   const { handle: segment, uuid } = useParams();
@@ -14,7 +14,7 @@ export default function ActivityPage() {
   const session = useSession();
   const thread = useResource(() => (handle ? activityWithReplies(handle, uuid) : Promise.resolve(null)), [handle, uuid]);
 
-  if (!handle) return <NotFoundPage />;
+  if (!handle) return <NotFound />;
 
   async function reply(message) {
     const created = await replyTo(uuid, message);

@@ -1,10 +1,10 @@
 import { useState } from "react";
 import { Link, useNavigate, useSearchParams } from "react-router";
+import { routes } from "../app/routes.js";
 import { AuthForm } from "../components/AuthForm.jsx";
 import { Field } from "../components/Field.jsx";
 import { ErrorNotice } from "../components/PageState.jsx";
 import { authErrorMessage, confirmRegistration, resendCode } from "../lib/auth.js";
-import { paths } from "../lib/paths.js";
 
 export default function ConfirmPage() {
   const [params] = useSearchParams();
@@ -14,7 +14,7 @@ export default function ConfirmPage() {
 
   async function confirm(form) {
     await confirmRegistration(form.get("email").trim(), form.get("code").trim());
-    navigate(`${paths.signIn()}?confirmed=1&email=${encodeURIComponent(form.get("email").trim())}`);
+    navigate(routes.signIn.link({ confirmed: 1, email: form.get("email").trim() }));
   }
 
   async function sendAgain() {
@@ -42,7 +42,7 @@ export default function ConfirmPage() {
           {resend.status === "sent" && <p role="status">A new code is on its way.</p>}
           <ErrorNotice error={resend.error} />
           <p>
-            Already confirmed? <Link to={paths.signIn()}>Sign in</Link>
+            Already confirmed? <Link to={routes.signIn.link()}>Sign in</Link>
           </p>
         </>
       }

@@ -1,9 +1,9 @@
 import { Link, useParams } from "react-router";
+import { routes } from "../app/routes.js";
 import { Composer } from "../components/Composer.jsx";
 import { MessageList } from "../components/MessageList.jsx";
-import { Empty, ErrorNotice, Loading } from "../components/PageState.jsx";
+import { PagedList } from "../components/PagedList.jsx";
 import { conversation, MAX_MESSAGE_LENGTH, sendMessage } from "../lib/messages.js";
-import { paths } from "../lib/paths.js";
 import { useSession } from "../lib/session.jsx";
 import { usePaged } from "../lib/use-paged.js";
 
@@ -22,25 +22,13 @@ export default function ConversationPage() {
     <section className="page" aria-labelledby="conversation-title">
       <h1 id="conversation-title">{other ? `Conversation with ${other.display_name}` : "Conversation"}</h1>
       <p>
-        <Link to={paths.messages}>All conversations</Link>
+        <Link to={routes.messages.link()}>All conversations</Link>
       </p>
-      {thread.status === "loading" && <Loading label="Loading messages…" />}
-      {thread.status === "error" && <ErrorNotice error={thread.error} />}
+      <PagedList list={thread} loadingLabel="Loading messages…" empty="No messages yet." moreLabel="Load older messages">
+        {(messages) => <MessageList messages={messages} ownHandle={session.user.handle} />}
+      </PagedList>
       {thread.status === "ready" && (
-        <>
-          {thread.nextCursor && (
-            <button type="button" className="button-secondary" onClick={thread.loadMore} disabled={thread.more}>
-              Load older messages
-            </button>
-          )}
-          <ErrorNotice error={thread.error} />
-          {thread.items.length === 0 ? (
-            <Empty>No messages yet.</Empty>
-          ) : (
-            <MessageList messages={thread.items} ownHandle={session.user.handle} />
-          )}
-          <Composer label="Your message" max={MAX_MESSAGE_LENGTH} submitLabel="Send" onSubmit={send} rows={2} />
-        </>
+        <Composer label="Your message" max={MAX_MESSAGE_LENGTH} submitLabel="Send" onSubmit={send} rows={2} />
       )}
     </section>
   );

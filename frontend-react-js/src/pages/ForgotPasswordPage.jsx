@@ -1,16 +1,16 @@
 import { useState } from "react";
 import { Link, useNavigate } from "react-router";
+import { routes } from "../app/routes.js";
 import { AuthForm } from "../components/AuthForm.jsx";
 import { Field } from "../components/Field.jsx";
 import { requestPasswordReset, setNewPassword } from "../lib/auth.js";
-import { paths } from "../lib/paths.js";
 
 export default function ForgotPasswordPage() {
   const [email, setEmail] = useState(null);
   const navigate = useNavigate();
   const back = (
     <p>
-      <Link to={paths.signIn()}>Back to sign in</Link>
+      <Link to={routes.signIn.link()}>Back to sign in</Link>
     </p>
   );
 
@@ -41,7 +41,7 @@ export default function ForgotPasswordPage() {
       footer={back}
       onSubmit={async (form) => {
         await setNewPassword({ email, code: form.get("code").trim(), password: form.get("password") });
-        navigate(`${paths.signIn()}?reset=1&email=${encodeURIComponent(email)}`);
+        navigate(routes.signIn.link({ reset: 1, email }));
       }}
     >
       <Field label="Reset code" name="code" inputMode="numeric" autoComplete="one-time-code" required />

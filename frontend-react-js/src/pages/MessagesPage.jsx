@@ -1,8 +1,8 @@
 import { Link, useNavigate } from "react-router";
+import { routes } from "../app/routes.js";
 import { Field } from "../components/Field.jsx";
-import { Empty, ErrorNotice, Loading } from "../components/PageState.jsx";
+import { PagedList } from "../components/PagedList.jsx";
 import { messageGroups } from "../lib/messages.js";
-import { paths } from "../lib/paths.js";
 import { ago } from "../lib/time.js";
 import { usePaged } from "../lib/use-paged.js";
 
@@ -13,7 +13,7 @@ export default function MessagesPage() {
   function startConversation(event) {
     event.preventDefault();
     const handle = new FormData(event.currentTarget).get("handle").trim().replace(/^@/, "");
-    if (handle) navigate(paths.newConversation(handle));
+    if (handle) navigate(routes.newConversation.link(handle));
   }
 
   return (
@@ -23,35 +23,23 @@ export default function MessagesPage() {
         <Field label="Message someone new (handle)" name="handle" placeholder="@handle" autoComplete="off" required />
         <button type="submit">Start</button>
       </form>
-      {groups.status === "loading" && <Loading label="Loading conversations…" />}
-      {groups.status === "error" && <ErrorNotice error={groups.error} />}
-      {groups.status === "ready" && (
-        <section aria-label="Conversations">
-          {groups.items.length === 0 ? (
-            <Empty>No conversations yet.</Empty>
-          ) : (
-            <ul className="groups">
-              {groups.items.map((g) => (
-                <li key={g.uuid}>
-                  <Link to={paths.conversation(g.uuid)} className="group">
-                    <span>
-                      <strong>{g.display_name}</strong> <span className="handle">@{g.handle}</span>
-                    </span>
-                    <span className="group-last">{g.message}</span>
-                    <time dateTime={g.created_at}>{ago(g.created_at)}</time>
-                  </Link>
-                </li>
-              ))}
-            </ul>
-          )}
-          <ErrorNotice error={groups.error} />
-          {groups.nextCursor && (
-            <button type="button" className="button-secondary" onClick={groups.loadMore} disabled={groups.more}>
-              Load more
-            </button>
-          )}
-        </section>
-      )}
+      <PagedList list={groups} label="Conversations" loadingLabel="Loading conversations…" empty="No conversations yet.">
+        {(conversations) => (
+          <ul className="groups">
+            {conversations.map((g) => (
+              <li key={g.uuid}>
+                <Link to={routes.conversation.link(g.uuid)} className="group">
+                  <span>
+                    <strong>{g.display_name}</strong> <span className="handle">@{g.handle}</span>
+                  </span>
+                  <span className="group-last">{g.message}</span>
+                  <time dateTime={g.created_at}>{ago(g.created_at)}</time>
+                </Link>
+              </li>
+            ))}
+          </ul>
+        )}
+      </PagedList>
     </section>
   );
 }

@@ -1,8 +1,8 @@
 import { Link, useNavigate, useParams } from "react-router";
+import { routes } from "../app/routes.js";
 import { Composer } from "../components/Composer.jsx";
 import { ErrorNotice, Loading } from "../components/PageState.jsx";
 import { MAX_MESSAGE_LENGTH, sendMessage } from "../lib/messages.js";
-import { paths } from "../lib/paths.js";
 import { useResource } from "../lib/use-paged.js";
 import { shortProfile } from "../lib/users.js";
 
@@ -13,14 +13,14 @@ export default function NewConversationPage() {
 
   async function send(message) {
     const sent = await sendMessage(message, { handle });
-    navigate(paths.conversation(sent.message_group_uuid));
+    navigate(routes.conversation.link(sent.message_group_uuid));
   }
 
   return (
     <section className="page" aria-labelledby="new-conversation-title">
       <h1 id="new-conversation-title">New message</h1>
       <p>
-        <Link to={paths.messages}>All conversations</Link>
+        <Link to={routes.messages.link()}>All conversations</Link>
       </p>
       {recipient.status === "loading" && <Loading />}
       <ErrorNotice error={recipient.error} />

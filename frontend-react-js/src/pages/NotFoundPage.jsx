@@ -1,14 +1,3 @@
-import { Link } from "react-router";
-import { paths } from "../lib/paths.js";
-
-export default function NotFoundPage() {
-  return (
-    <section className="page" aria-labelledby="not-found-title">
-      <h1 id="not-found-title">Page not found</h1>
-      <p>Nothing lives at this address. Cruds expire, so it may have been here once.</p>
-      <p>
-        <Link to={paths.home}>Back to Home</Link>
-      </p>
-    </section>
-  );
-}
+// The page for unknown addresses. Its content is a component because the profile and crud pages show
+// the same thing for an address they cannot read, and pages do not import pages.
+export { NotFound as default } from "../components/NotFound.jsx";

@@ -1,7 +1,7 @@
 import { useSearchParams } from "react-router";
 import { ActivityFeed } from "../components/ActivityFeed.jsx";
 import { Empty } from "../components/PageState.jsx";
-import { searchActivities } from "../lib/activities.js";
+import { MAX_SEARCH_TERM_LENGTH, searchActivities } from "../lib/activities.js";
 import { usePaged } from "../lib/use-paged.js";
 
 export default function SearchPage() {
@@ -19,7 +19,7 @@ export default function SearchPage() {
       <h1 id="search-title">Search</h1>
       <form role="search" className="search-form" onSubmit={submit}>
         <label htmlFor="search-term">Search cruds</label>
-        <input id="search-term" name="term" type="search" defaultValue={term} key={term} />
+        <input id="search-term" name="term" type="search" defaultValue={term} key={term} maxLength={MAX_SEARCH_TERM_LENGTH} />
         <button type="submit">Search</button>
       </form>
       {term ? <Results term={term} /> : <Empty>Type a word to find live cruds.</Empty>}

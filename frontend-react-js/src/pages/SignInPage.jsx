@@ -1,8 +1,8 @@
 import { Link, useNavigate, useSearchParams } from "react-router";
+import { routes, safeNext } from "../app/routes.js";
 import { AuthForm } from "../components/AuthForm.jsx";
 import { Field } from "../components/Field.jsx";
 import { logIn } from "../lib/auth.js";
-import { paths, safeNext } from "../lib/paths.js";
 import { useSession } from "../lib/session.jsx";
 
 export default function SignInPage() {
@@ -14,7 +14,7 @@ export default function SignInPage() {
     const email = form.get("email").trim();
     const outcome = await logIn(email, form.get("password"));
     if (outcome === "confirmSignUp") {
-      navigate(paths.confirm(email));
+      navigate(routes.confirm.link(email));
       return;
     }
     const user = await session.reload();
@@ -36,10 +36,10 @@ export default function SignInPage() {
       footer={
         <>
           <p>
-            <Link to={paths.forgotPassword}>Forgot your password?</Link>
+            <Link to={routes.forgotPassword.link()}>Forgot your password?</Link>
           </p>
           <p>
-            New to Cruddur? <Link to={paths.signUp}>Sign up</Link>
+            New to Cruddur? <Link to={routes.signUp.link()}>Sign up</Link>
           </p>
         </>
       }

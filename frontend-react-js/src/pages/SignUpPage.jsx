@@ -1,8 +1,9 @@
 import { Link, useNavigate } from "react-router";
+import { routes } from "../app/routes.js";
 import { AuthForm } from "../components/AuthForm.jsx";
 import { Field } from "../components/Field.jsx";
 import { register } from "../lib/auth.js";
-import { paths } from "../lib/paths.js";
+import { HANDLE_PATTERN } from "../lib/users.js";
 
 export default function SignUpPage() {
   const navigate = useNavigate();
@@ -16,7 +17,7 @@ export default function SignUpPage() {
       handle: form.get("handle").trim().replace(/^@/, ""),
     });
     // The email travels in the URL so Confirm still has it after a reload or a later visit.
-    navigate(paths.confirm(email));
+    navigate(routes.confirm.link(email));
   }
 
   return (
@@ -27,7 +28,7 @@ export default function SignUpPage() {
       onSubmit={signUp}
       footer={
         <p>
-          Have an account? <Link to={paths.signIn()}>Sign in</Link>
+          Have an account? <Link to={routes.signIn.link()}>Sign in</Link>
         </p>
       }
     >
@@ -37,7 +38,7 @@ export default function SignUpPage() {
         name="handle"
         autoComplete="username"
         hint="Letters, numbers and underscores; people will find you as @handle."
-        pattern="@?[A-Za-z0-9_]{1,32}"
+        pattern={`@?${HANDLE_PATTERN}`}
         required
       />
       <Field label="Email" name="email" type="email" autoComplete="email" required />

@@ -1,14 +1,14 @@
 import { useState } from "react";
 import { Link, useParams } from "react-router";
-import { ActivityItem } from "../components/ActivityItem.jsx";
+import { handleFromSegment, routes } from "../app/routes.js";
+import { ActivityFeed } from "../components/ActivityFeed.jsx";
 import { Field } from "../components/Field.jsx";
-import { Empty, ErrorNotice, Loading } from "../components/PageState.jsx";
+import { NotFound } from "../components/NotFound.jsx";
+import { ErrorNotice, Loading } from "../components/PageState.jsx";
 import { userActivities } from "../lib/activities.js";
-import { handleFromSegment, paths } from "../lib/paths.js";
 import { useSession } from "../lib/session.jsx";
 import { usePaged } from "../lib/use-paged.js";
 import { MAX_BIO_LENGTH, MAX_DISPLAY_NAME_LENGTH, updateProfile } from "../lib/users.js";
-import NotFoundPage from "./NotFoundPage.jsx";
 
 export default function UserPage() {
   const handle = handleFromSegment(useParams().handle);
@@ -25,7 +25,7 @@ export default function UserPage() {
   );
   const [editing, setEditing] = useState(false);
 
-  if (!handle) return <NotFoundPage />;
+  if (!handle) return <NotFound />;
   const own = session.status === "signedIn" && session.user.handle === handle;
 
   return (
@@ -48,7 +48,7 @@ export default function UserPage() {
                 </button>
               )}
               {session.status === "signedIn" && !own && (
-                <Link className="button-link" to={paths.newConversation(profile.handle)}>
+                <Link className="button-link" to={routes.newConversation.link(profile.handle)}>
                   Message @{profile.handle}
                 </Link>
               )}
@@ -65,26 +65,7 @@ export default function UserPage() {
               onCancel={() => setEditing(false)}
             />
           )}
-          <section aria-labelledby="profile-cruds" className="feed">
-            <h2 id="profile-cruds">Cruds</h2>
-            {feed.items.length === 0 ? (
-              <Empty>@{profile.handle} has no live cruds.</Empty>
-            ) : (
-              <ul className="feed-list">
-                {feed.items.map((a) => (
-                  <li key={a.uuid}>
-                    <ActivityItem activity={a} />
-                  </li>
-                ))}
-              </ul>
-            )}
-            <ErrorNotice error={feed.error} />
-            {feed.nextCursor && (
-              <button type="button" className="button-secondary" onClick={feed.loadMore} disabled={feed.more}>
-                Load more
-              </button>
-            )}
-          </section>
+          <ActivityFeed feed={feed} heading="Cruds" empty={`@${profile.handle} has no live cruds.`} />
         </>
       )}
     </section>
