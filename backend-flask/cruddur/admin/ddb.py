@@ -68,17 +68,25 @@ def on_dynamodb(work: Callable[[Target, argparse.Namespace, Console], None]):
     return run
 
 
-def schema_load(target: Target, out: TextIO) -> None:
+def _change_table(target: Target, out: TextIO, change: Callable[[], object], settled_code: str, waiter: str,
+                  settled: str, done: str) -> None:
+    """Make the change and wait for it to show; the error saying the table is already that way is no failure."""
     try:
-        target.client.create_table(**table_definition(target.table))
+        change()
     except ClientError as e:
-        if e.response["Error"]["Code"] != "ResourceInUseException":
+        if e.response["Error"]["Code"] != settled_code:
             raise
-        print(f"table {target.table} already exists in {target.where}", file=out)
+        print(settled, file=out)
         return
-    target.client.get_waiter("table_exists").wait(TableName=target.table,
-                                                  WaiterConfig={"Delay": 2, "MaxAttempts": 60})
-    print(f"created table {target.table} in {target.where}", file=out)
+    target.client.get_waiter(waiter).wait(TableName=target.table, WaiterConfig={"Delay": 2, "MaxAttempts": 60})
+    print(done, file=out)
+
+
+def schema_load(target: Target, out: TextIO) -> None:
+    _change_table(target, out, lambda: target.client.create_table(**table_definition(target.table)),
+                  "ResourceInUseException", "table_exists",
+                  settled=f"table {target.table} already exists in {target.where}",
+                  done=f"created table {target.table} in {target.where}")
 
 
 def drop(target: Target, out: TextIO, yes: bool, ask: Callable[[str], str]) -> None:
@@ -90,16 +98,10 @@ def drop(target: Target, out: TextIO, yes: bool, ask: Callable[[str], str]) -> N
             answer = ""
         if answer.strip() != target.table:
             raise Failure(f"not dropped: confirm by typing {target.table}, or pass --yes")
-    try:
-        target.client.delete_table(TableName=target.table)
-    except ClientError as e:
-        if e.response["Error"]["Code"] != "ResourceNotFoundException":
-            raise
-        print(f"no table {target.table} in {target.where}; nothing to drop", file=out)
-        return
-    target.client.get_waiter("table_not_exists").wait(TableName=target.table,
-                                                      WaiterConfig={"Delay": 2, "MaxAttempts": 60})
-    print(f"dropped table {target.table} from {target.where}", file=out)
+    _change_table(target, out, lambda: target.client.delete_table(TableName=target.table),
+                  "ResourceNotFoundException", "table_not_exists",
+                  settled=f"no table {target.table} in {target.where}; nothing to drop",
+                  done=f"dropped table {target.table} from {target.where}")
 
 
 def list_tables(target: Target, out: TextIO) -> None:
