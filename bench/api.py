@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BACKEND = ROOT / "backend-flask"
 sys.path[:0] = [str(ROOT), str(BACKEND)]
 
-from cruddur.cli import load_volume  # noqa: E402
+from cruddur.admin.db import load_volume  # noqa: E402
 from cruddur.migrations import migrate  # noqa: E402
 from devstack import cognito as local_cognito  # noqa: E402
 from devstack.moto import FAKE_CREDENTIALS, MotoServer  # noqa: E402

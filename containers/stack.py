@@ -59,6 +59,6 @@ def backend_environment(container_def: dict, variables: dict, secrets: dict, aws
 
 
 def migrate(engine: Engine, image: str, database_url: str) -> None:
-    """Schema applied by the image itself (`python -m cruddur.cli migrate`, as a one-off task would)."""
+    """Schema applied by the image itself (`python -m cruddur.admin db migrate`, as a one-off task would)."""
     engine.docker("run", "--rm", "--label", run.LABEL, *HOST_NETWORK, "-e", "CONNECTION_URL", image,
-                  "python", "-m", "cruddur.cli", "migrate", env={"CONNECTION_URL": database_url})
+                  "python", "-m", "cruddur.admin", "db", "migrate", env={"CONNECTION_URL": database_url})

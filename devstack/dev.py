@@ -28,7 +28,7 @@ from typing import Callable, Mapping, MutableMapping, TextIO
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "backend-flask"))
 
-from cruddur import cli, dbadmin, ddb_admin  # noqa: E402
+from cruddur.admin import cli, db  # noqa: E402
 from devstack import cognito, envfiles  # noqa: E402
 from devstack.moto import MotoServer  # noqa: E402
 from devstack.postgres import Cluster  # noqa: E402
@@ -217,11 +217,11 @@ def start_database(opts: Options, stack: Stack, out: TextIO) -> str:
 
 def prepare_database(url: str, out: TextIO) -> None:
     """Create, migrate, and seed an empty database; a database that has users keeps its data."""
-    target = dbadmin.Target(url, production=False)
-    dbadmin.create(target, out)
-    dbadmin.schema_load(target, out)
-    if dbadmin.is_empty(target):
-        dbadmin.seed(target, out)
+    target = db.Target(url, production=False)
+    db.create(target, out)
+    db.schema_load(target, out)
+    if db.is_empty(target):
+        db.seed(target, out)
 
 
 def check_ports_free(opts: Options) -> None:
@@ -250,11 +250,9 @@ def load_aws_data() -> None:
     The backend's own chores (bin/db/update-cognito-user-ids, bin/ddb/schema-load, bin/ddb/seed), run in this
     process with the API's environment, so they act exactly where the API will look.
     """
-    for chore, argv, door in ((cli.main, ["update-cognito-user-ids"], "bin/db/update-cognito-user-ids"),
-                              (ddb_admin.main, ["schema-load"], "bin/ddb/schema-load"),
-                              (ddb_admin.main, ["seed"], "bin/ddb/seed")):
-        if chore(argv) != 0:
-            raise StartupFailed(f"{door} failed against the emulator (see above)")
+    for argv in (["db", "update-cognito-user-ids"], ["ddb", "schema-load"], ["ddb", "seed"]):
+        if cli.main(argv) != 0:
+            raise StartupFailed(f"bin/{'/'.join(argv)} failed against the emulator (see above)")
 
 
 def backend_command(opts: Options) -> list[str]:
@@ -277,7 +275,7 @@ def banner(opts: Options, site: Mapping[str, str], database_url: str) -> str:
             f"  web app        {site['frontend_url']}\n"
             f"  API            {site['backend_url']}/api/health-check\n"
             f"  AWS emulator   {site['cognito_endpoint']}\n"
-            f"  database       {cli.redacted(database_url)}\n"
+            f"  database       {db.redacted(database_url)}\n"
             f"Sign in as any of {demo} with the password {cognito.DEMO_PASSWORD}\n"
             f"Ctrl-C stops everything. The data stays in {opts.state_dir.name}/ (make dev-reset forgets it).\n")
 

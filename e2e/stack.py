@@ -88,7 +88,7 @@ def seed(database_url: str, pool: local_cognito.LocalCognito, aws_url: str) -> N
     env = {**os.environ, **FAKE_CREDENTIALS, "CONNECTION_URL": database_url, "AWS_ENDPOINT_URL": aws_url,
            "AWS_DEFAULT_REGION": REGION, "AWS_COGNITO_USER_POOL_ID": pool.user_pool_id}
     for chore in ("seed", "update-cognito-user-ids"):
-        subprocess.run([sys.executable, "-m", "cruddur.cli", chore], cwd=BACKEND_DIR, env=env, check=True,
+        subprocess.run([sys.executable, "-m", "cruddur.admin", "db", chore], cwd=BACKEND_DIR, env=env, check=True,
                        capture_output=True)
 
 

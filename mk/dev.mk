@@ -1,6 +1,6 @@
 # The local stack: `make dev` runs all of Cruddur on this machine (see docs/local-stack.md).
 DEV_TESTS := devstack/tests/test_dev.py devstack/tests/test_envfiles.py devstack/tests/test_gitpod.py \
-             backend-flask/tests/test_dbadmin.py backend-flask/tests/test_cognito_admin.py
+             backend-flask/tests/admin/test_db.py backend-flask/tests/admin/test_cognito.py
 
 .PHONY: dev dev-reset test-dev
 dev: setup frontend-setup ## run PostgreSQL, the AWS emulator, the API (:4567) and the web app (:3000); Ctrl-C stops all

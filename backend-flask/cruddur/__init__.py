@@ -5,7 +5,7 @@ from collections.abc import Mapping
 
 from flask import Flask
 
-from cruddur import auth, cognito, cors, db, http, logs, openapi, readiness, routes
+from cruddur import auth, cognito, cors, db, http, logs, messages_store, openapi, readiness, routes
 from cruddur.config import Settings
 
 
@@ -22,6 +22,7 @@ def create_app(config: Settings | Mapping[str, str] | None = None) -> Flask:
     db.init_app(app)
     auth.init_app(app)
     cognito.init_app(app)
+    messages_store.init_app(app)
     routes.init_app(app)
     openapi.init_app(app)
     return app

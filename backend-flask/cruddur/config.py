@@ -37,9 +37,16 @@ class Settings:
 
     @classmethod
     def from_env(cls, environ: dict | None = None) -> "Settings":
+        settings = cls.read(environ)
+        settings.validate()
+        return settings
+
+    @classmethod
+    def read(cls, environ: dict | None = None) -> "Settings":
+        """The settings the environment describes, unchecked: for tools that need only a few of them."""
         env = os.environ if environ is None else environ
         clients = tuple(c.strip() for c in env.get("AWS_COGNITO_USER_POOL_CLIENT_ID", "").split(",") if c.strip())
-        settings = cls(
+        return cls(
             connection_url=env.get("CONNECTION_URL", ""),
             env=env.get("CRUDDUR_ENV", "development"),
             frontend_url=env.get("FRONTEND_URL", ""),
@@ -54,8 +61,6 @@ class Settings:
             pool_min_size=_int(env, "DB_POOL_MIN_SIZE", 1),
             pool_max_size=_int(env, "DB_POOL_MAX_SIZE", 10),
         )
-        settings.validate()
-        return settings
 
     def replace(self, **changes) -> "Settings":
         values = {f.name: getattr(self, f.name) for f in fields(self)}

@@ -1,12 +1,14 @@
 """The PostgreSQL pool and the SQL files: callers see `array`, `object`, `value` and `commit`.
 
 SQL lives in db/sql/<area>/<name>.sql, read once and cached; parameters are always bound by psycopg
-as %(name)s, never formatted into the text.
+as %(name)s, never formatted into the text. The one exception is a constant of the code's own, written
+{{name}} in the file and rendered when it is read (TEMPLATE_VALUES): a plan PostgreSQL reuses needs it fixed.
 """
 from __future__ import annotations
 
 import atexit
 import functools
+import re
 from pathlib import Path
 
 import psycopg
@@ -15,6 +17,7 @@ from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool, PoolTimeout
 from psycopg_pool.base import AttemptWithBackoff
 
+from cruddur import paging
 from cruddur.errors import Unavailable
 from cruddur.readiness import register_readiness_check
 
@@ -23,6 +26,8 @@ CONNECT_TIMEOUT_SECONDS = 5
 CHECKOUT_TIMEOUT_SECONDS = 5
 # a load balancer's health check gives up after a few seconds; answer before it does
 READINESS_TIMEOUT_SECONDS = 2
+TEMPLATE_VALUES = {"page_ceiling": str(paging.SQL_CEILING)}
+_TEMPLATE_NAME = re.compile(r"\{\{(\w+)\}\}")
 
 
 @functools.cache
@@ -31,7 +36,7 @@ def sql(name: str) -> str:
     path = (SQL_ROOT / f"{name}.sql").resolve()
     if SQL_ROOT not in path.parents:
         raise ValueError(f"SQL name {name!r} leaves {SQL_ROOT}")
-    return path.read_text()
+    return _TEMPLATE_NAME.sub(lambda found: TEMPLATE_VALUES[found.group(1)], path.read_text())
 
 
 class _StaleConnection(Exception):

@@ -1,12 +1,10 @@
 """The HTTP edge shared by every area: JSON in (strictly checked), JSON out, one error model.
 
-Routes call `read_json` and `page_params`; every error, expected or not, leaves as
+Routes call `read_json` (and cruddur.paging's `page_params`); every error, expected or not, leaves as
 {"error": {"code", "message"}} with a 4xx/5xx status and never a traceback.
 """
 from __future__ import annotations
 
-import base64
-import binascii
 import json
 import logging
 import uuid
@@ -19,9 +17,6 @@ from werkzeug.exceptions import HTTPException
 from cruddur import logs
 from cruddur.config import MAX_BODY_BYTES
 from cruddur.errors import ApiError, Invalid, Unauthorized
-
-DEFAULT_PAGE_SIZE = 20
-MAX_PAGE_SIZE = 50
 
 # Werkzeug's own statuses, given stable codes for clients to switch on.
 HTTP_CODES = {
@@ -141,38 +136,3 @@ class _UnsupportedMedia(ApiError):
 
     def __init__(self):
         super().__init__("json_required", "Send a JSON body with Content-Type: application/json.")
-
-
-def page_params(args) -> tuple[int, tuple[datetime, str] | None]:
-    """(limit, cursor position) from ?limit=&cursor=; the cursor is opaque to clients."""
-    raw_limit = args.get("limit", "")
-    if raw_limit == "":
-        limit = DEFAULT_PAGE_SIZE
-    elif raw_limit.isdigit() and 1 <= int(raw_limit) <= MAX_PAGE_SIZE:
-        limit = int(raw_limit)
-    else:
-        raise Invalid("limit_invalid", f"limit must be a whole number from 1 to {MAX_PAGE_SIZE}.")
-    raw_cursor = args.get("cursor", "")
-    return limit, (decode_cursor(raw_cursor) if raw_cursor else None)
-
-
-def encode_cursor(created_at: datetime, row_uuid) -> str:
-    payload = json.dumps([created_at.isoformat(), str(row_uuid)]).encode()
-    return base64.urlsafe_b64encode(payload).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> tuple[datetime, str]:
-    try:
-        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        stamp, row_uuid = json.loads(text)
-        return datetime.fromisoformat(stamp), str(uuid.UUID(row_uuid))
-    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
-        raise Invalid("cursor_invalid", "The cursor is not one this API handed out.") from None
-
-
-def page(rows: list[dict], limit: int, shape=lambda row: row) -> dict:
-    """A page from `limit + 1` rows fetched newest first: the extra row only says there is more."""
-    more = len(rows) > limit
-    rows = rows[:limit]
-    next_cursor = encode_cursor(rows[-1]["created_at"], rows[-1]["uuid"]) if more else None
-    return {"items": [shape(r) for r in rows], "next_cursor": next_cursor}

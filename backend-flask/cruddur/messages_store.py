@@ -11,20 +11,23 @@ The local secondary index `conversations-by-recency` sorts a user's conversation
 is one strongly consistent query, newest first. Every attribute is a string.
 
 This module speaks DynamoDB and nothing else: who may read or write what is decided in
-cruddur.services.messages.
+cruddur.services.messages. `init_app` builds the app's store and its readiness check; `store()` is it.
 """
 from __future__ import annotations
 
 import random
 import time
 import uuid
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Callable
 
 import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
+from flask import Flask, current_app
+
+from cruddur.paging import Page, Position
+from cruddur.readiness import register_readiness_check
 
 RECENCY_INDEX = "conversations-by-recency"
 USER, GROUP, MSG = "USER#", "GROUP#", "MSG#"
@@ -91,12 +94,6 @@ def message_key(created_at: str, message_uuid: str) -> str:
     return f"{created_at}#{message_uuid}"
 
 
-@dataclass(frozen=True)
-class Page:
-    items: list[dict]
-    more: bool  # whether older items exist beyond this page
-
-
 def client_for(region: str, endpoint_url: str | None = None, total_attempts: int | None = 2,
                connect_timeout: float = 2.0, read_timeout: float = 5.0):
     """A DynamoDB client that gives up quickly, so an outage becomes a 503 rather than a hung worker.
@@ -108,6 +105,14 @@ def client_for(region: str, endpoint_url: str | None = None, total_attempts: int
         retries["total_max_attempts"] = total_attempts
     config = Config(connect_timeout=connect_timeout, read_timeout=read_timeout, retries=retries)
     return boto3.client("dynamodb", region_name=region, endpoint_url=endpoint_url or None, config=config)
+
+
+def _key(position: Position | None) -> str | None:
+    return message_key(timestamp(position[0]), position[1]) if position else None
+
+
+def _position(stamp: str, message_uuid: str) -> Position:
+    return datetime.fromisoformat(stamp), message_uuid
 
 
 def _strings(values: dict) -> dict:
@@ -150,16 +155,21 @@ class MessagesStore:
                            Key=_strings({"pk": USER + user_uuid, "sk": GROUP + group_uuid}))
         return _plain(found["Item"]) if "Item" in found else None
 
-    def conversations(self, user_uuid: str, limit: int, before: str | None = None) -> Page:
+    def conversations(self, user_uuid: str, limit: int, before: Position | None = None) -> Page:
         """The user's conversation rows, most recent last message first, older than `before`."""
-        return self._newest_first(USER + user_uuid, "last_message_key", before, limit, IndexName=RECENCY_INDEX)
+        found, more = self._newest_first(USER + user_uuid, "last_message_key", _key(before), limit,
+                                         IndexName=RECENCY_INDEX)
+        last = found[-1] if more else None
+        return Page(found, _position(last["last_message_at"], last["last_message_uuid"]) if last else None)
 
-    def messages(self, group_uuid: str, limit: int, before: str | None = None) -> Page:
-        """The newest `limit` messages older than `before` (a message_key), returned oldest first."""
-        page = self._newest_first(GROUP + group_uuid, "sk", MSG + before if before else None, limit)
-        return Page(items=page.items[::-1], more=page.more)
+    def messages(self, group_uuid: str, limit: int, before: Position | None = None) -> Page:
+        """The newest `limit` messages older than `before`, returned oldest first."""
+        found, more = self._newest_first(GROUP + group_uuid, "sk", MSG + _key(before) if before else None, limit)
+        oldest = found[-1] if more else None
+        return Page(found[::-1], _position(oldest["created_at"], oldest["message_uuid"]) if oldest else None)
 
-    def _newest_first(self, pk: str, sort_attribute: str, before: str | None, limit: int, **query) -> Page:
+    def _newest_first(self, pk: str, sort_attribute: str, before: str | None, limit: int,
+                      **query) -> tuple[list[dict], bool]:
         condition, values = "pk = :pk", {":pk": pk}
         if before is not None:
             condition += f" AND {sort_attribute} < :before"
@@ -169,7 +179,7 @@ class MessagesStore:
                            Limit=limit + 1, KeyConditionExpression=condition,
                            ExpressionAttributeValues=_strings(values), **query)
         items = [_plain(i) for i in found["Items"]]
-        return Page(items=items[:limit], more=len(items) > limit)
+        return items[:limit], len(items) > limit
 
     def post(self, group_uuid: str, sender_uuid: str, recipient_uuid: str, text: str,
              created_at: datetime, message_uuid: str | None = None) -> dict:
@@ -228,3 +238,14 @@ class MessagesStore:
                 ":group": group_uuid, ":other": other, ":key": key, ":uuid": message["message_uuid"],
                 ":text": message["message"], ":at": message["created_at"]}),
         }}
+
+
+def init_app(app: Flask) -> None:
+    settings = app.config["SETTINGS"]
+    messages = MessagesStore(client_for(settings.region, settings.aws_endpoint_url), settings.message_table)
+    app.extensions["cruddur.messages"] = messages
+    register_readiness_check(app, "dynamodb", messages.check)
+
+
+def store() -> MessagesStore:
+    return current_app.extensions["cruddur.messages"]

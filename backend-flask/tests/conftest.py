@@ -21,7 +21,7 @@ import psycopg
 import pytest
 
 from cruddur import create_app
-from cruddur.cli import load_volume
+from cruddur.admin.db import load_volume
 from cruddur.config import Settings
 from cruddur.db import Database, connect_pool
 from cruddur.messages_store import client_for, table_definition

@@ -7,8 +7,8 @@ from datetime import datetime, timezone
 import psycopg
 import pytest
 
-from cruddur.http import MAX_PAGE_SIZE
-from cruddur.db import sql
+from cruddur.db import SQL_ROOT, sql
+from cruddur.paging import MAX_PAGE_SIZE
 from tests import plans
 
 NOW = datetime.now(timezone.utc)
@@ -65,3 +65,5 @@ def test_the_fixed_ceiling_in_the_feeds_is_the_largest_page_plus_one():
     # the extra row says whether another page follows
     for name in FEEDS:
         assert f"LIMIT {MAX_PAGE_SIZE + 1}\n" in sql(name), name
+        assert "LIMIT {{page_ceiling}}\n" in (SQL_ROOT / f"{name}.sql").read_text(), \
+            f"{name} must take its ceiling from cruddur.paging, not a number of its own"

@@ -3,7 +3,8 @@ from flask import Blueprint, request
 
 from cruddur.auth import caller_user, optional_auth, require_auth
 from cruddur.db import db
-from cruddur.http import check_text, now, page, page_params, read_json
+from cruddur.http import check_text, now, read_json
+from cruddur.paging import page_params
 from cruddur.services import activities
 
 bp = Blueprint("activities", __name__)
@@ -13,7 +14,7 @@ bp = Blueprint("activities", __name__)
 @optional_auth
 def home():
     limit, cursor = page_params(request.args)
-    return page(activities.home(db(), now(), limit, cursor), limit, activities.shape)
+    return activities.home(db(), now(), limit, cursor).body()
 
 
 @bp.post("/activities")
@@ -39,8 +40,7 @@ def reply(activity_uuid):
 @require_auth
 def notifications():
     limit, cursor = page_params(request.args)
-    rows = activities.notifications(db(), caller_user(), now(), limit, cursor)
-    return page(rows, limit, lambda row: {**activities.shape(row), "reason": row["reason"]})
+    return activities.notifications(db(), caller_user(), now(), limit, cursor).body()
 
 
 @bp.get("/activities/search")
@@ -48,5 +48,4 @@ def search():
     limit, cursor = page_params(request.args)
     term = request.args.get("term", "")
     check_text("term", term)
-    rows = activities.search(db(), term, now(), limit, cursor)
-    return page(rows, limit, activities.shape)
+    return activities.search(db(), term, now(), limit, cursor).body()

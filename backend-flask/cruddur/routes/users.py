@@ -3,7 +3,8 @@ from flask import Blueprint, request
 
 from cruddur.auth import caller_sub, caller_user, require_auth
 from cruddur.db import db
-from cruddur.http import now, page, page_params, read_json
+from cruddur.http import now, read_json
+from cruddur.paging import page_params
 from cruddur.services import activities, users
 
 bp = Blueprint("users", __name__)
@@ -13,8 +14,7 @@ bp = Blueprint("users", __name__)
 def profile(handle):
     limit, cursor = page_params(request.args)
     person = users.profile(db(), handle, now())
-    rows = activities.by_user(db(), person["uuid"], now(), limit, cursor)
-    return {"profile": person, **page(rows, limit, activities.shape)}
+    return {"profile": person, **activities.by_user(db(), person["uuid"], now(), limit, cursor).body()}
 
 
 @bp.get("/users/@<handle>/short")

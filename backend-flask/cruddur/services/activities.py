@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from cruddur import paging
 from cruddur.errors import Invalid, NotFound
+from cruddur.paging import Page, Position
 from cruddur.services import users
 from cruddur.services.text import posted_text
 
@@ -18,7 +20,7 @@ REPLIES_SHOWN = 100
 FIELDS = ("uuid", "handle", "display_name", "message", "replies_count", "reposts_count", "likes_count",
           "reply_to_activity_uuid", "created_at", "expires_at")
 
-Cursor = tuple[datetime, str] | None
+Cursor = Position | None
 
 
 def shape(row: dict) -> dict:
@@ -30,10 +32,8 @@ def _message(text: str) -> str:
     return posted_text(text, MESSAGE_MAX, "A crud", "posting")
 
 
-def _paging(limit: int, cursor: Cursor) -> dict:
-    # one row more than the page says whether another page follows
-    at, after = cursor or (None, None)
-    return {"limit": limit + 1, "cursor_at": at, "cursor_uuid": after}
+def _notification(row: dict) -> dict:
+    return {**shape(row), "reason": row["reason"]}
 
 
 def create(db, author: dict, message: str, ttl: str, now: datetime) -> dict:
@@ -53,12 +53,12 @@ def reply(db, author: dict, parent_uuid: str, message: str, now: datetime) -> di
     return created
 
 
-def home(db, now: datetime, limit: int, cursor: Cursor) -> list[dict]:
-    return db.array("activities/home", now=now, **_paging(limit, cursor))
+def home(db, now: datetime, limit: int, cursor: Cursor) -> Page:
+    return paging.rows(db, "activities/home", limit, cursor, shape, now=now)
 
 
-def by_user(db, user_uuid, now: datetime, limit: int, cursor: Cursor) -> list[dict]:
-    return db.array("activities/by_user", user_uuid=user_uuid, now=now, **_paging(limit, cursor))
+def by_user(db, user_uuid, now: datetime, limit: int, cursor: Cursor) -> Page:
+    return paging.rows(db, "activities/by_user", limit, cursor, shape, user_uuid=user_uuid, now=now)
 
 
 def show(db, handle: str, activity_uuid: str, now: datetime) -> dict:
@@ -70,15 +70,14 @@ def show(db, handle: str, activity_uuid: str, now: datetime) -> dict:
     return {"activity": shape(activity), "replies": [shape(r) for r in replies]}
 
 
-def notifications(db, user: dict, now: datetime, limit: int, cursor: Cursor) -> list[dict]:
-    return db.array("activities/notifications", user_uuid=user["uuid"], now=now,
-                    **_paging(limit, cursor))
+def notifications(db, user: dict, now: datetime, limit: int, cursor: Cursor) -> Page:
+    return paging.rows(db, "activities/notifications", limit, cursor, _notification, user_uuid=user["uuid"], now=now)
 
 
-def search(db, term: str, now: datetime, limit: int, cursor: Cursor) -> list[dict]:
+def search(db, term: str, now: datetime, limit: int, cursor: Cursor) -> Page:
     words = term.strip()
     if not words:
         raise Invalid("term_blank", "Type something to search for.")
     if len(words) > SEARCH_TERM_MAX:
         raise Invalid("term_too_long", f"Search terms hold {SEARCH_TERM_MAX} characters at most.")
-    return db.array("activities/search", term=words, now=now, **_paging(limit, cursor))
+    return paging.rows(db, "activities/search", limit, cursor, shape, term=words, now=now)

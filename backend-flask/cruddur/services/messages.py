@@ -10,7 +10,8 @@ import uuid
 from datetime import datetime
 
 from cruddur.errors import Invalid, NotFound
-from cruddur.messages_store import MessagesStore, conversation_uuid, message_key, timestamp
+from cruddur.messages_store import MessagesStore, conversation_uuid
+from cruddur.paging import Page, Position, cursor_invalid
 from cruddur.services import users
 from cruddur.services.text import posted_text
 
@@ -18,8 +19,7 @@ MESSAGE_MAX = 1024
 # What a member whose users row has gone shows as, rather than breaking the other member's page.
 GONE = {"handle": None, "display_name": "Former user"}
 
-Cursor = tuple[datetime, str] | None
-Position = tuple[datetime, str]
+Cursor = Position | None
 
 
 def _text(message: str) -> str:
@@ -43,13 +43,11 @@ def _membership(store: MessagesStore, caller: dict, group_uuid: str) -> dict:
     return row
 
 
-def _before(cursor: Cursor) -> str | None:
-    if cursor is None:
-        return None
-    at, after = cursor
-    if at.tzinfo is None:
-        raise Invalid("cursor_invalid", "The cursor is not one this API handed out.")
-    return message_key(timestamp(at), after)
+def _before(cursor: Cursor) -> Cursor:
+    # the store's sort keys are UTC times: a cursor without a time zone names no place in them
+    if cursor is not None and cursor[0].tzinfo is None:
+        raise cursor_invalid()
+    return cursor
 
 
 def _moment(stamp: str) -> datetime:
@@ -67,12 +65,8 @@ def _shape_message(item: dict, people: dict[str, dict]) -> dict:
             "message": item["message"], "created_at": _moment(item["created_at"])}
 
 
-def conversations(store: MessagesStore, db, caller: dict, limit: int, cursor: Cursor) \
-        -> tuple[list[dict], Position | None]:
-    """The caller's conversations, most recent first: the other member and the last message.
-
-    Returns the page and the position to pass back as the cursor for the next one (None at the end).
-    """
+def conversations(store: MessagesStore, db, caller: dict, limit: int, cursor: Cursor) -> Page:
+    """The caller's conversations, most recent first: the other member and the last message."""
     page = store.conversations(str(caller["uuid"]), limit, _before(cursor))
     people = _people(db, [row["other_user_uuid"] for row in page.items])
     items = []
@@ -81,23 +75,15 @@ def conversations(store: MessagesStore, db, caller: dict, limit: int, cursor: Cu
         items.append({"uuid": row["message_group_uuid"], "handle": other["handle"],
                       "display_name": other["display_name"], "message": row["last_message"],
                       "created_at": _moment(row["last_message_at"])})
-    if not page.more:
-        return items, None
-    last = page.items[-1]
-    return items, (_moment(last["last_message_at"]), last["last_message_uuid"])
+    return Page(items, page.next)
 
 
-def messages(store: MessagesStore, db, caller: dict, group_uuid: str, limit: int, cursor: Cursor) \
-        -> tuple[list[dict], Position | None]:
-    """A page of a conversation's messages, oldest first; the position leads to the older page."""
+def messages(store: MessagesStore, db, caller: dict, group_uuid: str, limit: int, cursor: Cursor) -> Page:
+    """A page of a conversation's messages, oldest first; its next position leads to the older page."""
     row = _membership(store, caller, group_uuid)
     page = store.messages(row["message_group_uuid"], limit, _before(cursor))
     people = _people(db, [str(caller["uuid"]), row["other_user_uuid"]])
-    items = [_shape_message(m, people) for m in page.items]
-    if not page.more:
-        return items, None
-    oldest = page.items[0]
-    return items, (_moment(oldest["created_at"]), oldest["message_uuid"])
+    return Page([_shape_message(m, people) for m in page.items], page.next)
 
 
 def send(store: MessagesStore, db, sender: dict, message: str, now: datetime, *,

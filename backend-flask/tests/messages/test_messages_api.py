@@ -10,7 +10,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from cruddur import create_app
-from cruddur.http import encode_cursor
+from cruddur.paging import encode_cursor
 from cruddur.messages_store import client_for
 from devstack.moto import FAKE_CREDENTIALS
 from devstack.net import free_port

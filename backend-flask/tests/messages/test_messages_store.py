@@ -9,7 +9,7 @@ import pytest
 from botocore.stub import Stubber
 
 from cruddur.messages_store import (
-    TRANSACTION_ATTEMPTS, MessagesStore, MessagesUnavailable, client_for, message_key, timestamp,
+    TRANSACTION_ATTEMPTS, MessagesStore, MessagesUnavailable, client_for, timestamp,
 )
 from devstack.net import free_port
 
@@ -21,23 +21,19 @@ def group() -> str:
     return str(uuid.uuid4())
 
 
-def walk(fetch, limit, oldest):
-    """Every page of a listing, each fetched from before the `oldest` item of the page before it."""
+def walk(fetch, limit):
+    """Every page of a listing, each fetched from the position the page before it gave as next."""
     pages, before = [], None
     while True:
         page = fetch(limit, before)
         pages.append(page.items)
-        if not page.more:
+        if page.next is None:
             return pages
-        before = position(oldest(page.items))
+        before = page.next
 
 
 def walk_messages(store, g, limit):
-    return walk(lambda limit, before: store.messages(g, limit, before), limit, oldest=lambda items: items[0])
-
-
-def position(item):
-    return item.get("last_message_key") or message_key(item["created_at"], item["message_uuid"])
+    return walk(lambda limit, before: store.messages(g, limit, before), limit)
 
 
 def test_post_stores_the_message_and_both_members_rows(store):
@@ -73,8 +69,9 @@ def test_messages_page_that_ends_exactly_at_the_oldest_has_no_cursor(store):
     for i in range(4):
         store.post(g, ALICE, BOB, f"m{i}", NOW + timedelta(seconds=i))
     first = store.messages(g, 2)
-    second = store.messages(g, 2, position(first.items[0]))
-    assert first.more and not second.more
+    second = store.messages(g, 2, first.next)
+    assert first.next == (datetime.fromisoformat(first.items[0]["created_at"]), first.items[0]["message_uuid"])
+    assert second.next is None
     assert [m["message"] for m in first.items + second.items] == ["m2", "m3", "m0", "m1"]
 
 
@@ -96,8 +93,7 @@ def test_conversations_newest_first_across_pages_including_year_old_ones(store):
         last_at[partner] = timestamp(at)
     store.post(group(), BOB, CAROL, "not alice's", NOW + timedelta(days=1))
 
-    pages = walk(lambda limit, before: store.conversations(ALICE, limit, before), 5,
-                 oldest=lambda items: items[-1])
+    pages = walk(lambda limit, before: store.conversations(ALICE, limit, before), 5)
 
     rows = [r for p in pages for r in p]
     assert [len(p) for p in pages] == [5, 5, 2]

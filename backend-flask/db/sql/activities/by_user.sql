@@ -8,7 +8,7 @@ SELECT * FROM (
     AND (created_at, uuid) < (COALESCE(%(cursor_at)s::timestamptz, 'infinity'),
                               COALESCE(%(cursor_uuid)s::uuid, 'ffffffff-ffff-ffff-ffff-ffffffffffff'))
   ORDER BY created_at DESC, uuid DESC
-  LIMIT 51
+  LIMIT {{page_ceiling}}
 ) page
 ORDER BY created_at DESC, uuid DESC
 LIMIT %(limit)s

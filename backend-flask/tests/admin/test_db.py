@@ -1,4 +1,4 @@
-"""The bin/db doors against a throwaway PostgreSQL cluster: every verb, and the scripts themselves."""
+"""The bin/db verbs against a throwaway PostgreSQL cluster: every verb, and the scripts themselves."""
 from __future__ import annotations
 
 import io
@@ -10,15 +10,15 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from cruddur import dbadmin
+from cruddur.admin import cli
 from devstack.postgres import Cluster, throwaway
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture(scope="module")
 def cluster():
-    with throwaway("cruddur-dbadmin-") as server:
+    with throwaway("cruddur-admin-db-") as server:
         yield server
 
 
@@ -31,7 +31,7 @@ def url(cluster):
 def door(verb: str, *args: str, env: dict[str, str]):
     """bin/db/<verb> in-process (each script spawns Python anew, seconds apiece on a busy machine)."""
     out, err = io.StringIO(), io.StringIO()
-    code = dbadmin.main([verb, *args], env=env, out=out, err=err)
+    code = cli.main(["db", verb, *args], env=env, out=out, err=err)
     return subprocess.CompletedProcess([verb, *args], code, out.getvalue(), err.getvalue())
 
 
@@ -130,7 +130,7 @@ def test_deleting_production_without_confirmation_refuses(cluster, url, verb, co
     door("create", env={"CONNECTION_URL": url})
     name = url.rsplit("/", 1)[1]
     result = script(verb, "prod", *confirm, env={"PROD_CONNECTION_URL": url})
-    assert result.returncode == 2
+    assert result.returncode == 1
     assert result.stderr == (f"bin/db/{verb}: refusing to delete the production database {name!r}: "
                              f"repeat its name to confirm (--confirm {name})\n")
     assert database_exists(cluster, url)
@@ -155,7 +155,7 @@ def test_drop_prod_with_its_name_confirmed_drops_prod_not_local(cluster, url):
 ])
 def test_a_door_without_a_database_says_which_variable_is_missing(args, env, message):
     result = door("sessions", *args, env=env)
-    assert (result.returncode, result.stderr) == (2, message)
+    assert (result.returncode, result.stderr) == (1, message)
 
 
 def test_an_unreachable_server_is_one_clear_line_not_a_traceback(cluster):

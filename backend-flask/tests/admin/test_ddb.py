@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from cruddur import ddb_admin
+from cruddur.admin import cli
+from cruddur.admin import ddb as ddb_commands
 from cruddur.messages_store import RECENCY_INDEX, conversation_uuid
 
 REPO = Path(__file__).resolve().parents[3]
@@ -80,36 +81,37 @@ def test_every_command_can_run_twice(aws, fresh_table):
     ]
     for argv, line in expected:
         out = io.StringIO()
-        assert (ddb_admin.main(argv, environ=env, out=out, now=lambda: NOW), out.getvalue()) == (0, line), argv
+        assert (cli.main(["ddb", *argv], env=env, out=out, now=lambda: NOW), out.getvalue()) == (0, line), \
+            argv
 
 
 def test_the_seeded_conversation_is_what_the_api_shows(aws, table, settings, people, client, auth):
     env = {"AWS_ENDPOINT_URL": aws.url, "DDB_MESSAGE_TABLE": table, "CONNECTION_URL": settings.connection_url}
     out = io.StringIO()
-    assert ddb_admin.main(["seed"], environ=env, out=out, now=lambda: NOW) == 0
+    assert cli.main(["ddb", "seed"], env=env, out=out, now=lambda: NOW) == 0
 
     listing = client.get("/api/message_groups", headers=auth.headers("bayko")).json
-    first, *_, last = ddb_admin.SEED_CONVERSATION
+    first, *_, last = ddb_commands.SEED_CONVERSATION
     assert [(r["handle"], r["message"]) for r in listing["items"]] == [("andrewbrown", last[1])]
     thread = client.get(f"/api/messages/{listing['items'][0]['uuid']}", headers=auth.headers("andrewbrown")).json
     assert [(m["handle"], m["message"]) for m in thread["items"]] == [
-        (ddb_admin.SEED_HANDLES[sender], text) for sender, text in ddb_admin.SEED_CONVERSATION]
+        (ddb_commands.SEED_HANDLES[sender], text) for sender, text in ddb_commands.SEED_CONVERSATION]
     assert thread["items"][-1]["created_at"] == "2026-11-29T11:53:00.000Z"
 
 
 def test_seed_takes_the_user_uuids_as_arguments_without_a_database(aws, store, table):
     a, b = str(uuid.uuid4()), str(uuid.uuid4())
     out = io.StringIO()
-    code = ddb_admin.main(["seed", "--users", a, b], environ={"AWS_ENDPOINT_URL": aws.url, "DDB_MESSAGE_TABLE": table},
+    code = cli.main(["ddb", "seed", "--users", a, b], env={"AWS_ENDPOINT_URL": aws.url, "DDB_MESSAGE_TABLE": table},
                           out=out, now=lambda: NOW)
     assert code == 0
     assert store.conversation(a, conversation_uuid(a, b))["other_user_uuid"] == b
-    assert len(store.messages(conversation_uuid(a, b), 50).items) == len(ddb_admin.SEED_CONVERSATION)
+    assert len(store.messages(conversation_uuid(a, b), 50).items) == len(ddb_commands.SEED_CONVERSATION)
 
 
 def test_seed_without_a_database_or_uuids_says_what_it_needs(aws, table):
     err = io.StringIO()
-    assert ddb_admin.main(["seed"], environ={"AWS_ENDPOINT_URL": aws.url, "DDB_MESSAGE_TABLE": table},
+    assert cli.main(["ddb", "seed"], env={"AWS_ENDPOINT_URL": aws.url, "DDB_MESSAGE_TABLE": table},
                           out=io.StringIO(), err=err) == 1
     assert err.getvalue() == "CONNECTION_URL is not set: point it at the seeded database, or pass --users UUID UUID\n"
 
@@ -117,14 +119,14 @@ def test_seed_without_a_database_or_uuids_says_what_it_needs(aws, table):
 def test_seed_against_a_database_without_the_seeded_users_says_so(aws, table, db, database_url):
     err = io.StringIO()
     env = {"AWS_ENDPOINT_URL": aws.url, "DDB_MESSAGE_TABLE": table, "CONNECTION_URL": database_url}
-    assert ddb_admin.main(["seed"], environ=env, out=io.StringIO(), err=err) == 1
+    assert cli.main(["ddb", "seed"], env=env, out=io.StringIO(), err=err) == 1
     assert err.getvalue() == ("no user @andrewbrown or @bayko in the database: "
-                              "seed PostgreSQL first (python -m cruddur.cli seed)\n")
+                              "seed PostgreSQL first (bin/db/seed)\n")
 
 
 def test_a_dynamodb_refusal_is_one_line_and_exit_1(aws):
     err = io.StringIO()
-    code = ddb_admin.main(["scan"], environ={"AWS_ENDPOINT_URL": aws.url, "DDB_MESSAGE_TABLE": "no-such-table"},
+    code = cli.main(["ddb", "scan"], env={"AWS_ENDPOINT_URL": aws.url, "DDB_MESSAGE_TABLE": "no-such-table"},
                           out=io.StringIO(), err=err)
     assert code == 1
     assert err.getvalue().startswith("DynamoDB in the local emulator refused: An error occurred "
@@ -136,7 +138,7 @@ def test_drop_outside_the_emulator_asks_and_refuses_without_the_table_name():
     # No AWS_ENDPOINT_URL: the command would talk to AWS itself, so it must stop at the question.
     questions, err = [], io.StringIO()
     env = {"DDB_MESSAGE_TABLE": "cruddur-messages", "AWS_DEFAULT_REGION": "eu-west-2"}
-    code = ddb_admin.main(["drop"], environ=env, out=io.StringIO(), err=err,
+    code = cli.main(["ddb", "drop"], env=env, out=io.StringIO(), err=err,
                           ask=lambda q: questions.append(q) or "yes")
     assert code == 1
     assert questions == ["Drop table cruddur-messages and every message in it from AWS region eu-west-2? "
@@ -149,7 +151,7 @@ def test_drop_outside_the_emulator_without_a_terminal_refuses():
         raise EOFError
 
     err = io.StringIO()
-    assert ddb_admin.main(["drop"], environ={"DDB_MESSAGE_TABLE": "cruddur-messages"}, out=io.StringIO(), err=err,
+    assert cli.main(["ddb", "drop"], env={"DDB_MESSAGE_TABLE": "cruddur-messages"}, out=io.StringIO(), err=err,
                           ask=no_terminal) == 1
     assert err.getvalue().startswith("not dropped")
 
@@ -157,8 +159,8 @@ def test_drop_outside_the_emulator_without_a_terminal_refuses():
 @pytest.mark.parametrize("yes, answer", [(False, "TABLE"), (True, None)])
 def test_drop_of_a_non_local_table_goes_ahead_when_confirmed(ddb, table, yes, answer):
     # The emulator stands in for AWS here; `local=False` is what a target without AWS_ENDPOINT_URL gets.
-    target = ddb_admin.Target(client=ddb, table=table, region="us-east-1", local=False)
+    target = ddb_commands.Target(client=ddb, table=table, region="us-east-1", local=False)
     out = io.StringIO()
-    assert ddb_admin.drop(target, out, yes=yes, ask=lambda q: table if answer == "TABLE" else "") == 0
+    ddb_commands.drop(target, out, yes=yes, ask=lambda q: table if answer == "TABLE" else "")
     assert out.getvalue() == f"dropped table {table} from AWS region us-east-1\n"
     assert table not in ddb.list_tables()["TableNames"]

@@ -1,4 +1,6 @@
-"""The bin/db doors, run as an operator runs them: exit codes and what they print."""
+"""The database chores (bin/db/test, migrate, rollback, seed, update-cognito-user-ids), run as an operator runs
+them: exit codes and what they print."""
+import io
 import os
 import subprocess
 from pathlib import Path
@@ -6,7 +8,7 @@ from pathlib import Path
 from cruddur.migrations import available
 from devstack.net import free_port
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 
 
 def door(verb, *args, **env):
@@ -15,10 +17,10 @@ def door(verb, *args, **env):
 
 
 def seed(url):
-    from cruddur.cli import main
+    from cruddur.admin.cli import main
     os.environ["CONNECTION_URL"] = url
     try:
-        assert main(["seed"]) == 0
+        assert main(["db", "seed"], out=io.StringIO()) == 0
     finally:
         del os.environ["CONNECTION_URL"]
 

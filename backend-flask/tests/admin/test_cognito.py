@@ -8,7 +8,7 @@ from pathlib import Path
 
 from devstack import cognito as local_cognito
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 
 
 def list_users(env: dict[str, str]) -> subprocess.CompletedProcess:
@@ -30,9 +30,9 @@ def test_list_users_shows_each_demo_user_with_handle_sub_and_status(aws, cognito
 
 
 def test_list_users_without_a_pool_names_the_variable():
-    from cruddur.cognito_admin import list_users_main
+    from cruddur.admin.cli import main
 
     err = io.StringIO()
-    code = list_users_main(env={}, out=io.StringIO(), err=err)
+    code = main(["cognito", "list-users"], env={}, out=io.StringIO(), err=err)
     assert (code, err.getvalue()) == (
-        2, "bin/cognito/list-users: AWS_COGNITO_USER_POOL_ID is not set; it names the pool to list\n")
+        1, "bin/cognito/list-users: AWS_COGNITO_USER_POOL_ID is not set; it names the pool to list\n")

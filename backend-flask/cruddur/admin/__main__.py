@@ -1,0 +1,5 @@
+import sys
+
+from cruddur.admin.cli import main
+
+sys.exit(main())
