@@ -93,7 +93,7 @@ RELEASE = "iam/ReleaseRole/cruddur-release"
 DEPLOY = "iam/DeployRole/cruddur-deploy"
 REPOSITORY = "arn:aws:ecr:us-east-1:123456789012:repository/"
 PUSH = ("ecr:InitiateLayerUpload", "ecr:UploadLayerPart", "ecr:CompleteLayerUpload", "ecr:PutImage")
-GATE_READS = ("ecr:DescribeImages", "ecr:BatchGetImage", "ecr:DescribeImageScanFindings", "ecr:GetDownloadUrlForLayer")
+GATE_READS = ("ecr:DescribeImages", "ecr:BatchGetImage", "ecr:DescribeImageScanFindings")
 ROLLOUT = [("ecs:RegisterTaskDefinition", "arn:aws:ecs:us-east-1:123456789012:task-definition/backend-flask:7"),
            ("ecs:UpdateService", "arn:aws:ecs:us-east-1:123456789012:service/cruddur/backend-flask"),
            ("ecs:CreateService", "arn:aws:ecs:us-east-1:123456789012:service/cruddur/backend-flask"),
