@@ -42,6 +42,7 @@ COMMANDS = {
     "ecr-login": "cruddur_ops.ecr_login",
     "build": "cruddur_ops.build",
     "push": "cruddur_ops.push",
+    "sbom": "cruddur_ops.sbom_command",
     "cfn-deploy": "cruddur_ops.cfn_deploy",
     "cfn-outputs": "cruddur_ops.cfn_outputs",
     "cfn-delete": "cruddur_ops.cfn_delete",
