@@ -39,6 +39,7 @@ COMMANDS = {
     "connect": "cruddur_ops.connect",
     "run": "cruddur_ops.run_task",
     "audit": "cruddur_ops.audit",
+    "audit-deps": "cruddur_ops.audit_deps",
     "ecr-login": "cruddur_ops.ecr_login",
     "build": "cruddur_ops.build",
     "push": "cruddur_ops.push",
