@@ -1,10 +1,11 @@
-"""`build <service>`: the production image for linux/amd64, tagged with the 12-character commit."""
+"""`build <service>`: the production image for linux/amd64, tagged with the 12-character commit, and its
+CycloneDX SBOM (cruddur_ops.sbom) written right after the build succeeds."""
 from __future__ import annotations
 
-from cruddur_ops import context, images
+from cruddur_ops import context, images, sbom
 from cruddur_ops.docker import docker
 
-HELP = "build a service's production image (linux/amd64), tagged <repository>:<commit>"
+HELP = "build a service's production image (linux/amd64), tagged <repository>:<commit>, and write its SBOM"
 
 
 def configure(parser) -> None:
@@ -19,4 +20,5 @@ def run(args, ctx) -> int:
            "--label", f"org.opencontainers.image.revision={tag}", "--tag", reference,
            str(service.context.relative_to(ctx.root)))
     ctx.out.line(reference)
+    ctx.out.line(str(sbom.write(ctx, service, tag)))
     return 0

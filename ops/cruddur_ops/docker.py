@@ -14,3 +14,11 @@ def image_exists(ctx, reference: str) -> bool:
     result = ctx.subprocess_run(["docker", "image", "inspect", reference], capture_output=True, text=True,
                                 cwd=ctx.root)
     return result.returncode == 0
+
+
+def docker_output(ctx, *argv: str) -> str:
+    """Run the docker CLI for its answer (stdout); a failure is named with docker's own words."""
+    result = ctx.subprocess_run(["docker", *argv], capture_output=True, text=True, cwd=ctx.root)
+    if result.returncode != 0:
+        raise OpsError(f"docker {argv[0]} failed (exit {result.returncode}): {result.stderr.strip()}")
+    return result.stdout

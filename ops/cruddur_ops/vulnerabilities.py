@@ -1,18 +1,26 @@
-"""The reviewed exceptions to the vulnerability gates (aws/vulnerability-exceptions.toml).
+"""The one reviewed list of vulnerability exceptions (aws/vulnerability-exceptions.toml).
 
-One file serves the image scan gate (verify, deploy) and the dependency audit: each entry names a finding
-and the package it was found in, why it is accepted, and until when. An entry past its date no longer lets
-the finding through: the finding fails as if the entry were not there, and says that its exception expired.
+Both gates read it: the dependency audit before push (`audit-deps`) and the image scan gate before
+register. An entry excepts one finding in one package until its expiry date; after that date the finding
+fails again, exactly as if the entry were not there, so an exception is always a dated decision.
+
+    [[exception]]
+    finding = "GHSA-xxxx-xxxx-xxxx"   # or CVE-…, PYSEC-…
+    package = "openssl"
+    reason = "why it does not apply / what we wait for"
+    expires = 2027-01-31              # a TOML date; the entry holds through that day
 """
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from cruddur_ops.errors import OpsError
 
+EXCEPTIONS_FILE = "aws/vulnerability-exceptions.toml"
 FIELDS = ("finding", "package", "reason", "expires")
 
 
@@ -23,34 +31,68 @@ class VulnerabilityException:
     reason: str
     expires: date
 
+    def has_expired(self, today: date) -> bool:
+        return today > self.expires
+
+
+def normalise_package(name: str) -> str:
+    """Package names compare the way their registries do: case-insensitive, and for Python `-`, `_` and
+    `.` alike (PEP 503). npm names keep their scope (`@aws-amplify/core`)."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _entry(path: Path, index: int, raw) -> VulnerabilityException:
+    where = f"{path}: [[exception]] #{index}"
+    if not isinstance(raw, dict):
+        raise OpsError(f"{where}: is not a table")
+    unknown = sorted(set(raw) - set(FIELDS))
+    if unknown:
+        raise OpsError(f"{where}: unknown field {unknown[0]!r} (fields: {', '.join(FIELDS)})")
+    for name in FIELDS:
+        if name not in raw:
+            raise OpsError(f"{where}: field {name!r} is missing")
+    for name in ("finding", "package", "reason"):
+        if not isinstance(raw[name], str) or not raw[name].strip():
+            raise OpsError(f"{where}: field {name!r} must be a non-empty string")
+    expires = raw["expires"]
+    # tomllib reads 2027-01-31 as a date and 2027-01-31T00:00:00 as a datetime (a date subclass).
+    if not isinstance(expires, date) or isinstance(expires, datetime):
+        raise OpsError(f"{where}: field 'expires' must be a TOML date like 2027-01-31, not {expires!r}")
+    return VulnerabilityException(raw["finding"].strip(), raw["package"].strip(), raw["reason"].strip(), expires)
+
 
 def load_exceptions(path: Path) -> list[VulnerabilityException]:
+    """Every entry of the file, checked; a malformed entry is an OpsError naming the file, the entry's
+    place (counted from 1) and the field."""
     try:
         raw = tomllib.loads(path.read_text())
     except FileNotFoundError:
-        return []
+        raise OpsError(f"{path}: exceptions file missing") from None
     except tomllib.TOMLDecodeError as e:
         raise OpsError(f"{path}: {e}") from None
-    entries = []
-    for index, entry in enumerate(raw.get("exception", [])):
-        where = f"{path}: exception #{index + 1}"
-        missing = [name for name in FIELDS if name not in entry]
-        if missing or set(entry) - set(FIELDS):
-            raise OpsError(f"{where}: needs exactly {', '.join(FIELDS)}"
-                           + (f" (missing {', '.join(missing)})" if missing else ""))
-        if not isinstance(entry["expires"], date) or hasattr(entry["expires"], "hour"):
-            raise OpsError(f"{where}: expires must be a date such as 2027-01-31")
-        for name in ("finding", "package", "reason"):
-            if not isinstance(entry[name], str) or not entry[name].strip():
-                raise OpsError(f"{where}: {name} must be a non-empty string")
-        entries.append(VulnerabilityException(entry["finding"], entry["package"], entry["reason"], entry["expires"]))
-    return entries
+    unknown = sorted(set(raw) - {"exception"})
+    if unknown:
+        raise OpsError(f"{path}: unknown key {unknown[0]!r}; entries are [[exception]] tables")
+    entries = raw.get("exception", [])
+    if not isinstance(entries, list):
+        raise OpsError(f"{path}: 'exception' must be an array of tables ([[exception]])")
+    exceptions = [_entry(path, index, entry) for index, entry in enumerate(entries, start=1)]
+    seen = {}
+    for index, entry in enumerate(exceptions, start=1):
+        key = (entry.finding.upper(), normalise_package(entry.package))
+        if key in seen:
+            raise OpsError(f"{path}: [[exception]] #{index}: repeats #{seen[key]} "
+                           f"({entry.finding} in {entry.package})")
+        seen[key] = index
+    return exceptions
 
 
 def match(exceptions: list[VulnerabilityException], finding_id: str, package: str,
           today: date) -> tuple[VulnerabilityException | None, bool]:
-    """The entry for this finding in this package, and whether it has expired (it holds through its date)."""
+    """The entry excepting `finding_id` in `package` (ids compare case-insensitively, package names as
+    their registries compare them), and whether it has expired. (None, False) when there is none."""
     for entry in exceptions:
-        if entry.finding == finding_id and entry.package == package:
-            return entry, today > entry.expires
+        if (entry.finding.upper() == finding_id.upper()
+                and normalise_package(entry.package) == normalise_package(package)):
+            return entry, entry.has_expired(today)
     return None, False

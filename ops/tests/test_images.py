@@ -1,6 +1,7 @@
 """ecr-login, build, push. git is real (a repository made per test); the docker CLI is replaced by a
 recorder of its arguments (no daemon here; the containers suite pushes to a real local registry)."""
 import base64
+import json
 import shutil
 import subprocess
 
@@ -8,6 +9,7 @@ import pytest
 
 from cruddur_ops.aws import Aws
 from tests.conftest import ACCOUNT, MANIFEST, REGION
+from tests.fake_image import FakeImages
 
 
 @pytest.fixture
@@ -37,12 +39,14 @@ class Docker:
         return subprocess.CompletedProcess(argv, 0 if found else 1, "", "")
 
 
-def test_build_tags_linux_amd64_image_with_the_commit(cli, checkout):
+def test_build_tags_linux_amd64_image_with_the_commit_and_writes_its_sbom(cli, checkout):
     root, sha = checkout
-    docker = Docker()
+    docker = FakeImages({f"backend-flask:{sha}"})
     result = cli(["build", "backend-flask"], root=root, environ={}, subprocess_run=docker)
-    assert (result.code, result.stdout) == (0, f"backend-flask:{sha}\n")
-    assert docker.calls == [["build", "--platform", "linux/amd64", "--file", "backend-flask/Dockerfile.prod",
+    sbom_path = root / ".state" / "sbom" / f"backend-flask-{sha}.cdx.json"
+    assert (result.code, result.stdout) == (0, f"backend-flask:{sha}\n{sbom_path}\n")
+    assert json.loads(sbom_path.read_text())["metadata"]["component"]["version"] == sha
+    assert docker.calls[:1] == [["build", "--platform", "linux/amd64", "--file", "backend-flask/Dockerfile.prod",
                              "--label", f"org.opencontainers.image.revision={sha}", "--tag", f"backend-flask:{sha}",
                              "backend-flask"]]
 
