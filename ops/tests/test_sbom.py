@@ -10,7 +10,7 @@ import subprocess
 import pytest
 
 from cruddur_ops import config, sbom
-from cruddur_ops.cli import Context
+from cruddur_ops.context import Context, Runtime
 from cruddur_ops.errors import OpsError
 from cruddur_ops.output import Output
 from tests.fake_image import FIXTURES, IMAGE_TREE, FakeImages
@@ -38,10 +38,9 @@ def checkout(tmp_path, repo_root):
 
 def context(root, subprocess_run) -> Context:
     from datetime import datetime, timezone
-    return Context(config=config.load(root, {}), out=Output(io.StringIO(), io.StringIO(), tty=False), aws=None,
-                   environ={}, clock=lambda: 0.0, sleep=lambda s: None,
-                   now=lambda: datetime(2026, 12, 1, 12, 0, tzinfo=timezone.utc), subprocess_run=subprocess_run,
-                   which=shutil.which)
+    runtime = Runtime(environ={}, clock=lambda: 0.0, sleep=lambda s: None, subprocess_run=subprocess_run,
+                      now=lambda: datetime(2026, 12, 1, 12, 0, tzinfo=timezone.utc), which=shutil.which)
+    return Context.of(runtime, config.load(root, {}), Output(io.StringIO(), io.StringIO(), tty=False), aws=None)
 
 
 def purls(document) -> dict[str, str]:
