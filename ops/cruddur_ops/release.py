@@ -3,7 +3,7 @@
 1. digest: the tag is resolved in the registry, and the task definition names the image by that digest,
    so what was signed and scanned is byte for byte what ECS pulls;
 2. signature: the release signed for the tag was made by a trusted release key for that same digest
-   (a tag that now points elsewhere is refused);
+   (a tag that now points elsewhere is refused), and the SBOM it names is kept beside the image;
 3. scan: the ECR scan of the digest is complete, and no HIGH or CRITICAL finding lacks a current exception.
 
 `--allow-unsigned` and `--allow-unscanned` exist for emergencies: each prints what it let through and is
@@ -15,7 +15,7 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass, field
 
-from cruddur_ops import ecs, images, scans, signing
+from cruddur_ops import ecs, images, sbom, scans, signing
 from cruddur_ops.errors import UNSCANNED, UNTRUSTED, VERIFY_FAILED, VULNERABLE, OpsError
 from cruddur_ops.registry import EcrRegistry, Registry, open_registry
 
@@ -98,8 +98,10 @@ def check(ctx, args, found: list[Image]) -> Gate:
                                    f"tag {image.tag} not found in repository {image.repository}", VERIFY_FAILED))
             continue
         gate.links.append(Link(image, "OK", f"image {image.by_tag}", f"digest {image.digest}"))
-        signature = _signature(ctx, args, gate, registry, image)
+        signature, verdict = _signature(ctx, args, gate, registry, image)
         gate.links.append(signature)
+        if verdict.ok:
+            gate.links.append(_sbom(registry, image, verdict))
         if signature.status == "NG":  # refused already: no reason to wait for its scan
             gate.links.append(Link(image, "SKIP", f"scan {image.repository}@{image.digest}",
                                    "not waited for: the signature was refused"))
@@ -114,7 +116,7 @@ def _bypass(ctx, gate: Gate, image: Image, flag: str, subject: str, why: str) ->
     return Link(image, "SKIP", subject, f"BYPASSED by {flag}: {why}")
 
 
-def _signature(ctx, args, gate: Gate, registry: Registry, image: Image) -> Link:
+def _signature(ctx, args, gate: Gate, registry: Registry, image: Image) -> tuple[Link, signing.Verdict]:
     subject = f"signature {image.repository}:{signing.release_tag(image.tag)}"
     keys = ctx.config.signing_keys
     if not keys:
@@ -122,10 +124,23 @@ def _signature(ctx, args, gate: Gate, registry: Registry, image: Image) -> Link:
     else:
         verdict = signing.verify_release(ctx.aws.kms, keys, registry, image.repository, image.tag, image.digest)
     if verdict.ok:
-        return Link(image, "OK", subject, f"{verdict.detail}, for {image.digest}")
+        return Link(image, "OK", subject, f"{verdict.detail}, for {image.digest}"), verdict
     if args.allow_unsigned:
-        return _bypass(ctx, gate, image, "--allow-unsigned", subject, verdict.detail)
-    return Link(image, "NG", subject, verdict.detail, UNTRUSTED)
+        return _bypass(ctx, gate, image, "--allow-unsigned", subject, verdict.detail), verdict
+    return Link(image, "NG", subject, verdict.detail, UNTRUSTED), verdict
+
+
+def _sbom(registry: Registry, image: Image, verdict: signing.Verdict) -> Link:
+    """The SBOM the signature names is kept beside the image, unaltered."""
+    subject = f"sbom {image.repository}:{sbom.artifact_tag(image.digest)}"
+    signed = verdict.optional.get("sbom")
+    if not signed:
+        return Link(image, "NG", subject, "the release was signed without naming its SBOM", UNTRUSTED)
+    document = sbom.stored(registry, image.repository, image.digest, signed)
+    if document is None:
+        return Link(image, "NG", subject, f"no SBOM with the signed digest {signed} is kept beside the image",
+                    UNTRUSTED)
+    return Link(image, "OK", subject, f"{len(document.get('components', []))} components, as signed")
 
 
 def _scan(ctx, args, gate: Gate, registry: Registry, image: Image, exceptions, timeout) -> list[Link]:

@@ -30,6 +30,7 @@ from packageurl import PackageURL
 
 from cruddur_ops.docker import docker_output, image_exists
 from cruddur_ops.errors import OpsError
+from cruddur_ops.registry import digest_of, embedded_layers
 
 SPEC_VERSION = "1.6"
 DPKG_STATUS = "/var/lib/dpkg/status"
@@ -37,6 +38,24 @@ OS_RELEASE = "/etc/os-release"
 IMAGE_ID_PROPERTY = "cruddur:image:id"
 TOOL = {"type": "application", "group": "cruddur", "name": "cruddur_ops.sbom",
         "description": "reads the image's Debian packages and merges the parts into one document"}
+
+
+MEDIA_TYPE = "application/vnd.cyclonedx+json"
+
+
+def artifact_tag(digest: str) -> str:
+    """Where a release's SBOM is kept beside its image: cosign's tag for an SBOM of that digest."""
+    return digest.replace(":", "-") + ".sbom"
+
+
+def stored(registry, repository: str, digest: str, document_digest: str) -> dict | None:
+    """The SBOM kept beside image `digest` whose content has `document_digest` (the one its release
+    signature names); None when there is no such document."""
+    manifest = registry.manifest(repository, artifact_tag(digest))
+    for data, _ in embedded_layers(manifest or {}, MEDIA_TYPE):
+        if digest_of(data) == document_digest:
+            return json.loads(data)
+    return None
 
 
 def path_for(root: Path, repository: str, tag: str) -> Path:

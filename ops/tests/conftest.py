@@ -14,7 +14,7 @@ import botocore.loaders
 import botocore.session
 import pytest
 
-from cruddur_ops import signing
+from cruddur_ops import push, signing
 from cruddur_ops.aws import Aws
 from cruddur_ops.registry import EcrRegistry, digest_of
 from cruddur_ops.cli import main
@@ -153,12 +153,17 @@ def put_image(aws, repository: str, tag: str, manifest: str | None = None) -> st
     return digest
 
 
+SBOM = json.dumps({"bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1, "components": [
+    {"type": "library", "bom-ref": "pkg:pypi/flask@3.1.3", "name": "flask", "version": "3.1.3"}]}).encode()
+
+
 def put_release(aws, moto_server, repository: str, tag: str, findings: dict | None = None) -> str:
-    """What a release push leaves behind: the image, signed with the release key, its scan complete
-    (clean unless `findings`, in ECR's imageScanFindings shape); the digest."""
+    """What a release push leaves behind: the image, its SBOM beside it, signed with the release key, its
+    scan complete (clean unless `findings`, in ECR's imageScanFindings shape); the digest."""
     digest = put_image(aws, repository, tag)
     registry = EcrRegistry(aws.ecr, f"{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com")
-    signing.sign(aws.kms, SIGNING_KEY, registry, repository, digest, tag)
+    sbom_digest = push.attach_sbom(registry, repository, digest, SBOM)
+    signing.sign(aws.kms, SIGNING_KEY, registry, repository, digest, tag, {"sbom": sbom_digest})
     moto_server.publish_scan(repository, digest, findings=findings)
     return digest
 

@@ -41,7 +41,7 @@ def test_success_exits_0_once_our_deployment_completes(rollout):
     digest = rollout.aws.ecr.describe_images(repositoryName="backend-flask", imageIds=[
         {"imageTag": "0123456789ab"}])["imageDetails"][0]["imageDigest"]
     assert result.stdout == f"""\
-verify: 12 checks passed
+verify: 13 checks passed
 image backend-flask: 123456789012.dkr.ecr.us-east-1.amazonaws.com/backend-flask@{digest} (tag 0123456789ab)
 registered backend-flask:2
 updating service backend-flask: backend-flask:1 -> backend-flask:2

@@ -1,5 +1,6 @@
 """ecr-login, build, push. git is real (a repository made per test); the docker CLI is replaced by a
-recorder of its arguments (no daemon here; the containers suite pushes to a real local registry)."""
+recorder of its arguments whose pushes land in a real registry (the emulator's ECR, or a local registry);
+the containers suite pushes real images."""
 import base64
 import json
 import shutil
@@ -7,8 +8,11 @@ import subprocess
 
 import pytest
 
+from cruddur_ops import images, sbom, signing
 from cruddur_ops.aws import Aws
-from tests.conftest import ACCOUNT, MANIFEST, REGION
+from cruddur_ops.registry import EcrRegistry, HttpRegistry, Layer
+from devstack.registry import LocalRegistry
+from tests.conftest import ACCOUNT, REGION, SIGNING_KEY, create_signing_key
 from tests.fake_image import FakeImages
 
 
@@ -16,6 +20,7 @@ from tests.fake_image import FakeImages
 def checkout(tmp_path, repo_root):
     """A git repository holding the ops config, with one commit."""
     shutil.copytree(repo_root / "aws", tmp_path / "aws")
+    shutil.copy(repo_root / ".gitignore", tmp_path / ".gitignore")  # .state/ (SBOMs among it) is not the tree's
     git = ["git", "-C", str(tmp_path), "-c", "user.name=ops", "-c", "user.email=ops@example.com"]
     subprocess.run([*git, "init", "-q"], check=True)
     subprocess.run([*git, "add", "."], check=True)
@@ -63,32 +68,84 @@ def test_push_refuses_a_dirty_tree(cli, checkout):
     assert docker.calls == []
 
 
-def test_push_to_a_local_registry_needs_no_aws(cli, checkout):
+class PushingImages(FakeImages):
+    """FakeImages that also tags and pushes: a push stores a small image manifest in `registry` under the
+    pushed tag, which is what the registry holds after a real push, as far as push reads it back."""
+
+    def __init__(self, references, registry):
+        super().__init__(references)
+        self.registry = registry
+
+    def __call__(self, argv, **kwargs):
+        if argv[:2] == ["docker", "tag"]:
+            self.calls.append(argv[1:])
+            return self._answer(argv)
+        if argv[:2] == ["docker", "push"]:
+            self.calls.append(argv[1:])
+            _, repository, tag, _ = images.parse_reference(argv[2])
+            self.registry.push_artifact(repository, [tag], "application/vnd.oci.image.config.v1+json",
+                                        [Layer("application/vnd.oci.image.layer.v1.tar", f"layer of {tag}".encode())])
+            return self._answer(argv)
+        return super().__call__(argv, **kwargs)
+
+
+@pytest.fixture
+def local_registry(tmp_path):
+    server = LocalRegistry.start(tmp_path / "registry")
+    yield server
+    server.stop()
+
+
+def test_push_to_a_local_registry_records_the_digest_and_attaches_the_sbom(cli, checkout, local_registry):
     root, sha = checkout
     (root / "notes.txt").write_text("untracked")
-    docker = Docker({f"frontend-react-js:{sha}"})
-    result = cli(["push", "frontend-react-js", "--allow-dirty"], root=root, environ={"ECR_REGISTRY": "127.0.0.1:5000"},
-                 subprocess_run=docker, aws=Aws(REGION, endpoint_url="http://127.0.0.1:9"))
-    assert (result.code, result.stdout) == (0, f"127.0.0.1:5000/frontend-react-js:{sha}\n")
-    assert result.stderr == "warning: pushing from a dirty tree: the commit tag does not describe the uncommitted changes\n"
-    assert docker.calls[1:] == [["tag", f"frontend-react-js:{sha}", f"127.0.0.1:5000/frontend-react-js:{sha}"],
-                                ["push", f"127.0.0.1:5000/frontend-react-js:{sha}"]]
+    registry = HttpRegistry(local_registry.address)
+    docker = PushingImages({f"backend-flask:{sha}"}, registry)
+    result = cli(["push", "backend-flask", "--allow-dirty", "--no-sign"], root=root,
+                 environ={"ECR_REGISTRY": local_registry.address}, subprocess_run=docker,
+                 aws=Aws(REGION, endpoint_url="http://127.0.0.1:9"))
+    digest = registry.digest("backend-flask", sha)
+    assert (result.code, result.stdout) == (0, f"{local_registry.address}/backend-flask:{sha}\n"
+                                               f"{local_registry.address}/backend-flask@{digest}\n"
+                                               f"sbom: backend-flask:{sbom.artifact_tag(digest)}\n")
+    assert result.stderr == ("warning: pushing from a dirty tree: the commit tag does not describe the uncommitted "
+                             f"changes\nwarning: --no-sign: backend-flask@{digest} is not signed; verify and deploy "
+                             "will refuse it unless --allow-unsigned\n")
+    assert [call for call in docker.calls if call[0] in ("tag", "push")] == [
+        ["tag", f"backend-flask:{sha}", f"{local_registry.address}/backend-flask:{sha}"],
+        ["push", f"{local_registry.address}/backend-flask:{sha}"]]
+    kept = registry.manifest("backend-flask", sbom.artifact_tag(digest))
+    document = sbom.stored(registry, "backend-flask", digest, kept["layers"][0]["digest"])
+    assert document["metadata"]["component"]["version"] == sha
+    assert "flask" in {c["name"].lower() for c in document["components"]}
 
 
-def test_push_to_ecr_uses_the_account_registry_and_never_overwrites_a_tag(cli, checkout, aws):
+def test_push_to_ecr_signs_the_digest_and_never_pushes_a_tag_twice(cli, checkout, aws, moto_server):
     root, sha = checkout
+    create_signing_key(aws)
     aws.ecr.create_repository(repositoryName="backend-flask", imageTagMutability="IMMUTABLE")
-    docker = Docker({f"backend-flask:{sha}"})
-    registry = f"{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com"
+    address = f"{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com"
+    registry = EcrRegistry(aws.ecr, address)
+    docker = PushingImages({f"backend-flask:{sha}"}, registry)
     first = cli(["push", "backend-flask"], root=root, environ={}, subprocess_run=docker, aws=aws)
-    assert (first.code, first.stdout) == (0, f"{registry}/backend-flask:{sha}\n")
-    assert ["push", f"{registry}/backend-flask:{sha}"] in docker.calls
-    aws.ecr.put_image(repositoryName="backend-flask", imageManifest=MANIFEST, imageTag=sha)
+    digest = registry.digest("backend-flask", sha)
+    assert (first.code, first.stderr) == (0, "")
+    assert first.stdout == (f"{address}/backend-flask:{sha}\n{address}/backend-flask@{digest}\n"
+                            f"sbom: backend-flask:{sbom.artifact_tag(digest)}\n"
+                            f"signature: backend-flask@{digest} signed by {SIGNING_KEY} as backend-flask:{sha}.sig "
+                            f"and backend-flask:{signing.signature_tag(digest)}\n")
+    verdict = signing.verify_release(aws.kms, [SIGNING_KEY], registry, "backend-flask", sha, digest)
+    assert verdict.ok and verdict.optional["tag"] == sha
+    assert sbom.stored(registry, "backend-flask", digest, verdict.optional["sbom"]) is not None
+    moto_server.publish_scan("backend-flask", digest)
+    assert cli(["trust", "backend-flask"], root=root, environ={}, aws=aws).code == 0
+
     docker.calls.clear()
     again = cli(["push", "backend-flask"], root=root, environ={}, subprocess_run=docker, aws=aws)
     assert again.code == 0
-    assert again.stderr == f"warning: {registry}/backend-flask:{sha} already exists (tags are immutable); not pushed again\n"
-    assert [call[0] for call in docker.calls] == ["image"]
+    assert again.stderr == f"warning: {address}/backend-flask:{sha} already exists (tags are immutable); not pushed again\n"
+    assert again.stdout.endswith(f"signature: backend-flask:{sha}.sig already signed by {SIGNING_KEY}\n")
+    assert [call[0] for call in docker.calls if call[0] in ("tag", "push")] == []
 
 
 def test_push_without_a_built_image_says_build_first(cli, checkout):

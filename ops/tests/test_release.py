@@ -12,9 +12,9 @@ from datetime import datetime, timezone
 
 import pytest
 
-from cruddur_ops import signing
+from cruddur_ops import push, sbom, signing
 from cruddur_ops.registry import EcrRegistry, Layer, digest_of
-from tests.conftest import (ACCOUNT, REGION, SIGNING_KEY, create_signing_key, image_manifest, put_image, put_release,
+from tests.conftest import (ACCOUNT, REGION, SBOM, SIGNING_KEY, create_signing_key, image_manifest, put_image, put_release,
                             var_flags)
 
 TAG = "0123456789ab"
@@ -33,6 +33,13 @@ def gate(cli, aws, world, moto_server, clock):
         return cli([command, "backend-flask", *flags, *var_flags({**world, "IMAGE_TAG": tag})], aws=aws,
                    environ={}, **runtime)
     return run
+
+
+def sign_release(aws, digest: str, tag: str, key: str = SIGNING_KEY) -> None:
+    """Sign as a release push does: the SBOM kept beside the image, named by the signature."""
+    registry = EcrRegistry(aws.ecr, REGISTRY)
+    sbom_digest = push.attach_sbom(registry, "backend-flask", digest, SBOM)
+    signing.sign(aws.kms, key, registry, "backend-flask", digest, tag, {"sbom": sbom_digest})
 
 
 def release_line(result, subject: str) -> str:
@@ -75,7 +82,7 @@ def test_an_unsigned_image_is_refused_with_exit_8(gate, aws):
 def test_an_image_signed_with_another_key_is_refused(gate, aws, moto_server):
     other = create_signing_key(aws, "alias/someone-else")
     digest = put_image(aws, "backend-flask", "0000000000bb")
-    signing.sign(aws.kms, other, EcrRegistry(aws.ecr, REGISTRY), "backend-flask", digest, "0000000000bb")
+    sign_release(aws, digest, "0000000000bb", key=other)
     moto_server.publish_scan("backend-flask", digest)
     result = gate(tag="0000000000bb")
     assert result.code == 8
@@ -119,6 +126,26 @@ def test_a_tag_moved_after_signing_is_refused_naming_both_digests(gate, aws, mot
     assert (f"signature backend-flask:{TAG}.sig: tag {TAG} now points at {digest_of(other)}, but release {TAG} "
             f"was signed for {signed}") in result.stderr
     assert aws.ecs.list_task_definitions(familyPrefix="backend-flask")["taskDefinitionArns"] == []
+
+
+def test_a_release_whose_sbom_is_missing_or_altered_is_refused(gate, aws):
+    digest = digest_of(image_manifest(TAG).encode())
+    aws.ecr.batch_delete_image(repositoryName="backend-flask", imageIds=[{"imageTag": sbom.artifact_tag(digest)}])
+    result = gate()
+    assert result.code == 8
+    assert release_line(result, "sbom").startswith(f"NG   sbom backend-flask:{sbom.artifact_tag(digest)}: no SBOM "
+                                                   "with the signed digest sha256:")
+    push.attach_sbom(EcrRegistry(aws.ecr, REGISTRY), "backend-flask", digest, SBOM.replace(b"3.1.3", b"9.9.9"))
+    assert gate().code == 8
+
+
+def test_a_release_signed_without_naming_its_sbom_is_refused(gate, aws, moto_server):
+    digest = put_image(aws, "backend-flask", "0000000000ab")
+    signing.sign(aws.kms, SIGNING_KEY, EcrRegistry(aws.ecr, REGISTRY), "backend-flask", digest, "0000000000ab")
+    moto_server.publish_scan("backend-flask", digest)
+    result = gate(tag="0000000000ab")
+    assert result.code == 8
+    assert release_line(result, "sbom").endswith("the release was signed without naming its SBOM")
 
 
 HIGH_BASIC = {"findings": [{"name": "CVE-2026-1111", "severity": "HIGH", "uri": "https://example.invalid/1111",
@@ -184,7 +211,7 @@ def test_an_expired_exception_fails_like_the_finding(gate, aws, moto_server, che
 
 def test_a_scan_still_in_progress_at_the_timeout_is_refused_with_exit_10(gate, aws, moto_server, clock):
     digest = put_image(aws, "backend-flask", "0000000000ff")
-    signing.sign(aws.kms, SIGNING_KEY, EcrRegistry(aws.ecr, REGISTRY), "backend-flask", digest, "0000000000ff")
+    sign_release(aws, digest, "0000000000ff")
     moto_server.publish_scan("backend-flask", digest, in_progress_seconds=3600)
     result = gate("verify", "--scan-timeout", "25s", tag="0000000000ff")
     assert result.code == 10
@@ -197,7 +224,7 @@ def test_a_scan_still_in_progress_at_the_timeout_is_refused_with_exit_10(gate, a
 
 def test_the_gate_waits_for_a_scan_that_completes_in_time(gate, aws, moto_server):
     digest = put_image(aws, "backend-flask", "0000000000ff")
-    signing.sign(aws.kms, SIGNING_KEY, EcrRegistry(aws.ecr, REGISTRY), "backend-flask", digest, "0000000000ff")
+    sign_release(aws, digest, "0000000000ff")
     moto_server.publish_scan("backend-flask", digest, in_progress_seconds=15)
     result = gate("verify", tag="0000000000ff")
     assert result.code == 0, result.stdout
@@ -211,7 +238,7 @@ def test_the_gate_waits_for_a_scan_that_completes_in_time(gate, aws, moto_server
 ])
 def test_a_failed_or_missing_scan_is_refused_with_exit_10(gate, aws, moto_server, publish, expected):
     digest = put_image(aws, "backend-flask", "0000000000ff")
-    signing.sign(aws.kms, SIGNING_KEY, EcrRegistry(aws.ecr, REGISTRY), "backend-flask", digest, "0000000000ff")
+    sign_release(aws, digest, "0000000000ff")
     if publish:
         moto_server.publish_scan("backend-flask", digest, **publish)
     result = gate("deploy", "--scan-timeout", "30s", tag="0000000000ff")

@@ -3,10 +3,10 @@ the distribution server) reached over the OCI distribution API, signatures made 
 A registry without ECR has no image scans, so the gate refuses it unless --allow-unscanned says so aloud."""
 import pytest
 
-from cruddur_ops import signing
+from cruddur_ops import push, signing
 from cruddur_ops.registry import HttpRegistry, Layer
 from devstack.registry import LocalRegistry
-from tests.conftest import SIGNING_KEY, create_signing_key, put_release
+from tests.conftest import SBOM, SIGNING_KEY, create_signing_key, put_release
 
 TAG = "0123456789ab"
 
@@ -25,7 +25,8 @@ def released(aws, local_registry):
     registry = HttpRegistry(local_registry.address)
     digest = registry.push_artifact("backend-flask", [TAG], "application/vnd.oci.image.config.v1+json",
                                     [Layer("application/vnd.oci.image.layer.v1.tar", b"not really a tarball")])
-    signing.sign(aws.kms, SIGNING_KEY, registry, "backend-flask", digest, TAG)
+    sbom_digest = push.attach_sbom(registry, "backend-flask", digest, SBOM)
+    signing.sign(aws.kms, SIGNING_KEY, registry, "backend-flask", digest, TAG, {"sbom": sbom_digest})
     return registry, digest
 
 
@@ -36,7 +37,8 @@ def trust(cli, aws, registry_address, *flags):
 
 def test_the_local_registry_holds_what_was_signed(aws, released, local_registry):
     registry, digest = released
-    assert sorted(local_registry.tags("backend-flask")) == sorted([TAG, f"{TAG}.sig", signing.signature_tag(digest)])
+    assert sorted(local_registry.tags("backend-flask")) == sorted([TAG, f"{TAG}.sig", signing.signature_tag(digest),
+                                                                   digest.replace(":", "-") + ".sbom"])
     assert signing.verify_release(aws.kms, [SIGNING_KEY], registry, "backend-flask", TAG, digest).ok
     assert signing.verify_digest(aws.kms, [SIGNING_KEY], registry, "backend-flask", digest).ok
 
@@ -49,8 +51,9 @@ def test_trust_refuses_a_registry_without_scans_with_exit_10(cli, aws, released,
   release backend-flask
     OK   image {local_registry.address}/backend-flask:{TAG}: digest {digest}
     OK   signature backend-flask:{TAG}.sig: signed by {SIGNING_KEY}, for {digest}
+    OK   sbom backend-flask:{digest.replace(":", "-")}.sbom: 1 components, as signed
     NG   scan backend-flask@{digest}: {local_registry.address} is not ECR: no image scan to read
-summary: 2 OK, 1 NG, 0 SKIP
+summary: 3 OK, 1 NG, 0 SKIP
 """
 
 
@@ -70,7 +73,7 @@ def test_trust_in_ecr_passes_a_signed_clean_release(cli, aws, moto_server):
     put_release(aws, moto_server, "backend-flask", TAG)
     result = cli(["trust", "backend-flask", "--image-tag", TAG], aws=aws, environ={})
     assert (result.code, result.stderr) == (0, "")
-    assert result.stdout.endswith("summary: 3 OK, 0 NG, 0 SKIP\n")
+    assert result.stdout.endswith("summary: 4 OK, 0 NG, 0 SKIP\n")
 
 
 def test_a_tag_missing_from_the_registry_is_refused_with_exit_6(cli, aws, local_registry):

@@ -15,6 +15,7 @@ def test_verify_passes_when_everything_exists(cli, aws, world):
   release backend-flask
     OK   image {ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com/backend-flask:0123456789ab: digest {digest}
     OK   signature backend-flask:0123456789ab.sig: signed by alias/cruddur-release-signing, for {digest}
+    OK   sbom backend-flask:{digest.replace(":", "-")}.sbom: 1 components, as signed
     OK   scan backend-flask@{digest}: COMPLETE: 0 findings, none HIGH or CRITICAL
   task definition backend-flask
     OK   secret CONNECTION_URL
@@ -27,7 +28,7 @@ def test_verify_passes_when_everything_exists(cli, aws, world):
     OK   subnet {subnet_a}
     OK   subnet {subnet_b}
     OK   security group {world['BACKEND_SECURITY_GROUP_ID']}
-summary: 12 OK, 0 NG, 0 SKIP
+summary: 13 OK, 0 NG, 0 SKIP
 """
 
 
