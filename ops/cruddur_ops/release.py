@@ -15,7 +15,8 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass, field
 
-from cruddur_ops import ecs, images, sbom, scans, signing
+from cruddur_ops import ecs, images, sbom, scans, signing, vulnerabilities
+from cruddur_ops.checks import Check
 from cruddur_ops.errors import UNSCANNED, UNTRUSTED, VERIFY_FAILED, VULNERABLE, OpsError
 from cruddur_ops.registry import EcrRegistry, Registry, open_registry
 
@@ -52,23 +53,18 @@ class Image:
         return f"{self.registry}/{self.repository}@{self.digest}"
 
 
-@dataclass(frozen=True)
-class Link:
-    image: Image
-    status: str      # OK, NG or SKIP
-    subject: str
-    detail: str = ""
-    code: int = 0    # the exit code an NG link refuses with
+def _link(image: Image, status: str, subject: str, detail: str = "", code: int = 0) -> Check:
+    return Check(f"release {image.container}", status, subject, detail, code)
 
 
 @dataclass
 class Gate:
-    links: list[Link] = field(default_factory=list)
+    checks: list[Check] = field(default_factory=list)
     bypassed: list[str] = field(default_factory=list)
 
     @property
-    def refused(self) -> list[Link]:
-        return [link for link in self.links if link.status == "NG"]
+    def refused(self) -> list[Check]:
+        return [check for check in self.checks if check.status == "NG"]
 
     @property
     def code(self) -> int:
@@ -94,29 +90,29 @@ def check(ctx, args, found: list[Image]) -> Gate:
         registry = registries.setdefault(image.registry, open_registry(ctx, image.registry))
         image.digest = registry.digest(image.repository, image.tag)
         if image.digest is None:
-            gate.links.append(Link(image, "NG", f"image {image.by_tag}",
+            gate.checks.append(_link(image, "NG", f"image {image.by_tag}",
                                    f"tag {image.tag} not found in repository {image.repository}", VERIFY_FAILED))
             continue
-        gate.links.append(Link(image, "OK", f"image {image.by_tag}", f"digest {image.digest}"))
+        gate.checks.append(_link(image, "OK", f"image {image.by_tag}", f"digest {image.digest}"))
         signature, verdict = _signature(ctx, args, gate, registry, image)
-        gate.links.append(signature)
+        gate.checks.append(signature)
         if verdict.ok:
-            gate.links.append(_sbom(registry, image, verdict))
+            gate.checks.append(_sbom(registry, image, verdict))
         if signature.status == "NG":  # refused already: no reason to wait for its scan
-            gate.links.append(Link(image, "SKIP", f"scan {image.repository}@{image.digest}",
+            gate.checks.append(_link(image, "SKIP", f"scan {image.repository}@{image.digest}",
                                    "not waited for: the signature was refused"))
             continue
-        gate.links += _scan(ctx, args, gate, registry, image, exceptions, timeout)
+        gate.checks += _scan(ctx, args, gate, registry, image, exceptions, timeout)
     return gate
 
 
-def _bypass(ctx, gate: Gate, image: Image, flag: str, subject: str, why: str) -> Link:
+def _bypass(ctx, gate: Gate, image: Image, flag: str, subject: str, why: str) -> Check:
     ctx.out.warn(f"{flag}: {image.pinned} goes on although {why}; this is recorded on the task definition")
     gate.bypassed.append(flag.removeprefix("--"))
-    return Link(image, "SKIP", subject, f"BYPASSED by {flag}: {why}")
+    return _link(image, "SKIP", subject, f"BYPASSED by {flag}: {why}")
 
 
-def _signature(ctx, args, gate: Gate, registry: Registry, image: Image) -> tuple[Link, signing.Verdict]:
+def _signature(ctx, args, gate: Gate, registry: Registry, image: Image) -> tuple[Check, signing.Verdict]:
     subject = f"signature {image.repository}:{signing.release_tag(image.tag)}"
     keys = ctx.config.signing_keys
     if not keys:
@@ -124,26 +120,26 @@ def _signature(ctx, args, gate: Gate, registry: Registry, image: Image) -> tuple
     else:
         verdict = signing.verify_release(ctx.aws.kms, keys, registry, image.repository, image.tag, image.digest)
     if verdict.ok:
-        return Link(image, "OK", subject, f"{verdict.detail}, for {image.digest}"), verdict
+        return _link(image, "OK", subject, f"{verdict.detail}, for {image.digest}"), verdict
     if args.allow_unsigned:
         return _bypass(ctx, gate, image, "--allow-unsigned", subject, verdict.detail), verdict
-    return Link(image, "NG", subject, verdict.detail, UNTRUSTED), verdict
+    return _link(image, "NG", subject, verdict.detail, UNTRUSTED), verdict
 
 
-def _sbom(registry: Registry, image: Image, verdict: signing.Verdict) -> Link:
+def _sbom(registry: Registry, image: Image, verdict: signing.Verdict) -> Check:
     """The SBOM the signature names is kept beside the image, unaltered."""
     subject = f"sbom {image.repository}:{sbom.artifact_tag(image.digest)}"
     signed = verdict.optional.get("sbom")
     if not signed:
-        return Link(image, "NG", subject, "the release was signed without naming its SBOM", UNTRUSTED)
+        return _link(image, "NG", subject, "the release was signed without naming its SBOM", UNTRUSTED)
     document = sbom.stored(registry, image.repository, image.digest, signed)
     if document is None:
-        return Link(image, "NG", subject, f"no SBOM with the signed digest {signed} is kept beside the image",
+        return _link(image, "NG", subject, f"no SBOM with the signed digest {signed} is kept beside the image",
                     UNTRUSTED)
-    return Link(image, "OK", subject, f"{len(document.get('components', []))} components, as signed")
+    return _link(image, "OK", subject, f"{len(document.get('components', []))} components, as signed")
 
 
-def _scan(ctx, args, gate: Gate, registry: Registry, image: Image, exceptions, timeout) -> list[Link]:
+def _scan(ctx, args, gate: Gate, registry: Registry, image: Image, exceptions, timeout) -> list[Check]:
     subject = f"scan {image.repository}@{image.digest}"
     if not isinstance(registry, EcrRegistry):
         why = f"{registry.address} is not ECR: no image scan to read"
@@ -158,19 +154,19 @@ def _scan(ctx, args, gate: Gate, registry: Registry, image: Image, exceptions, t
             return _findings(ctx, image, subject, scan, exceptions)
     if args.allow_unscanned:
         return [_bypass(ctx, gate, image, "--allow-unscanned", subject, why)]
-    return [Link(image, "NG", subject, why, UNSCANNED)]
+    return [_link(image, "NG", subject, why, UNSCANNED)]
 
 
-def _findings(ctx, image: Image, subject: str, scan: scans.Scan, exceptions) -> list[Link]:
+def _findings(ctx, image: Image, subject: str, scan: scans.Scan, exceptions) -> list[Check]:
     judgement = scans.judge(scan.findings, exceptions, ctx.now().date())
     for finding, why in judgement.excepted:
         ctx.out.warn(f"{image.repository}@{image.digest[:19]}: {finding.line()}: {why}")
     if judgement.refused:
-        return [Link(image, "NG", f"finding {finding.line()}", f"{image.repository}@{image.digest[:19]}: {why}",
+        return [_link(image, "NG", f"finding {finding.line()}", f"{image.repository}@{image.digest[:19]}: {why}",
                      VULNERABLE) for finding, why in judgement.refused]
     counted = f"{len(scan.findings)} findings, none HIGH or CRITICAL" if not judgement.excepted else \
-        f"{len(judgement.excepted)} HIGH/CRITICAL excepted in {scans.EXCEPTIONS_FILE}"
-    return [Link(image, "OK", subject, f"{scan.status}: {counted}")]
+        f"{len(judgement.excepted)} HIGH/CRITICAL excepted in {vulnerabilities.EXCEPTIONS_FILE}"
+    return [_link(image, "OK", subject, f"{scan.status}: {counted}")]
 
 
 def pin(task_definition: dict, found: list[Image], bypassed: list[str]) -> dict:

@@ -22,5 +22,5 @@ def run(args, ctx) -> int:
     image = release.Image(service.container, images.registry(ctx), service.repository,
                           args.image_tag or images.commit_tag(ctx))
     gate = release.check(ctx, args, [image])
-    verify.report(ctx.out, service.name, None, verify.release_checks(gate), title="trust")
+    verify.report(ctx.out, service.name, None, gate.checks, title="trust")
     return gate.code

@@ -15,20 +15,10 @@ from urllib.parse import unquote
 from botocore.exceptions import ClientError
 
 from cruddur_ops import context, release, rendering
+from cruddur_ops.checks import Check
 from cruddur_ops.errors import OK, VERIFY_FAILED, OpsError
 
 HELP = "check that images, secrets, roles, log groups, cluster, target groups and network exist"
-
-
-@dataclass(frozen=True)
-class Check:
-    group: str
-    status: str   # OK, NG or SKIP
-    subject: str
-    detail: str = ""
-
-    def line(self) -> str:
-        return f"{self.status:<4} {self.subject}" + (f": {self.detail}" if self.detail else "")
 
 
 def configure(parser) -> None:
@@ -164,17 +154,13 @@ def report(out, service_name: str, cluster: str | None, found: list[Check], titl
     return counts["NG"] == 0
 
 
-def release_checks(gate: release.Gate) -> list[Check]:
-    return [Check(f"release {link.image.container}", link.status, link.subject, link.detail) for link in gate.links]
-
-
 def preflight(ctx, args, cluster: str, rendered: rendering.Rendered,
               infrastructure: bool = True) -> tuple[rendering.Rendered, list[Check], int]:
     """The release gate (always) and the infrastructure checks (unless told not to): the rendered files with
     their images pinned to the digests that passed, every check made, and the exit code they add up to."""
     found = release.images_of(rendered.task_definition)
     gate = release.check(ctx, args, found)
-    made = release_checks(gate) + (checks(ctx.aws, cluster, rendered) if infrastructure else [])
+    made = gate.checks + (checks(ctx.aws, cluster, rendered) if infrastructure else [])
     code = gate.code or (VERIFY_FAILED if any(c.status == "NG" for c in made) else OK)
     if code:
         return rendered, made, code
