@@ -41,14 +41,19 @@ class OpsConfig:
             raise OpsError(f"unknown service {name!r} (known in {CONFIG_FILE}: {known})") from None
 
 
-def load(root: Path = ROOT, environ=os.environ) -> OpsConfig:
-    path = root / CONFIG_FILE
+def read_toml(path: Path, what: str) -> dict:
+    """A TOML file of the repository; a missing or malformed one is an OpsError naming it."""
     try:
-        raw = tomllib.loads(path.read_text())
+        return tomllib.loads(path.read_text())
     except FileNotFoundError:
-        raise OpsError(f"{path}: config file missing") from None
+        raise OpsError(f"{path}: {what} missing") from None
     except tomllib.TOMLDecodeError as e:
         raise OpsError(f"{path}: {e}") from None
+
+
+def load(root: Path = ROOT, environ=os.environ) -> OpsConfig:
+    path = root / CONFIG_FILE
+    raw = read_toml(path, "config file")
     services = {}
     for name, table in raw.get("services", {}).items():
         try:

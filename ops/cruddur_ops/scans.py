@@ -18,7 +18,6 @@ from cruddur_ops.errors import UNSCANNED, OpsError
 BLOCKING = ("CRITICAL", "HIGH")
 DONE = ("COMPLETE", "ACTIVE")
 WAITING = ("IN_PROGRESS", "PENDING")
-EXCEPTIONS_FILE = "aws/vulnerability-exceptions.toml"
 
 
 @dataclass(frozen=True)
@@ -116,4 +115,4 @@ def judge(findings: list[Finding], exceptions: list, today: date) -> Judgement:
 
 
 def load_exceptions(root) -> list:
-    return vulnerabilities.load_exceptions(root / EXCEPTIONS_FILE)
+    return vulnerabilities.load_exceptions(root / vulnerabilities.EXCEPTIONS_FILE)

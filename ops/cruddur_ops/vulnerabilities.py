@@ -13,11 +13,11 @@ fails again, exactly as if the entry were not there, so an exception is always a
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+from cruddur_ops.config import read_toml
 from cruddur_ops.errors import OpsError
 
 EXCEPTIONS_FILE = "aws/vulnerability-exceptions.toml"
@@ -64,12 +64,7 @@ def _entry(path: Path, index: int, raw) -> VulnerabilityException:
 def load_exceptions(path: Path) -> list[VulnerabilityException]:
     """Every entry of the file, checked; a malformed entry is an OpsError naming the file, the entry's
     place (counted from 1) and the field."""
-    try:
-        raw = tomllib.loads(path.read_text())
-    except FileNotFoundError:
-        raise OpsError(f"{path}: exceptions file missing") from None
-    except tomllib.TOMLDecodeError as e:
-        raise OpsError(f"{path}: {e}") from None
+    raw = read_toml(path, "exceptions file")
     unknown = sorted(set(raw) - {"exception"})
     if unknown:
         raise OpsError(f"{path}: unknown key {unknown[0]!r}; entries are [[exception]] tables")
