@@ -8,6 +8,7 @@ import argparse
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,18 +71,25 @@ def build_all(engine: Engine, tag: str, log=print) -> dict[str, str]:
         return {name: ref.result() for name, ref in refs.items()}
 
 
+@contextmanager
+def engine_session(label: str):
+    """The engine for one command: the running one, or one of our own, stopped again afterwards."""
+    engine = Engine.ensure(STATE)
+    try:
+        yield engine
+    finally:
+        if engine.owned:
+            print(f"{label}: stopping the engine we started; images stay in {STATE / 'data'}")
+        engine.stop()
+
+
 def main(argv: list[str] = sys.argv[1:]) -> int:
     parser = argparse.ArgumentParser(prog="python -m containers.images", description=__doc__.splitlines()[0])
     parser.add_argument("--tag", help="image tag (default: the commit's 12-character sha)")
     args = parser.parse_args(argv)
-    engine = Engine.ensure(STATE)
-    try:
+    with engine_session("images") as engine:
         standins.ensure(engine, all_base_images(), STATE)
         build_all(engine, args.tag or git_tag())
-    finally:
-        if engine.owned:
-            print(f"images: stopping the engine we started; images stay in {STATE / 'data'}")
-        engine.stop()
     return 0
 
 

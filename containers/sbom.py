@@ -34,15 +34,10 @@ def main(argv: list[str] = sys.argv[1:]) -> int:
     parser.add_argument("--tag", help="image tag (default: the commit's 12-character sha)")
     args = parser.parse_args(argv)
     tag = args.tag or images.git_tag()
-    engine = Engine.ensure(images.STATE)
-    try:
+    with images.engine_session("sbom") as engine:
         images.build_all(engine, tag)
         for spec in images.PRODUCTION:
             print(f"sbom: {spec.name}:{tag} -> {write_sbom(engine, spec.name, tag)}")
-    finally:
-        if engine.owned:
-            print(f"sbom: stopping the engine we started; images stay in {images.STATE / 'data'}")
-        engine.stop()
     return 0
 
 
