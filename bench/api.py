@@ -31,8 +31,8 @@ sys.path[:0] = [str(ROOT), str(BACKEND)]
 from cruddur.admin.db import load_volume  # noqa: E402
 from cruddur.migrations import migrate  # noqa: E402
 from devstack import cognito as local_cognito  # noqa: E402
-from devstack.moto import FAKE_CREDENTIALS, MotoServer  # noqa: E402
 from devstack.gunicorn import Gunicorn  # noqa: E402
+from devstack.moto import FAKE_CREDENTIALS, MotoServer  # noqa: E402
 from devstack.postgres import throwaway  # noqa: E402
 
 RESULTS = ROOT / "bench" / "RESULTS.md"

@@ -10,9 +10,9 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from string import Template
-from typing import Mapping
 
 from devstack.moto import FAKE_CREDENTIALS
 

@@ -69,7 +69,7 @@ class Gunicorn:
         stop_group(self.proc, timeout=30)
         self._log.close()
 
-    def __enter__(self) -> "Gunicorn":
+    def __enter__(self) -> Gunicorn:
         return self
 
     def __exit__(self, *exc) -> None:

@@ -34,8 +34,12 @@ import json
 import time
 from datetime import datetime, timezone
 
-from moto.cognitoidp.exceptions import (InvalidParameterException, NotAuthorizedError, ResourceNotFoundError,
-                                        UserNotFoundError)
+from moto.cognitoidp.exceptions import (
+    InvalidParameterException,
+    NotAuthorizedError,
+    ResourceNotFoundError,
+    UserNotFoundError,
+)
 from moto.cognitoidp.models import UserStatus
 from moto.cognitoidp.responses import CognitoIdpResponse
 from moto.core import DEFAULT_ACCOUNT_ID

@@ -22,14 +22,13 @@ from pathlib import Path
 import boto3
 import requests
 
+from cruddur.messages_store import table_definition  # backend-flask/ is on the path (e2e/pytest.ini)
+from cruddur.migrations import migrate as apply_migrations
 from devstack import cognito as local_cognito
 from devstack.moto import FAKE_CREDENTIALS, MotoServer
 from devstack.net import free_port, wait_for_port
-from devstack.process import stop_group
 from devstack.postgres import Cluster
-
-from cruddur.messages_store import table_definition  # backend-flask/ is on the path (e2e/pytest.ini)
-from cruddur.migrations import migrate as apply_migrations
+from devstack.process import stop_group
 
 ROOT = Path(__file__).resolve().parents[1]
 BACKEND_DIR = ROOT / "backend-flask"

@@ -5,9 +5,9 @@ a rollback prints each failed resource's reason and exits 1; our own timeout exi
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from cruddur_ops import cfn_stacks
 from cruddur_ops.errors import FAILED, OK, TIMED_OUT, OpsError

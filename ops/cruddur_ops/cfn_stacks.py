@@ -5,9 +5,9 @@ other templates import from (their NetworkStack/ClusterStack parameters default 
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from botocore.exceptions import ClientError
 

@@ -50,7 +50,7 @@ class ScriptedEcs:
             _, step = self.script.pop(0)
             step(self)
 
-    def then(self, at_second: float, step) -> "ScriptedEcs":
+    def then(self, at_second: float, step) -> ScriptedEcs:
         """Run `step(fake)` once the clock is `at_second` past the next create/update call."""
         self._script_start = None
         self.script.append((at_second, step))

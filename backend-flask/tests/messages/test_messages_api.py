@@ -10,8 +10,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from cruddur import create_app
-from cruddur.paging import encode_cursor
 from cruddur.messages_store import client_for
+from cruddur.paging import encode_cursor
 from devstack.moto import FAKE_CREDENTIALS
 from devstack.net import free_port
 

@@ -9,7 +9,11 @@ import pytest
 from botocore.stub import Stubber
 
 from cruddur.messages_store import (
-    TRANSACTION_ATTEMPTS, MessagesStore, MessagesUnavailable, client_for, timestamp,
+    TRANSACTION_ATTEMPTS,
+    MessagesStore,
+    MessagesUnavailable,
+    client_for,
+    timestamp,
 )
 from devstack.net import free_port
 
