@@ -19,7 +19,8 @@ NO_CHANGES = ("didn't contain changes", "No updates are to be performed")
 
 
 def configure(parser) -> None:
-    parser.add_argument("stack", help="a folder of aws/cfn (network, registry, iam, signing, data, cluster, dns, guardrails)")
+    parser.add_argument("stack", help="a folder of aws/cfn "
+                                      "(network, registry, iam, signing, data, cluster, dns, guardrails)")
     parser.add_argument("-p", "--parameter", action="append", default=[], metavar="KEY=VALUE",
                         help="template parameter (repeatable); unnamed ones keep their previous or default value")
     parser.add_argument("--template", type=Path, help="template file (default aws/cfn/<stack>/template.yaml)")

@@ -86,7 +86,8 @@ class EventFollower:
 
 def format_event(event: dict) -> str:
     reason = event.get("ResourceStatusReason")
-    text = f"{event['Timestamp']:%H:%M:%S}  {event['ResourceStatus']:<28} {event['ResourceType']:<42} {event['LogicalResourceId']}"
+    text = (f"{event['Timestamp']:%H:%M:%S}  {event['ResourceStatus']:<28} {event['ResourceType']:<42} "
+            f"{event['LogicalResourceId']}")
     return f"{text}  {reason}" if reason else text
 
 

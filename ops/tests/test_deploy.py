@@ -54,7 +54,7 @@ backend-flask: backend-flask:2 rollout IN_PROGRESS, desired 1, running 1, pendin
 backend-flask: backend-flask:2 rollout IN_PROGRESS, desired 1, running 1, pending 0, failed 0; 2 deployment(s); elapsed 1m00s, remaining 14m00s
 event: 2026-11-29T12:01:40Z (service backend-flask) has reached a steady state.
 deployed: backend-flask runs backend-flask:2: deployment ecs-svc/10061007 completed, 1/1 tasks running (1m10s)
-"""
+"""  # noqa: E501 (the exact output: one progress line each, as a terminal shows it)
     assert rollout.fake.service()["taskDefinition"].endswith(":task-definition/backend-flask:2")
 
 
@@ -207,7 +207,8 @@ def test_verify_failure_exits_6_and_changes_nothing(rollout, aws):
     assert result.code == 6
     assert result.stderr == ("error: verify failed (1 NG: secret CONNECTION_URL: parameter "
                              "/cruddur/backend-flask/CONNECTION_URL not found); nothing was changed\n")
-    assert "    NG   secret CONNECTION_URL: parameter /cruddur/backend-flask/CONNECTION_URL not found\n" in result.stdout
+    assert ("    NG   secret CONNECTION_URL: parameter /cruddur/backend-flask/CONNECTION_URL not found\n"
+            in result.stdout)
     assert rollout.mutating_calls() == []
 
 

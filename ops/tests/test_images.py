@@ -66,7 +66,8 @@ def test_push_to_a_local_registry_needs_no_aws(cli, checkout):
     result = cli(["push", "frontend-react-js", "--allow-dirty"], root=root, environ={"ECR_REGISTRY": "127.0.0.1:5000"},
                  subprocess_run=docker, aws=Aws(REGION, endpoint_url="http://127.0.0.1:9"))
     assert (result.code, result.stdout) == (0, f"127.0.0.1:5000/frontend-react-js:{sha}\n")
-    assert result.stderr == "warning: pushing from a dirty tree: the commit tag does not describe the uncommitted changes\n"
+    assert result.stderr == ("warning: pushing from a dirty tree: "
+                             "the commit tag does not describe the uncommitted changes\n")
     assert docker.calls[1:] == [["tag", f"frontend-react-js:{sha}", f"127.0.0.1:5000/frontend-react-js:{sha}"],
                                 ["push", f"127.0.0.1:5000/frontend-react-js:{sha}"]]
 
@@ -83,7 +84,8 @@ def test_push_to_ecr_uses_the_account_registry_and_never_overwrites_a_tag(cli, c
     docker.calls.clear()
     again = cli(["push", "backend-flask"], root=root, environ={}, subprocess_run=docker, aws=aws)
     assert again.code == 0
-    assert again.stderr == f"warning: {registry}/backend-flask:{sha} already exists (tags are immutable); not pushed again\n"
+    assert again.stderr == (f"warning: {registry}/backend-flask:{sha} already exists (tags are immutable); "
+                            "not pushed again\n")
     assert [call[0] for call in docker.calls] == ["image"]
 
 
@@ -91,7 +93,8 @@ def test_push_without_a_built_image_says_build_first(cli, checkout):
     root, sha = checkout
     result = cli(["push", "backend-flask"], root=root, environ={"ECR_REGISTRY": "127.0.0.1:5000"},
                  subprocess_run=Docker())
-    assert result.stderr == f"error: no local image backend-flask:{sha}; build it first: python -m cruddur_ops build backend-flask\n"
+    assert result.stderr == (f"error: no local image backend-flask:{sha}; "
+                             "build it first: python -m cruddur_ops build backend-flask\n")
 
 
 def test_ecr_login_passes_the_token_password_on_stdin(cli, aws):
