@@ -184,7 +184,7 @@ def hold_checkout(state_dir: Path) -> TextIO:
     The lock lasts while the returned file stays open; no child inherits it, and the kernel drops it when
     this process dies, even by SIGKILL, so a killed run never blocks the next one.
     """
-    lock = open(state_dir / "dev.lock", "w")
+    lock = open(state_dir / "dev.lock", "w")  # noqa: SIM115 (the open file is the lock: the caller holds it)
     try:
         fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:

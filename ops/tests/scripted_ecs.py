@@ -58,7 +58,7 @@ class ScriptedEcs:
         return self
 
     # --- state helpers used by scripts ------------------------------------------------------------
-    def service(self, name: str = None) -> dict:
+    def service(self, name: str | None = None) -> dict:
         return self.services[name] if name else next(iter(self.services.values()))
 
     def event(self, service: dict, message: str) -> None:

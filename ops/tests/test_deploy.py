@@ -5,6 +5,7 @@ API shapes, requests validated against botocore's model) because the moto server
 never progress. Everything else (ECR, SSM, IAM, logs, ELBv2, EC2, task definitions, clusters) is the moto
 server over HTTP. The clock is a fake: the suite waits no real second.
 """
+import itertools
 import json
 
 import boto3
@@ -66,7 +67,7 @@ def test_progress_lines_come_at_least_every_15_seconds_and_events_once(rollout, 
     assert max(clock.sleeps) <= 15
     progress = [line for line in result.stdout.splitlines() if "elapsed" in line]
     elapsed = [int(line.split("elapsed ")[1][0]) * 60 + int(line.split("elapsed ")[1][2:4]) for line in progress]
-    assert all(b - a <= 15 for a, b in zip(elapsed, elapsed[1:])) and elapsed[0] == 0
+    assert all(b - a <= 15 for a, b in itertools.pairwise(elapsed)) and elapsed[0] == 0
     events = [line for line in result.stdout.splitlines() if line.startswith("event:")]
     assert len(events) == len(set(events)) == 2
 

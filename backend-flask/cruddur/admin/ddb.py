@@ -144,7 +144,7 @@ def seed_members(connection_url: str) -> tuple[str, str]:
             rows = [conn.execute(sql("users/short"), {"handle": h}).fetchone() for h in SEED_HANDLES]
     except psycopg.OperationalError as e:
         raise Failure(f"cannot read the seeded users from PostgreSQL: {e}".strip()) from e
-    missing = [f"@{h}" for h, row in zip(SEED_HANDLES, rows) if row is None]
+    missing = [f"@{h}" for h, row in zip(SEED_HANDLES, rows, strict=True) if row is None]
     if missing:
         raise Failure(f"no user {' or '.join(missing)} in the database: seed PostgreSQL first (bin/db/seed)")
     return str(rows[0]["uuid"]), str(rows[1]["uuid"])
