@@ -14,3 +14,10 @@ lint-python: lint-setup ## ruff over every Python file: pyflakes, pycodestyle, i
 	cd $(ROOT) && $(LINT_BIN)/ruff check --quiet .
 
 TEST_TARGETS += lint-python
+
+# shellcheck comes from Debian's packages (.ci/apt-packages.txt); the script list from the files' shebangs.
+.PHONY: lint-shell
+lint-shell: ## shellcheck over every shell script, found by shebang: the bin/ doors, .ci/run, the container scripts
+	cd $(ROOT) && $(PYTHON) tools/shell_scripts.py | xargs -d '\n' shellcheck
+
+TEST_TARGETS += lint-shell
