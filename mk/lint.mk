@@ -11,7 +11,7 @@ $(LINT_VENV)/.installed: tools/lint-requirements.txt
 
 .PHONY: lint-python
 lint-python: lint-setup ## ruff over every Python file: pyflakes, pycodestyle, import order, bugbear, pyupgrade (ruff.toml)
-	cd $(ROOT) && $(LINT_BIN)/ruff check --quiet .
+	cd $(ROOT) && $(LINT_BIN)/ruff check .
 
 TEST_TARGETS += lint-python
 
