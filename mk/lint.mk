@@ -1,3 +1,5 @@
+# The linters: Python ones pinned in tools/lint-requirements.txt and installed into .venv-lint, shellcheck from
+# Debian. lint-python and lint-shell run in `make test`; lint-cfn and lint-frontend inside their areas' targets.
 LINT_VENV := $(ROOT)/.venv-lint
 LINT_BIN := $(LINT_VENV)/bin
 
