@@ -9,6 +9,9 @@ PY := $(VENV)/bin/python
 PYTHON ?= python3
 TEST_TARGETS :=
 PY_REQUIREMENTS := requirements-dev.txt $(wildcard */requirements*.txt)
+# pytest options for an area's coverage: $(call COVERAGE,<package>,<floor>) prints the files not fully covered
+# and fails the run when the total drops below the floor (today's figure, rounded down: raise it, never lower it).
+COVERAGE = --cov=$(1) --cov-config=$(ROOT)/.coveragerc --cov-report=term:skip-covered --cov-fail-under=$(2)
 
 include $(sort $(wildcard mk/*.mk))
 

@@ -19,6 +19,7 @@ import tempfile
 from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from functools import partial
 from pathlib import Path
 
 import psycopg
@@ -31,8 +32,8 @@ sys.path[:0] = [str(ROOT), str(BACKEND)]
 from cruddur.admin.db import load_volume  # noqa: E402
 from cruddur.migrations import migrate  # noqa: E402
 from devstack import cognito as local_cognito  # noqa: E402
-from devstack.moto import FAKE_CREDENTIALS, MotoServer  # noqa: E402
 from devstack.gunicorn import Gunicorn  # noqa: E402
+from devstack.moto import FAKE_CREDENTIALS, MotoServer  # noqa: E402
 from devstack.postgres import throwaway  # noqa: E402
 
 RESULTS = ROOT / "bench" / "RESULTS.md"
@@ -125,7 +126,7 @@ class Comparison:
     second: list[Load]
 
     def _ratios(self, invert: bool) -> list[float]:
-        pairs = [(b.requests_per_s, a.requests_per_s) for a, b in zip(self.first, self.second)
+        pairs = [(b.requests_per_s, a.requests_per_s) for a, b in zip(self.first, self.second, strict=True)
                  if a.requests_per_s and b.requests_per_s]
         return [(a / b) if invert else (b / a) for b, a in pairs]
 
@@ -144,7 +145,7 @@ class Comparison:
     @property
     def cpu_cost(self) -> float | None:
         """Median over the pairs of the second side's CPU per request over the first's."""
-        pairs = [b.cpu_ms / a.cpu_ms for a, b in zip(self.first, self.second) if a.cpu_ms and b.cpu_ms]
+        pairs = [b.cpu_ms / a.cpu_ms for a, b in zip(self.first, self.second, strict=True) if a.cpu_ms and b.cpu_ms]
         return statistics.median(pairs) if pairs else None
 
     @staticmethod
@@ -212,7 +213,7 @@ def main(argv: list[str] | None = None) -> int:
 
         rows = []
         for c in levels:
-            pair = paired(lambda: base.load(c, args.seconds), lambda: api.load(c, args.seconds))
+            pair = paired(partial(base.load, c, args.seconds), partial(api.load, c, args.seconds))
             rows.append((c, pair))
             print(f"c={c:<3} api/baseline throughput, median of {ROUNDS} pairs: {pair.ratio:.2f} "
                   f"(pairs {pair.spread()})", flush=True)

@@ -13,9 +13,9 @@ import shutil
 import subprocess
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from devstack.process import stop_group
 
@@ -79,7 +79,7 @@ class Engine:
             return False
 
     @classmethod
-    def ensure(cls, state_dir: Path, lifetime_s: int = 1800, start_timeout: float = 60) -> "Engine":
+    def ensure(cls, state_dir: Path, lifetime_s: int = 1800, start_timeout: float = 60) -> Engine:
         """The engine named by DOCKER_HOST or the default socket if it answers; otherwise our own dockerd."""
         for host in filter(None, (os.environ.get("DOCKER_HOST"), f"unix://{DEFAULT_SOCKET}")):
             existing = cls(host=host)
@@ -88,7 +88,7 @@ class Engine:
         return cls.start(Path(state_dir), lifetime_s, start_timeout)
 
     @classmethod
-    def start(cls, state_dir: Path, lifetime_s: int, start_timeout: float) -> "Engine":
+    def start(cls, state_dir: Path, lifetime_s: int, start_timeout: float) -> Engine:
         state_dir.mkdir(parents=True, exist_ok=True)
         # The exec root holds the socket and containerd's; unix socket paths must stay short (108 bytes).
         # One per daemon: two engines in one process must never share a socket.

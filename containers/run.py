@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from string import Template
-from typing import Callable, Mapping
 
 from containers.engine import Engine, wait_until
 

@@ -7,8 +7,8 @@ name, so running it against an emulator that already has them changes nothing.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 import boto3
 

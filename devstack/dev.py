@@ -21,9 +21,10 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Mapping, MutableMapping, TextIO
+from typing import TextIO
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "backend-flask"))
@@ -62,7 +63,7 @@ class Options:
     state_dir: Path
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str], state_dir: Path = ROOT / ".state") -> "Options":
+    def from_env(cls, env: Mapping[str, str], state_dir: Path = ROOT / ".state") -> Options:
         gitpod = bool(env.get("GITPOD_WORKSPACE_URL"))
         return cls(
             backend_port=int(env.get("BACKEND_PORT") or envfiles.DEFAULT_PORTS["backend"]),
@@ -183,7 +184,7 @@ def hold_checkout(state_dir: Path) -> TextIO:
     The lock lasts while the returned file stays open; no child inherits it, and the kernel drops it when
     this process dies, even by SIGKILL, so a killed run never blocks the next one.
     """
-    lock = open(state_dir / "dev.lock", "w")
+    lock = open(state_dir / "dev.lock", "w")  # noqa: SIM115 (the open file is the lock: the caller holds it)
     try:
         fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:

@@ -10,12 +10,13 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from string import Template
-from typing import Mapping
 
 from devstack.moto import FAKE_CREDENTIALS
 
+ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = Path(__file__).with_name("templates")
 SERVICES = ("backend-flask", "frontend-react-js")
 TARGETS = ("local", "compose", "gitpod", "production")
@@ -108,8 +109,7 @@ def load_stack(root: Path) -> dict:
     return json.loads(path.read_text()) if path.exists() else {}
 
 
-def main(argv: list[str] | None = None, env: Mapping[str, str] | None = None,
-         root: Path = Path(__file__).resolve().parent.parent) -> int:
+def main(argv: list[str] | None = None, env: Mapping[str, str] | None = None, root: Path = ROOT) -> int:
     parser = argparse.ArgumentParser(prog="generate-env", description="Write a service's env file.")
     parser.add_argument("service", choices=SERVICES)
     parser.add_argument("target", nargs="?", default="local", choices=TARGETS)

@@ -23,7 +23,7 @@ class Gunicorn:
     def __init__(self, env: dict, log: Path, chdir: Path = BACKEND, app: str = "app:app"):
         self.port = free_port()
         self.log_path = log
-        self._log = open(log, "wb")
+        self._log = open(log, "wb")  # noqa: SIM115 (the server's log for its lifetime; closed in stop())
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-c", str(BACKEND / "gunicorn.conf.py"), "--chdir", str(chdir), app],
             # the config file imports the API's log format, whichever app it serves
@@ -69,7 +69,7 @@ class Gunicorn:
         stop_group(self.proc, timeout=30)
         self._log.close()
 
-    def __enter__(self) -> "Gunicorn":
+    def __enter__(self) -> Gunicorn:
         return self
 
     def __exit__(self, *exc) -> None:

@@ -37,7 +37,7 @@ class MotoServer:
 
     @classmethod
     def start(cls, port: int | None = None, log: Path | None = None,
-              startup_timeout: float = 30.0) -> "MotoServer":
+              startup_timeout: float = 30.0) -> MotoServer:
         port = port or free_port()
         env = {**os.environ, **FAKE_CREDENTIALS}
         env.pop("AWS_ENDPOINT_URL", None)

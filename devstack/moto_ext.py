@@ -34,8 +34,12 @@ import json
 import time
 from datetime import datetime, timezone
 
-from moto.cognitoidp.exceptions import (InvalidParameterException, NotAuthorizedError, ResourceNotFoundError,
-                                        UserNotFoundError)
+from moto.cognitoidp.exceptions import (
+    InvalidParameterException,
+    NotAuthorizedError,
+    ResourceNotFoundError,
+    UserNotFoundError,
+)
 from moto.cognitoidp.models import UserStatus
 from moto.cognitoidp.responses import CognitoIdpResponse
 from moto.core import DEFAULT_ACCOUNT_ID
@@ -137,11 +141,13 @@ def describe_image_scan_findings(self: ECRBackend, registry_id, repository_name,
     image = repository._get_image(image_id.get("imageTag"), image_id.get("imageDigest"))
     published = _scans(self).get((repository_name, image.image_digest))
     if published is None:
-        shown = f"{{imageDigest:'{image_id.get('imageDigest') or 'null'}', imageTag:'{image_id.get('imageTag') or 'null'}'}}"
+        digest, tag = image_id.get("imageDigest") or "null", image_id.get("imageTag") or "null"
+        shown = f"{{imageDigest:'{digest}', imageTag:'{tag}'}}"
         raise ScanNotFoundException(image_id=shown, repository_name=repository_name,
                                     registry_id=repository.registry_id)
+    tagged = {"imageTag": image.image_tag} if image.image_tag else {}
     answer = {"registryId": repository.registry_id, "repositoryName": repository_name,
-              "imageId": {"imageDigest": image.image_digest, **({"imageTag": image.image_tag} if image.image_tag else {})}}
+              "imageId": {"imageDigest": image.image_digest, **tagged}}
     if _now() < published["readyAt"]:
         return {**answer, "imageScanStatus": {"status": "IN_PROGRESS", "description": "The scan is in progress."}}
     status = published["status"]

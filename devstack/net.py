@@ -15,7 +15,7 @@ def wait_for_port(port: int, timeout: float = 20.0, host: str = "127.0.0.1") -> 
         try:
             with socket.create_connection((host, port), timeout=0.5):
                 return
-        except OSError:
+        except OSError as e:
             if time.monotonic() > deadline:
-                raise TimeoutError(f"nothing listens on {host}:{port} after {timeout:.0f}s")
+                raise TimeoutError(f"nothing listens on {host}:{port} after {timeout:.0f}s") from e
             time.sleep(0.05)

@@ -41,7 +41,7 @@ class Cluster:
     user: str = "postgres"
 
     @classmethod
-    def create(cls, datadir: Path, port: int | None = None) -> "Cluster":
+    def create(cls, datadir: Path, port: int | None = None) -> Cluster:
         """Initialise a cluster in `datadir` unless one is already there (data is kept)."""
         datadir = Path(datadir)
         datadir.mkdir(parents=True, exist_ok=True)

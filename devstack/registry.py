@@ -27,7 +27,7 @@ class LocalRegistry:
         return f"127.0.0.1:{self.port}"
 
     @classmethod
-    def start(cls, folder: Path) -> "LocalRegistry":
+    def start(cls, folder: Path) -> LocalRegistry:
         port = free_port()
         folder.mkdir(parents=True, exist_ok=True)
         config = folder / "config.yml"

@@ -22,14 +22,13 @@ from pathlib import Path
 import boto3
 import requests
 
+from cruddur.messages_store import table_definition  # backend-flask/ is on the path (e2e/pytest.ini)
+from cruddur.migrations import migrate as apply_migrations
 from devstack import cognito as local_cognito
 from devstack.moto import FAKE_CREDENTIALS, MotoServer
 from devstack.net import free_port, wait_for_port
-from devstack.process import stop_group
 from devstack.postgres import Cluster
-
-from cruddur.messages_store import table_definition  # backend-flask/ is on the path (e2e/pytest.ini)
-from cruddur.migrations import migrate as apply_migrations
+from devstack.process import stop_group
 
 ROOT = Path(__file__).resolve().parents[1]
 BACKEND_DIR = ROOT / "backend-flask"
@@ -110,10 +109,11 @@ def start_backend(*, database_url: str, frontend_url: str, pool: local_cognito.L
         "AWS_ENDPOINT_URL": aws_url,
         "DDB_MESSAGE_TABLE": MESSAGE_TABLE,
     }
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "app:app"],
-        cwd=BACKEND_DIR, env=env, stdout=open(log, "ab"), stderr=subprocess.STDOUT, start_new_session=True,
-    )
+    with open(log, "ab") as out:  # the child writes through its own copy of the descriptor
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "app:app"],
+            cwd=BACKEND_DIR, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+        )
     url = f"http://127.0.0.1:{port}"
     _wait_healthy(f"{url}/api/health-check", proc, log)
     return Backend(url=url, database_url=database_url, process=proc)
@@ -196,8 +196,8 @@ def start_web(*, config: dict, workdir: Path, port: int, log: Path) -> WebServer
         for path in (workdir, runtime_dir, *runtime_dir.iterdir(), log):
             os.chown(path, nobody.pw_uid, nobody.pw_gid)
         argv = ["runuser", "-u", "nobody", "--", *argv]
-    proc = subprocess.Popen(argv, cwd=workdir, stdout=open(log, "ab"), stderr=subprocess.STDOUT,
-                            start_new_session=True)
+    with open(log, "ab") as out:
+        proc = subprocess.Popen(argv, cwd=workdir, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     _wait_healthy(f"{url}/health-check", proc, log)
     return WebServer(url=url, runtime_dir=runtime_dir, process=proc)

@@ -9,8 +9,19 @@ from playwright.sync_api import expect
 
 from conftest import DEMO, PHONE
 from devstack import cognito as local_cognito
-from journeys import (confirm, crud, open_crud, post_crud, profile_link, reply, search, send_message, sign_in,
-                      sign_out, sign_up)
+from journeys import (
+    confirm,
+    crud,
+    open_crud,
+    post_crud,
+    profile_link,
+    reply,
+    search,
+    send_message,
+    sign_in,
+    sign_out,
+    sign_up,
+)
 
 PASSWORD = "E2e-Journey-2026!"
 

@@ -2,7 +2,8 @@
 OPS_PY := cd $(ROOT)/ops && $(PY)
 
 .PHONY: test-ops
-test-ops: setup ## ops CLI tests (moto server, scripted ECS rollouts); the stacks' tests run in test-infra
-	$(OPS_PY) -m pytest $(addprefix --ignore=,$(INFRA_TESTS))
+# Coverage is of cruddur_ops run in-process by the CLI tests; the bin/ doors the door tests exec are not measured.
+test-ops: setup ## ops CLI tests (moto server, scripted ECS rollouts) and coverage against its floor; the stacks' tests run in test-infra
+	$(OPS_PY) -m pytest $(addprefix --ignore=,$(INFRA_TESTS)) $(call COVERAGE,cruddur_ops,83)
 
 TEST_TARGETS += test-ops

@@ -36,13 +36,13 @@ class Settings:
     extras: dict = field(default_factory=dict, compare=False)
 
     @classmethod
-    def from_env(cls, environ: dict | None = None) -> "Settings":
+    def from_env(cls, environ: dict | None = None) -> Settings:
         settings = cls.read(environ)
         settings.validate()
         return settings
 
     @classmethod
-    def read(cls, environ: dict | None = None) -> "Settings":
+    def read(cls, environ: dict | None = None) -> Settings:
         """The settings the environment describes, unchecked: for tools that need only a few of them."""
         env = os.environ if environ is None else environ
         clients = tuple(c.strip() for c in env.get("AWS_COGNITO_USER_POOL_CLIENT_ID", "").split(",") if c.strip())
@@ -62,7 +62,7 @@ class Settings:
             pool_max_size=_int(env, "DB_POOL_MAX_SIZE", 10),
         )
 
-    def replace(self, **changes) -> "Settings":
+    def replace(self, **changes) -> Settings:
         values = {f.name: getattr(self, f.name) for f in fields(self)}
         values.update(changes)
         return Settings(**values)

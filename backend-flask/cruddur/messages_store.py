@@ -18,8 +18,8 @@ from __future__ import annotations
 import random
 import time
 import uuid
+from collections.abc import Callable
 from datetime import datetime, timezone
-from typing import Callable
 
 import boto3
 from botocore.config import Config

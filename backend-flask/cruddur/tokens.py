@@ -24,7 +24,8 @@ import re
 import threading
 import time
 from collections import OrderedDict
-from typing import Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 import requests
 from jose import jwk

@@ -64,7 +64,8 @@ def test_malformed_settings_are_refused_in_any_environment(change, named):
 def test_development_allows_emulator_and_missing_pool():
     settings = Settings.from_env({"CONNECTION_URL": "postgresql://localhost/cruddur",
                                   "AWS_ENDPOINT_URL": "http://127.0.0.1:5005", "FRONTEND_URL": "*"})
-    assert (settings.env, settings.aws_endpoint_url, settings.user_pool_id) == ("development", "http://127.0.0.1:5005", "")
+    assert (settings.env, settings.aws_endpoint_url, settings.user_pool_id) == \
+        ("development", "http://127.0.0.1:5005", "")
 
 
 def test_malformed_pool_id_refuses_to_start(database_url):

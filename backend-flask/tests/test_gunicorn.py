@@ -26,21 +26,20 @@ def served(settings, tmp_path):
            "AWS_COGNITO_USER_POOL_ID": settings.user_pool_id,
            "AWS_COGNITO_USER_POOL_CLIENT_ID": ",".join(settings.user_pool_client_ids),
            "AWS_COGNITO_JWKS_URL": settings.jwks_url}
-    log = open(tmp_path / "gunicorn.log", "w+")
-    proc = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "-c", "gunicorn.conf.py", "app:app"],
-                            cwd=BACKEND, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    try:
-        wait_for_port(port, timeout=60)
-        yield port, proc, log
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-        log.close()
+    with open(tmp_path / "gunicorn.log", "w+") as log:
+        proc = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "-c", "gunicorn.conf.py", "app:app"],
+                                cwd=BACKEND, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        try:
+            wait_for_port(port, timeout=60)
+            yield port, proc, log
+        finally:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
 
 
 def test_health_check_exits_0_when_up_and_1_when_down(served):
-    port, proc, log = served
+    port, proc, _ = served
     r = probe(port)
     assert (r.returncode, r.stdout.strip()) == (0, "healthy")
     proc.send_signal(signal.SIGTERM)

@@ -1,8 +1,8 @@
 import threading
 
 import pytest
-from devstack import cognito as local_cognito
 
+from devstack import cognito as local_cognito
 from helpers import post_crud, sub_of
 
 

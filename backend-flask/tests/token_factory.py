@@ -134,7 +134,7 @@ class JwksServer:
     def url(self) -> str:
         return f"http://127.0.0.1:{self._httpd.server_address[1]}/{POOL_ID}/.well-known/jwks.json"
 
-    def __enter__(self) -> "JwksServer":
+    def __enter__(self) -> JwksServer:
         self._thread.start()
         return self
 

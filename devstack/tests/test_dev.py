@@ -27,8 +27,17 @@ import pytest
 import requests
 
 from devstack import cognito
-from devstack.dev import (READY_LINE, Options, Stack, StartupFailed, check_ports_free, hold_checkout, reset,
-                          stop_group, wait_for_http)
+from devstack.dev import (
+    READY_LINE,
+    Options,
+    Stack,
+    StartupFailed,
+    check_ports_free,
+    hold_checkout,
+    reset,
+    stop_group,
+    wait_for_http,
+)
 from devstack.net import free_port
 
 REPO = Path(__file__).resolve().parents[2]
@@ -183,7 +192,7 @@ class DevRun:
     """One `make dev` in its own process group, its output collected line by line."""
 
     def __init__(self, checkout: Path, env: dict[str, str], make_args: list[str]):
-        self.lines: "queue.Queue[str | None]" = queue.Queue()
+        self.lines: queue.Queue[str | None] = queue.Queue()
         self.output: list[str] = []
         self.proc = subprocess.Popen(["make", "--no-print-directory", "dev", *make_args], cwd=checkout, env=env,
                                      stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,

@@ -28,7 +28,7 @@ class Aws:
         self._clients: dict[str, object] = dict(clients or {})
 
     @classmethod
-    def from_env(cls, region: str, environ=os.environ) -> "Aws":
+    def from_env(cls, region: str, environ=os.environ) -> Aws:
         return cls(region=region, endpoint_url=environ.get("AWS_ENDPOINT_URL") or None)
 
     def client(self, service: str):

@@ -1,7 +1,7 @@
 """cfn-delete: delete a stack after asking, following its events until it is gone."""
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from cruddur_ops import cfn_stacks
 from cruddur_ops.errors import FAILED, OK

@@ -5,9 +5,9 @@ a rollback prints each failed resource's reason and exits 1; our own timeout exi
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from cruddur_ops import cfn_stacks
 from cruddur_ops.errors import FAILED, OK, TIMED_OUT, OpsError
@@ -19,7 +19,8 @@ NO_CHANGES = ("didn't contain changes", "No updates are to be performed")
 
 
 def configure(parser) -> None:
-    parser.add_argument("stack", help="a folder of aws/cfn (network, registry, iam, signing, data, cluster, dns, guardrails)")
+    parser.add_argument("stack", help="a folder of aws/cfn "
+                                      "(network, registry, iam, signing, data, cluster, dns, guardrails)")
     parser.add_argument("-p", "--parameter", action="append", default=[], metavar="KEY=VALUE",
                         help="template parameter (repeatable); unnamed ones keep their previous or default value")
     parser.add_argument("--template", type=Path, help="template file (default aws/cfn/<stack>/template.yaml)")

@@ -5,9 +5,9 @@ other templates import from (their NetworkStack/ClusterStack parameters default 
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from botocore.exceptions import ClientError
 
@@ -86,7 +86,8 @@ class EventFollower:
 
 def format_event(event: dict) -> str:
     reason = event.get("ResourceStatusReason")
-    text = f"{event['Timestamp']:%H:%M:%S}  {event['ResourceStatus']:<28} {event['ResourceType']:<42} {event['LogicalResourceId']}"
+    text = (f"{event['Timestamp']:%H:%M:%S}  {event['ResourceStatus']:<28} {event['ResourceType']:<42} "
+            f"{event['LogicalResourceId']}")
     return f"{text}  {reason}" if reason else text
 
 

@@ -11,10 +11,10 @@ import os
 import shutil
 import subprocess
 import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Mapping
 
 from cruddur_ops import config as ops_config
 from cruddur_ops.aws import Aws
@@ -47,7 +47,7 @@ class Context(Runtime):
     out: Output | None = None
 
     @classmethod
-    def of(cls, runtime: Runtime, config: ops_config.OpsConfig, out: Output, aws: Aws) -> "Context":
+    def of(cls, runtime: Runtime, config: ops_config.OpsConfig, out: Output, aws: Aws) -> Context:
         world = {name: getattr(runtime, name) for name in Runtime.__dataclass_fields__}
         return cls(**{**world, "root": config.root, "aws": aws}, config=config, out=out)
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import functools
 import json
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Mapping
 
 import botocore.session
 from botocore.exceptions import ParamValidationError
@@ -126,7 +126,7 @@ def fill(template, variables: Variables, label: str):
     return rendered
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _service_model(service: str):
     return botocore.session.get_session().get_service_model(service)
 

@@ -65,4 +65,4 @@ def table(rows: list[list[str]], header: list[str] | None = None) -> list[str]:
     if not everything:
         return []
     widths = [max(len(str(row[i])) for row in everything) for i in range(len(everything[0]))]
-    return ["  ".join(str(cell).ljust(w) for cell, w in zip(row, widths)).rstrip() for row in everything]
+    return ["  ".join(str(cell).ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in everything]

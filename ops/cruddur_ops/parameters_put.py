@@ -56,7 +56,8 @@ def parse_env(text: str, source: str = "env file") -> dict[str, str]:
 
 def put(ssm, values: dict[str, str], *, prefix: str, key_id: str | None, out: Output) -> int:
     if not (prefix.startswith("/cruddur/") and prefix.endswith("/")):
-        raise OpsError(f"prefix {prefix!r} must start with /cruddur/ and end with / (the execution role reads only /cruddur/*)")
+        raise OpsError(f"prefix {prefix!r} must start with /cruddur/ and end with / "
+                       "(the execution role reads only /cruddur/*)")
     for key, value in values.items():
         request = {"Name": prefix + key, "Value": value, "Type": "SecureString", "Overwrite": True}
         if key_id:

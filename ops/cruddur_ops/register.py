@@ -24,7 +24,8 @@ class Registered:
 
 def register(ecs_client, task_definition: dict, out) -> Registered:
     latest = ecs.describe_task_definition(ecs_client, task_definition["family"])
-    if latest and definitions.normalise_task_definition(latest) == definitions.normalise_task_definition(task_definition):
+    normalise = definitions.normalise_task_definition
+    if latest and normalise(latest) == normalise(task_definition):
         out.line(f"unchanged: {ecs.revision_name(latest['taskDefinitionArn'])} already holds this definition")
         return Registered(latest["taskDefinitionArn"], changed=False)
     arn = ecs_client.register_task_definition(**task_definition)["taskDefinition"]["taskDefinitionArn"]

@@ -76,9 +76,9 @@ class Watch:
             rows = [[("*" if d.id == self.deployment_id else " ") + d.raw.get("status", ""),
                      ecs.revision_name(d.task_definition), d.rollout_state, str(d.desired), str(d.running),
                      str(d.pending), str(d.failed_tasks)] for d in service.deployments]
-            self.out.redraw([f"{self.service_name}: {times}"] +
-                            table(rows, ["DEPLOYMENT", "TASK DEFINITION", "ROLLOUT", "DESIRED", "RUNNING",
-                                         "PENDING", "FAILED"]))
+            self.out.redraw([f"{self.service_name}: {times}",
+                             *table(rows, ["DEPLOYMENT", "TASK DEFINITION", "ROLLOUT", "DESIRED", "RUNNING",
+                                           "PENDING", "FAILED"])])
             return
         ours = service.deployment(self.deployment_id)
         state = (f"rollout {ours.rollout_state}, desired {ours.desired}, running {ours.running}, "

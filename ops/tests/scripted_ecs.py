@@ -50,7 +50,7 @@ class ScriptedEcs:
             _, step = self.script.pop(0)
             step(self)
 
-    def then(self, at_second: float, step) -> "ScriptedEcs":
+    def then(self, at_second: float, step) -> ScriptedEcs:
         """Run `step(fake)` once the clock is `at_second` past the next create/update call."""
         self._script_start = None
         self.script.append((at_second, step))
@@ -58,7 +58,7 @@ class ScriptedEcs:
         return self
 
     # --- state helpers used by scripts ------------------------------------------------------------
-    def service(self, name: str = None) -> dict:
+    def service(self, name: str | None = None) -> dict:
         return self.services[name] if name else next(iter(self.services.values()))
 
     def event(self, service: dict, message: str) -> None:

@@ -41,8 +41,9 @@ def account(aws, world, cli, ecs_world):
                                          SecurityGroups=[world["ALB_SECURITY_GROUP_ID"]])["LoadBalancers"][0]
     for service, key in (("backend-flask", "BACKEND"), ("frontend-react-js", "FRONTEND")):
         port = 4567 if key == "BACKEND" else 3000
+        forward = {"Type": "forward", "TargetGroupArn": world[f"{key}_TARGET_GROUP_ARN"]}
         aws.elbv2.create_listener(LoadBalancerArn=alb["LoadBalancerArn"], Protocol="HTTP", Port=port,
-                                  DefaultActions=[{"Type": "forward", "TargetGroupArn": world[f"{key}_TARGET_GROUP_ARN"]}])
+                                  DefaultActions=[forward])
         assert cli(["register", service, *var_flags(world)], aws=aws, environ={}).code == 0
         rendered = json.loads(cli(["render", service, *var_flags(world)], aws=aws, environ={}).stdout)["service"]
         fake.create_service(**{**rendered, "cluster": "cruddur", "taskDefinition": service})
@@ -146,7 +147,8 @@ def test_every_broken_rule_fails_with_its_reason_and_exit_1(aws, account, cli, m
         ("non-root, read-only, unprivileged", "backend-flask/backend-flask",
          "runs as root, root filesystem writable, privileged"),
         ("execution role != task role", "backend-flask", "execution role and task role must both be set and differ"),
-        ("only the load balancer reaches it", "frontend-react-js", f"{account['FRONTEND_SECURITY_GROUP_ID']} open to 0.0.0.0/0"),
+        ("only the load balancer reaches it", "frontend-react-js",
+         f"{account['FRONTEND_SECURITY_GROUP_ID']} open to 0.0.0.0/0"),
         ("Container Insights on", "cruddur", "containerInsights is disabled"),
         ("log retention set", "/cruddur/frontend-react-js", "kept forever"),
         ("CloudTrail trail logging", "cruddur", "trail exists but is not logging"),

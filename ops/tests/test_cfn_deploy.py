@@ -76,7 +76,8 @@ def _network(aws):
     assert [(r["FromPort"], [p["GroupId"] for p in r["UserIdGroupPairs"]]) for r in db_rules] == \
         [(5432, [groups["cruddur-backend-flask"]["GroupId"]])]
     for service, port in (("cruddur-backend-flask", 4567), ("cruddur-frontend-react-js", 3000)):
-        sources = [(r["FromPort"], p["GroupId"]) for r in groups[service]["IpPermissions"] for p in r["UserIdGroupPairs"]]
+        sources = [(rule["FromPort"], pair["GroupId"])
+                   for rule in groups[service]["IpPermissions"] for pair in rule["UserIdGroupPairs"]]
         assert sources == [(port, groups["cruddur-alb"]["GroupId"])], service
 
 

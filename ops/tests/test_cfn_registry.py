@@ -127,7 +127,7 @@ def test_a_single_keep_30_rule_over_everything_would_keep_only_10_releases():
 def test_untagged_leftovers_expire_after_7_days_and_never_count_against_releases(age_days, expires):
     now = 100 * DAY
     leftover = Pushed("leftover", (), now - age_days * DAY)
-    images = releases(30) + [leftover]
+    images = [*releases(30), leftover]
     assert ("leftover" in expired(POLICY, images, now)) is expires
     assert _kept_releases(images, now)["image"] == set(range(1, 31))
 

@@ -36,7 +36,8 @@ def test_exec_off_on_the_service_says_how_to_turn_it_on(rollout, cli, running_ta
     rollout.fake.service()["enableExecuteCommand"] = False
     result = connect(rollout, cli)
     assert (result.code, result.stderr) == (1, "error: ECS Exec is off for service backend-flask: set "
-                                               "enableExecuteCommand in aws/json/service-backend-flask.json and deploy\n")
+                                               "enableExecuteCommand in aws/json/service-backend-flask.json "
+                                               "and deploy\n")
 
 
 def test_agent_not_running_is_explained(rollout, cli, running_task):

@@ -5,6 +5,7 @@ API shapes, requests validated against botocore's model) because the moto server
 never progress. Everything else (ECR, SSM, IAM, logs, ELBv2, EC2, task definitions, clusters) is the moto
 server over HTTP. The clock is a fake: the suite waits no real second.
 """
+import itertools
 import json
 
 import boto3
@@ -54,7 +55,7 @@ backend-flask: backend-flask:2 rollout IN_PROGRESS, desired 1, running 1, pendin
 backend-flask: backend-flask:2 rollout IN_PROGRESS, desired 1, running 1, pending 0, failed 0; 2 deployment(s); elapsed 1m00s, remaining 14m00s
 event: 2026-11-29T12:01:40Z (service backend-flask) has reached a steady state.
 deployed: backend-flask runs backend-flask:2: deployment ecs-svc/10061007 completed, 1/1 tasks running (1m10s)
-"""
+"""  # noqa: E501 (the exact output: one progress line each, as a terminal shows it)
     assert rollout.fake.service()["taskDefinition"].endswith(":task-definition/backend-flask:2")
 
 
@@ -66,7 +67,7 @@ def test_progress_lines_come_at_least_every_15_seconds_and_events_once(rollout, 
     assert max(clock.sleeps) <= 15
     progress = [line for line in result.stdout.splitlines() if "elapsed" in line]
     elapsed = [int(line.split("elapsed ")[1][0]) * 60 + int(line.split("elapsed ")[1][2:4]) for line in progress]
-    assert all(b - a <= 15 for a, b in zip(elapsed, elapsed[1:])) and elapsed[0] == 0
+    assert all(b - a <= 15 for a, b in itertools.pairwise(elapsed)) and elapsed[0] == 0
     events = [line for line in result.stdout.splitlines() if line.startswith("event:")]
     assert len(events) == len(set(events)) == 2
 
@@ -207,7 +208,8 @@ def test_verify_failure_exits_6_and_changes_nothing(rollout, aws):
     assert result.code == 6
     assert result.stderr == ("error: verify failed (1 NG: secret CONNECTION_URL: parameter "
                              "/cruddur/backend-flask/CONNECTION_URL not found); nothing was changed\n")
-    assert "    NG   secret CONNECTION_URL: parameter /cruddur/backend-flask/CONNECTION_URL not found\n" in result.stdout
+    assert ("    NG   secret CONNECTION_URL: parameter /cruddur/backend-flask/CONNECTION_URL not found\n"
+            in result.stdout)
     assert rollout.mutating_calls() == []
 
 

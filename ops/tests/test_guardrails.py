@@ -152,7 +152,8 @@ def test_alerts_go_to_the_topic_and_name_who_what_and_which_resource():
 
 def test_trail_is_multi_region_validated_and_encrypted():
     trail = GUARDRAILS["Resources"]["Trail"]["Properties"]
-    assert (trail["TrailName"], trail["IsMultiRegionTrail"], trail["EnableLogFileValidation"]) == ("cruddur", True, True)
+    assert (trail["TrailName"], trail["IsMultiRegionTrail"], trail["EnableLogFileValidation"]) == \
+        ("cruddur", True, True)
     assert trail["KMSKeyId"] == {"Fn::GetAtt": ["AuditKey", "Arn"]}
     [deny] = [s for s in GUARDRAILS["Resources"]["AuditBucketPolicy"]["Properties"]["PolicyDocument"]["Statement"]
               if s["Effect"] == "Deny"]

@@ -143,7 +143,8 @@ def test_push_to_ecr_signs_the_digest_and_never_pushes_a_tag_twice(cli, checkout
     docker.calls.clear()
     again = cli(["push", "backend-flask"], root=root, environ={}, subprocess_run=docker, aws=aws)
     assert again.code == 0
-    assert again.stderr == f"warning: {address}/backend-flask:{sha} already exists (tags are immutable); not pushed again\n"
+    assert again.stderr == (f"warning: {address}/backend-flask:{sha} already exists (tags are immutable); "
+                            "not pushed again\n")
     assert again.stdout.endswith(f"signature: backend-flask:{sha}.sig already signed by {SIGNING_KEY}\n")
     assert [call[0] for call in docker.calls if call[0] in ("tag", "push")] == []
 
@@ -152,7 +153,8 @@ def test_push_without_a_built_image_says_build_first(cli, checkout):
     root, sha = checkout
     result = cli(["push", "backend-flask"], root=root, environ={"ECR_REGISTRY": "127.0.0.1:5000"},
                  subprocess_run=Docker())
-    assert result.stderr == f"error: no local image backend-flask:{sha}; build it first: python -m cruddur_ops build backend-flask\n"
+    assert result.stderr == (f"error: no local image backend-flask:{sha}; "
+                             "build it first: python -m cruddur_ops build backend-flask\n")
 
 
 def test_ecr_login_passes_the_token_password_on_stdin(cli, aws):

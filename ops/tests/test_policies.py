@@ -103,7 +103,7 @@ ROLLOUT = [("ecs:RegisterTaskDefinition", "arn:aws:ecs:us-east-1:123456789012:ta
 @pytest.mark.parametrize("repository", ["backend-flask", "frontend-react-js"])
 def test_release_role_pushes_images_and_their_artifacts_to_cruddur_repositories_only(repository):
     document = _all_identity_policies()[RELEASE]
-    for action in PUSH + ("ecr:BatchCheckLayerAvailability", "ecr:DescribeImages"):
+    for action in (*PUSH, "ecr:BatchCheckLayerAvailability", "ecr:DescribeImages"):
         assert _allowed(document, action, REPOSITORY + repository), action
         assert not _allowed(document, action, REPOSITORY + "someone-else"), action
 

@@ -90,8 +90,9 @@ def test_read_only_keys_are_stripped_with_a_warning(cli, tree):
     edit(tree / "aws/task-definitions/backend-flask.json", lambda d: d.update(revision=7, status="ACTIVE"))
     result = cli(["render", "backend-flask"], aws=NO_AWS, environ=STACK_VALUES, root=tree)
     assert result.code == 0
-    assert result.stderr == ("warning: aws/task-definitions/backend-flask.json: revision is read-only (ECS sets it); ignored\n"
-                             "warning: aws/task-definitions/backend-flask.json: status is read-only (ECS sets it); ignored\n")
+    assert result.stderr == (
+        "warning: aws/task-definitions/backend-flask.json: revision is read-only (ECS sets it); ignored\n"
+        "warning: aws/task-definitions/backend-flask.json: status is read-only (ECS sets it); ignored\n")
     assert "revision" not in json.loads(result.stdout)["taskDefinition"]
 
 

@@ -33,4 +33,5 @@ def test_status_as_json(rollout, cli):
 def test_status_of_a_missing_service_is_one_line(aws, cli):
     aws.ecs.create_cluster(clusterName="cruddur")
     result = cli(["status", "backend-flask"], aws=aws, environ={})
-    assert (result.code, result.stdout, result.stderr) == (1, "", "error: service backend-flask not found in cluster cruddur\n")
+    assert (result.code, result.stdout, result.stderr) == \
+        (1, "", "error: service backend-flask not found in cluster cruddur\n")

@@ -49,7 +49,8 @@ def test_verify_names_every_missing_thing_and_exits_6(cli, aws, world):
             "tag fffffffffff0 not found in repository backend-flask",
         "secret CONNECTION_URL": "parameter /cruddur/backend-flask/CONNECTION_URL not found",
         "log group /cruddur/backend-flask": "log group not found",
-        f"task role {world['BACKEND_TASK_ROLE_ARN']}": "role CruddurBackendTaskRole does not trust ecs-tasks.amazonaws.com",
+        f"task role {world['BACKEND_TASK_ROLE_ARN']}":
+            "role CruddurBackendTaskRole does not trust ecs-tasks.amazonaws.com",
         "cluster cruddur": "cluster not found or not active",
         "security group sg-00000000000000000": "security group not found",
     }

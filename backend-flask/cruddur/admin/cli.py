@@ -8,9 +8,10 @@ import argparse
 import os
 import sys
 import traceback
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Callable, Mapping, TextIO
+from typing import TextIO
 
 from cruddur.admin import cognito, db, ddb
 from cruddur.admin.console import BUG, FAILED, USAGE, AdminSettings, Console, Failure

@@ -42,7 +42,7 @@ def list_users(args, console: Console) -> None:
     settings = console.settings.api
     if not settings.user_pool_id:
         raise Failure("AWS_COGNITO_USER_POOL_ID is not set; it names the pool to list")
-    table = [dict(zip(COLUMNS, COLUMNS)), *pool_users(client(settings), settings.user_pool_id)]
+    table = [{k: k for k in COLUMNS}, *pool_users(client(settings), settings.user_pool_id)]
     widths = {k: max(len(r[k]) for r in table) for k in COLUMNS}
     for row in table:
         console.out.write("  ".join(row[k].ljust(widths[k]) for k in COLUMNS).rstrip() + "\n")

@@ -5,9 +5,10 @@ both the same way; tests/admin/test_cli.py checks that the two agree.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Callable, Mapping, TextIO
+from typing import TextIO
 
 from cruddur.config import Settings
 
@@ -29,7 +30,7 @@ class AdminSettings:
     prod_connection_url: str
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str]) -> "AdminSettings":
+    def from_env(cls, env: Mapping[str, str]) -> AdminSettings:
         return cls(Settings.read(env), env.get("PROD_CONNECTION_URL", ""))
 
     def database(self, production: bool) -> tuple[str, str]:

@@ -220,7 +220,7 @@ def sessions(target: Target, out: TextIO) -> None:
         table = [header, *[tuple("" if v is None else str(v) for v in row) for row in rows]]
         widths = [max(len(r[i]) for r in table) for i in range(len(header))]
         for row in table:
-            out.write("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() + "\n")
+            out.write("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() + "\n")
 
 
 def kill_all(target: Target, out: TextIO) -> None:

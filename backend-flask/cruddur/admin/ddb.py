@@ -8,9 +8,10 @@ from __future__ import annotations
 import argparse
 import json
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Callable, TextIO
+from typing import TextIO
 
 import psycopg
 from botocore.exceptions import BotoCoreError, ClientError
@@ -20,7 +21,11 @@ from cruddur.admin.console import Console, Failure
 from cruddur.config import Settings
 from cruddur.db import sql
 from cruddur.messages_store import (
-    MessagesStore, MessagesUnavailable, client_for, conversation_uuid, table_definition,
+    MessagesStore,
+    MessagesUnavailable,
+    client_for,
+    conversation_uuid,
+    table_definition,
 )
 
 SEED_HANDLES = ("andrewbrown", "bayko")
@@ -45,7 +50,7 @@ class Target:
     local: bool
 
     @classmethod
-    def of(cls, settings: Settings) -> "Target":
+    def of(cls, settings: Settings) -> Target:
         # AWS_MAX_ATTEMPTS (botocore's own setting) decides how often a command tries
         return cls(client=client_for(settings.region, settings.aws_endpoint_url, total_attempts=None),
                    table=settings.message_table, region=settings.region, local=settings.aws_endpoint_url is not None)
@@ -139,7 +144,7 @@ def seed_members(connection_url: str) -> tuple[str, str]:
             rows = [conn.execute(sql("users/short"), {"handle": h}).fetchone() for h in SEED_HANDLES]
     except psycopg.OperationalError as e:
         raise Failure(f"cannot read the seeded users from PostgreSQL: {e}".strip()) from e
-    missing = [f"@{h}" for h, row in zip(SEED_HANDLES, rows) if row is None]
+    missing = [f"@{h}" for h, row in zip(SEED_HANDLES, rows, strict=True) if row is None]
     if missing:
         raise Failure(f"no user {' or '.join(missing)} in the database: seed PostgreSQL first (bin/db/seed)")
     return str(rows[0]["uuid"]), str(rows[1]["uuid"])

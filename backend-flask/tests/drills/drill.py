@@ -47,7 +47,7 @@ class Load:
                 code = type(err).__name__
             self.results[path][code] += 1
 
-    def __enter__(self) -> "Load":
+    def __enter__(self) -> Load:
         for t in self._threads:
             t.start()
         return self

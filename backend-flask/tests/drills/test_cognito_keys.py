@@ -44,7 +44,7 @@ def key_set(cognito):
 
 def test_unreachable_key_set_at_start_means_not_ready_until_it_loads(drill_cluster, api_env, serve, key_set,
                                                                        auth):
-    cluster, url = drill_cluster
+    _, url = drill_cluster
     port = free_port()
     # one worker, so every probe asks the process whose keys are being checked
     api = serve({**api_env, "CONNECTION_URL": url, "GUNICORN_WORKERS": "1",
@@ -61,7 +61,7 @@ def test_unreachable_key_set_at_start_means_not_ready_until_it_loads(drill_clust
 
 
 def test_key_set_unreachable_later_keeps_cached_keys_working(drill_cluster, api_env, serve, key_set, auth):
-    cluster, url = drill_cluster
+    _, url = drill_cluster
     port = free_port()
     server = KeySetServer(port, key_set)
     api = serve({**api_env, "CONNECTION_URL": url, "GUNICORN_WORKERS": "1",

@@ -19,7 +19,7 @@ def waiting_on_lock(url: str) -> int:
 
 
 def test_sigterm_lets_in_flight_requests_finish_and_exits_in_time(drill_cluster, api_env, serve):
-    cluster, url = drill_cluster
+    _, url = drill_cluster
     api = serve({**api_env, "CONNECTION_URL": url})
     answers = []
 

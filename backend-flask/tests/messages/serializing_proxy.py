@@ -51,7 +51,7 @@ class SerializingProxy:
     def url(self) -> str:
         return f"http://127.0.0.1:{self._server.server_address[1]}"
 
-    def __enter__(self) -> "SerializingProxy":
+    def __enter__(self) -> SerializingProxy:
         self._thread.start()
         return self
 

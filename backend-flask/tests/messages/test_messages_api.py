@@ -10,8 +10,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from cruddur import create_app
-from cruddur.paging import encode_cursor
 from cruddur.messages_store import client_for
+from cruddur.paging import encode_cursor
 from devstack.moto import FAKE_CREDENTIALS
 from devstack.net import free_port
 
@@ -235,12 +235,13 @@ def test_two_concurrent_posts_are_both_stored_and_the_conversation_shows_the_lat
         for round_ in range(5):
             start, results = threading.Barrier(2), {}
 
-            def post(sender):
+            def post(sender, start, results, text):
                 client = app.test_client()
                 start.wait()
-                results[sender] = send(client, auth, sender, message_group_uuid=group, message=f"{sender} {round_}")
+                results[sender] = send(client, auth, sender, message_group_uuid=group, message=text)
 
-            threads = [threading.Thread(target=post, args=(s,)) for s in ("andrewbrown", "bayko")]
+            threads = [threading.Thread(target=post, args=(s, start, results, f"{s} {round_}"))
+                       for s in ("andrewbrown", "bayko")]
             for t in threads:
                 t.start()
             for t in threads:

@@ -9,7 +9,11 @@ import pytest
 from botocore.stub import Stubber
 
 from cruddur.messages_store import (
-    TRANSACTION_ATTEMPTS, MessagesStore, MessagesUnavailable, client_for, timestamp,
+    TRANSACTION_ATTEMPTS,
+    MessagesStore,
+    MessagesUnavailable,
+    client_for,
+    timestamp,
 )
 from devstack.net import free_port
 
@@ -127,15 +131,16 @@ def test_two_concurrent_posts_are_both_stored_and_the_rows_show_the_later(serial
         start = threading.Barrier(2)
         errors = []
 
-        def post(sender, recipient, text, at):
+        def post(start, errors, g, sender, recipient, text, at):
             start.wait()
             try:
                 store.post(g, sender, recipient, text, at)
             except Exception as e:  # surfaced below with the round it happened in
                 errors.append(e)
 
-        threads = [threading.Thread(target=post, args=(ALICE, BOB, "first", NOW)),
-                   threading.Thread(target=post, args=(BOB, ALICE, "second", NOW + timedelta(microseconds=1)))]
+        threads = [threading.Thread(target=post, args=(start, errors, g, ALICE, BOB, "first", NOW)),
+                   threading.Thread(target=post, args=(start, errors, g, BOB, ALICE, "second",
+                                                       NOW + timedelta(microseconds=1)))]
         for t in threads:
             t.start()
         for t in threads:
