@@ -21,7 +21,8 @@ OPS = images.ROOT / "ops"
 
 def write_sbom(engine: Engine, service: str, tag: str) -> str:
     """The SBOM of the local image service:tag, through `python -m cruddur_ops sbom`; returns its path."""
-    env = {**engine.env, "PYTHONPATH": str(OPS), "PATH": f"{images.ROOT / '.venv' / 'bin'}{os.pathsep}{os.environ['PATH']}"}
+    env = {**engine.env, "PYTHONPATH": str(OPS),
+           "PATH": f"{images.ROOT / '.venv' / 'bin'}{os.pathsep}{os.environ['PATH']}"}
     r = subprocess.run([sys.executable, "-m", "cruddur_ops", "sbom", service, "--image-tag", tag], cwd=OPS, env=env,
                        capture_output=True, text=True, timeout=600)
     if r.returncode != 0:

@@ -19,6 +19,7 @@ from devstack import cognito
 from devstack.moto import MotoServer
 from devstack.postgres import Cluster
 
+
 @pytest.fixture(scope="session")
 def engine():
     eng = Engine.ensure(images.STATE)

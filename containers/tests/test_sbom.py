@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
-import pytest
 from cyclonedx.schema import SchemaVersion
 from cyclonedx.validation.json import JsonStrictValidator
 
@@ -21,7 +21,7 @@ def pinned(requirements: str, name: str) -> str:
 def document_of(engine, service, image_tag) -> dict:
     path = write_sbom(engine, service, image_tag)
     assert path == str(ROOT / ".state" / "sbom" / f"{service}-{image_tag}.cdx.json")
-    text = open(path).read()
+    text = Path(path).read_text()
     error = JsonStrictValidator(SchemaVersion.V1_6).validate_str(text)
     assert error is None, f"{path} is not valid CycloneDX 1.6: {error}"
     return json.loads(text)

@@ -9,9 +9,9 @@ from __future__ import annotations
 from botocore.exceptions import ClientError
 
 from cruddur_ops import context, definitions, ecs, images, release, scans, signing
-from cruddur_ops.registry import open_registry
 from cruddur_ops.errors import FAILED, OK
 from cruddur_ops.output import table
+from cruddur_ops.registry import open_registry
 
 HELP = "check the account against Cruddur's security checklist; PASS/FAIL table, exit 1 on any FAIL"
 TRAIL = "cruddur"
@@ -182,7 +182,8 @@ def reachable_only_from_load_balancer(live: Live):
                     cidrs = [r["CidrIp"] for r in rule.get("IpRanges", [])] + \
                             [r["CidrIpv6"] for r in rule.get("Ipv6Ranges", [])]
                     problems.append(f"{group['GroupId']} open to {', '.join(cidrs) or 'a prefix list'}")
-                problems += [f"{group['GroupId']} open to {pair['GroupId']}" for pair in rule.get("UserIdGroupPairs", [])
+                problems += [f"{group['GroupId']} open to {pair['GroupId']}"
+                             for pair in rule.get("UserIdGroupPairs", [])
                              if pair.get("GroupId") not in balancer_groups]
         if not own:
             problems.append("no security groups")

@@ -178,7 +178,8 @@ def configure(parser) -> None:
     parser.add_argument("--requirements", action="append", type=Path, metavar="FILE",
                         help="a pinned requirements file (repeatable; default: " + ", ".join(PYTHON_REQUIREMENTS) + ")")
     parser.add_argument("--npm-project", action="append", type=Path, metavar="DIR",
-                        help="a folder holding package-lock.json (repeatable; default: " + ", ".join(NPM_PROJECTS) + ")")
+                        help="a folder holding package-lock.json (repeatable; default: "
+                             + ", ".join(NPM_PROJECTS) + ")")
     parser.add_argument("--exceptions", type=Path, help=f"exceptions file (default: {vulnerabilities.EXCEPTIONS_FILE})")
 
 

@@ -67,7 +67,7 @@ def path_for(root: Path, repository: str, tag: str) -> Path:
 def parse_dpkg_status(text: str) -> list[dict[str, str]]:
     """The stanzas of a dpkg status file as field → value (continuation lines joined with newlines)."""
     stanzas, fields, last = [], {}, None
-    for line in text.splitlines() + [""]:
+    for line in [*text.splitlines(), ""]:
         if not line.strip():
             if fields:
                 stanzas.append(fields)
@@ -138,7 +138,7 @@ def merge(image: dict, parts: list[dict], timestamp: str) -> dict:
         if ref in seen:
             raise OpsError(f"SBOM parts disagree: two components are both called {ref!r}")
         seen.add(ref)
-    unique_tools = list({(t.get("group"), t["name"], t.get("version")): t for t in tools + [TOOL]}.values())
+    unique_tools = list({(t.get("group"), t["name"], t.get("version")): t for t in [*tools, TOOL]}.values())
     return {
         "$schema": f"http://cyclonedx.org/schema/bom-{SPEC_VERSION}.schema.json",
         "bomFormat": "CycloneDX",
@@ -147,7 +147,7 @@ def merge(image: dict, parts: list[dict], timestamp: str) -> dict:
         "version": 1,
         "metadata": {"timestamp": timestamp, "tools": {"components": unique_tools}, "component": image},
         "components": components,
-        "dependencies": [{"ref": image["bom-ref"], "dependsOn": roots}] + dependencies,
+        "dependencies": [{"ref": image["bom-ref"], "dependsOn": roots}, *dependencies],
     }
 
 
@@ -191,7 +191,8 @@ def _copy_out(ctx, container: str, source: str, destination: Path) -> bool:
 def _venv_roots(config: dict) -> list[str]:
     """Candidate venvs: each `<dir>/bin` on the image's PATH names `<dir>`, a venv if it has pyvenv.cfg."""
     path = next((e.partition("=")[2] for e in config.get("Env") or [] if e.startswith("PATH=")), "")
-    return list(dict.fromkeys(os.path.dirname(d.rstrip("/")) for d in path.split(":") if d.rstrip("/").endswith("/bin")))
+    folders = (d.rstrip("/") for d in path.split(":"))
+    return list(dict.fromkeys(os.path.dirname(d) for d in folders if d.endswith("/bin")))
 
 
 def _tool_json(ctx, argv: list[str], what: str, cwd: Path) -> dict:
@@ -226,7 +227,7 @@ def npm_part(ctx, project: Path) -> dict:
 
 
 def _tag_of(reference: str) -> str:
-    name, sep, tag = reference.rpartition(":")
+    _name, sep, tag = reference.rpartition(":")
     return tag if sep and "/" not in tag else "latest"
 
 

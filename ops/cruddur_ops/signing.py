@@ -73,9 +73,9 @@ def _signed(kms, keys: list[str], manifest: dict, reference: str) -> Verdict:
     if not layers:
         return Verdict(False, "the signature artifact holds no signed payload that matches its digest")
     why = f"no signature verifies with the release key ({', '.join(keys)}): signed by another key, or altered"
-    for body, annotations in layers:
+    for body, layer_annotations in layers:
         try:
-            signature = base64.b64decode(annotations.get(SIGNATURE_ANNOTATION, ""), validate=True)
+            signature = base64.b64decode(layer_annotations.get(SIGNATURE_ANNOTATION, ""), validate=True)
             claims = json.loads(body)
             critical = claims["critical"]
             signed_reference, signed_digest = critical["identity"]["docker-reference"], \

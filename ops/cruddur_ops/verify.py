@@ -9,7 +9,6 @@ anything is NG.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from urllib.parse import unquote
 
 from botocore.exceptions import ClientError

@@ -16,9 +16,9 @@ import pytest
 
 from cruddur_ops import push, signing
 from cruddur_ops.aws import Aws
-from cruddur_ops.registry import EcrRegistry, digest_of
 from cruddur_ops.cli import main
 from cruddur_ops.context import Runtime
+from cruddur_ops.registry import EcrRegistry, digest_of
 from devstack.moto import FAKE_CREDENTIALS, MotoServer
 from tests import scripted_ecs as s
 

@@ -86,7 +86,7 @@ def test_findings_below_high_in_npm_are_noted_and_do_not_fail(cli, project, tmp_
     (project / "moderate.json").write_text(json.dumps(report))
     tools = Recorded(npm="moderate.json")
     tools.answers["npm"] = project / "moderate.json"
-    result = cli(["audit-deps", "--npm-project", "web"] + exceptions(project), root=project, environ={},
+    result = cli(["audit-deps", "--npm-project", "web", *exceptions(project)], root=project, environ={},
                  subprocess_run=tools, now=lambda: NOW)
     assert (result.code, result.stdout.splitlines()[1:]) == (0, [
         f"NOTE      {MINIMIST.replace('critical', 'moderate')}: below high/critical, not failing",
@@ -96,7 +96,7 @@ def test_findings_below_high_in_npm_are_noted_and_do_not_fail(cli, project, tmp_
 def test_a_malformed_exceptions_file_stops_before_any_audit(cli, project):
     (project / "exceptions.toml").write_text('[[exception]]\nfinding = "X"\n')
     tools = Recorded()
-    result = cli(ARGS + ["--exceptions", "exceptions.toml"], root=project, environ={}, subprocess_run=tools)
+    result = cli([*ARGS, "--exceptions", "exceptions.toml"], root=project, environ={}, subprocess_run=tools)
     assert (result.code, tools.calls) == (1, [])
     assert result.stderr == f"error: {project}/exceptions.toml: [[exception]] #1: field 'package' is missing\n"
 

@@ -14,8 +14,17 @@ import pytest
 
 from cruddur_ops import push, sbom, signing
 from cruddur_ops.registry import EcrRegistry, Layer, digest_of
-from tests.conftest import (ACCOUNT, REGION, SBOM, SIGNING_KEY, create_signing_key, image_manifest, put_image, put_release,
-                            var_flags)
+from tests.conftest import (
+    ACCOUNT,
+    REGION,
+    SBOM,
+    SIGNING_KEY,
+    create_signing_key,
+    image_manifest,
+    put_image,
+    put_release,
+    var_flags,
+)
 
 TAG = "0123456789ab"
 REGISTRY = f"{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com"

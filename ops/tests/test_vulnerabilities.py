@@ -30,7 +30,8 @@ def test_entries_load_with_their_dates(tmp_path):
     (ENTRY + '[[exception]]\nfinding = "X"\npackage = "p"\nreason = "r"\nexpires = "2027-01-31"\n',
      "[[exception]] #2: field 'expires' must be a TOML date like 2027-01-31, not '2027-01-31'"),
     ('[[exception]]\nfinding = "X"\npackage = "p"\nreason = "r"\nexpires = 2027-01-31T10:00:00\n',
-     "[[exception]] #1: field 'expires' must be a TOML date like 2027-01-31, not datetime.datetime(2027, 1, 31, 10, 0)"),
+     "[[exception]] #1: field 'expires' must be a TOML date like 2027-01-31, "
+     "not datetime.datetime(2027, 1, 31, 10, 0)"),
     ('[[exception]]\nfinding = "X"\npackage = "p"\nreason = " "\nexpires = 2027-01-31\n',
      "[[exception]] #1: field 'reason' must be a non-empty string"),
     ('[[exception]]\nfinding = 12345\npackage = "p"\nreason = "r"\nexpires = 2027-01-31\n',
