@@ -9,11 +9,10 @@ import os
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 from devstack.net import free_port, wait_for_port
-from devstack.process import stop_group
+from devstack.process import ChildServer
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -26,11 +25,7 @@ FAKE_CREDENTIALS = {
 }
 
 
-@dataclass
-class MotoServer:
-    port: int
-    process: subprocess.Popen
-
+class MotoServer(ChildServer):
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
@@ -88,5 +83,3 @@ class MotoServer:
         requests.post(f"{self.url}/moto-api/cruddur/clock", json={"advanceSeconds": seconds},
                       timeout=10).raise_for_status()
 
-    def stop(self) -> None:
-        stop_group(self.process)

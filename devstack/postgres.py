@@ -9,13 +9,13 @@ import os
 import pwd
 import shutil
 import subprocess
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from devstack.net import free_port
+from devstack.process import scratch_folder
 
 SEARCH_PATHS = sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)
 
@@ -97,18 +97,12 @@ class Cluster:
 
 @contextmanager
 def throwaway(prefix: str = "cruddur-pg-", stop_mode: str = "fast") -> Iterator[Cluster]:
-    """A started cluster in a folder of its own, stopped and removed afterwards.
-
-    Not under pytest's tmp_path: every pytest session on the machine resets that root to 0700, which
-    locks the `postgres` user out of a data directory kept there.
-    """
-    folder = Path(tempfile.mkdtemp(prefix=prefix))
-    try:
+    """A started cluster in a scratch folder of its own (devstack.process.scratch_folder says why not
+    pytest's tmp_path), stopped and removed afterwards."""
+    with scratch_folder(prefix) as folder:
         cluster = Cluster.create(folder / "pg")
         cluster.start()
         try:
             yield cluster
         finally:
             cluster.stop(mode=stop_mode)
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)

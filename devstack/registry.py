@@ -8,20 +8,15 @@ from __future__ import annotations
 
 import json
 import subprocess
-from dataclasses import dataclass
 from pathlib import Path
 
 import requests
 
 from devstack.net import free_port, wait_for_port
-from devstack.process import stop_group
+from devstack.process import ChildServer
 
 
-@dataclass
-class LocalRegistry:
-    port: int
-    process: subprocess.Popen
-
+class LocalRegistry(ChildServer):
     @property
     def address(self) -> str:
         return f"127.0.0.1:{self.port}"
@@ -61,6 +56,3 @@ class LocalRegistry:
             "Accept": "application/vnd.docker.distribution.manifest.v2+json"})
         r.raise_for_status()
         return r.headers["Docker-Content-Digest"]
-
-    def stop(self) -> None:
-        stop_group(self.process)

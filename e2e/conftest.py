@@ -5,7 +5,6 @@ Screenshots land in artifacts/screenshots/ (the README shows a few copied to doc
 from __future__ import annotations
 
 import shutil
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -13,6 +12,7 @@ import requests
 from playwright.sync_api import Browser, sync_playwright
 
 from devstack import cognito as local_cognito
+from devstack.process import scratch_folder
 from journeys import sign_in
 from stack import ROOT, start_stack
 
@@ -30,14 +30,10 @@ if not Path(CHROMIUM).exists():
 
 @pytest.fixture(scope="session")
 def workdir():
-    # Not pytest's tmp_path_factory: its base directory is shared by every pytest run of this user, and
-    # concurrent runs prune each other's old directories, which removed a live database cluster.
-    folder = Path(tempfile.mkdtemp(prefix="cruddur-e2e-"))
-    folder.chmod(0o711)  # the servers run as postgres and nobody; they must be able to walk in
-    try:
+    # Not pytest's tmp_path_factory (devstack.process.scratch_folder says why); the servers run as postgres
+    # and nobody, so they must be able to walk in.
+    with scratch_folder("cruddur-e2e-", mode=0o711) as folder:
         yield folder
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -7,10 +7,6 @@ Containers use the host network (or a compose network), so they reach PostgreSQL
 """
 from __future__ import annotations
 
-import shutil
-import tempfile
-from pathlib import Path
-
 import pytest
 
 from containers import images, run, stack, standins
@@ -18,6 +14,7 @@ from containers.engine import Engine
 from devstack import cognito
 from devstack.moto import MotoServer
 from devstack.postgres import Cluster
+from devstack.process import scratch_folder
 
 
 @pytest.fixture(scope="session")
@@ -57,13 +54,9 @@ def frontend_image(production_images):
 
 @pytest.fixture(scope="session")
 def scratch():
-    """A temp folder of this session's own: pytest's shared base folder gets its permissions reset by other
-    suites running at the same time, which locks the `postgres` user out of a cluster kept there."""
-    folder = Path(tempfile.mkdtemp(prefix="cruddur-containers-"))
-    try:
+    """A folder of this session's own (devstack.process.scratch_folder says why not pytest's)."""
+    with scratch_folder("cruddur-containers-") as folder:
         yield folder
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
