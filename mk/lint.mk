@@ -1,10 +1,11 @@
-# The linters: Python ones pinned in tools/lint-requirements.txt and installed into .venv-lint, shellcheck from
-# Debian. lint-python and lint-shell run in `make test`; lint-cfn and lint-frontend inside their areas' targets.
+# The linters: Python ones (and squawk) pinned in tools/lint-requirements.txt and installed into .venv-lint,
+# shellcheck from Debian. lint-python, lint-shell and lint-migrations run in `make test`; lint-cfn and
+# lint-frontend inside their areas' targets.
 LINT_VENV := $(ROOT)/.venv-lint
 LINT_BIN := $(LINT_VENV)/bin
 
 .PHONY: lint-setup
-lint-setup: $(LINT_VENV)/.installed ## install the linters (ruff, checkov, cfn-lint, parliament, hadolint) into .venv-lint
+lint-setup: $(LINT_VENV)/.installed ## install the linters (ruff, squawk, checkov, cfn-lint, parliament, hadolint) into .venv-lint
 
 $(LINT_VENV)/.installed: tools/lint-requirements.txt
 	test -x $(LINT_BIN)/python || $(PYTHON) -m venv $(LINT_VENV)
@@ -23,3 +24,12 @@ lint-shell: ## shellcheck over every shell script, found by shebang: the bin/ do
 	cd $(ROOT) && $(PYTHON) tools/shell_scripts.py | xargs -d '\n' shellcheck
 
 TEST_TARGETS += lint-shell
+
+# squawk over every migration, up and down: locks without a timeout, table rewrites, blocking index builds...
+# backend-flask/.squawk.toml names the PostgreSQL version and each rule turned off, with the reason. Whether a
+# step keeps the running version working (expand/contract) is a test: backend-flask/tests/test_migration_safety.py.
+.PHONY: lint-migrations
+lint-migrations: lint-setup ## squawk over every backend-flask/db/migrations/*.sql (PostgreSQL 15, .squawk.toml)
+	cd $(ROOT)/backend-flask && $(LINT_BIN)/squawk --config .squawk.toml db/migrations/*.sql
+
+TEST_TARGETS += lint-migrations
