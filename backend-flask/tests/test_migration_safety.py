@@ -1,4 +1,7 @@
 """Up migrations keep the running version working, unless marked as the contract step of an expand/contract pair."""
+import re
+from pathlib import Path
+
 import pytest
 
 from tests.migration_safety import check, check_folder
@@ -105,3 +108,17 @@ def test_the_folder_check_reads_every_up_step_in_order(tmp_path):
         (tmp_path / f"{version}.up.sql").write_text(sql)
         (tmp_path / f"{version}.down.sql").write_text("DROP TABLE users;")
     assert [r.split(",")[0] for r in check_folder(tmp_path)] == ["0003_unmarked line 1: drops column users.about"]
+
+
+def test_the_readme_example_pair_passes_and_its_contract_step_needs_its_marker(tmp_path):
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    example = readme.split("### Example", 1)[1].split("```sql\n", 1)[1].split("```", 1)[0]
+    steps = re.split(r"^-- (\d{4}_\w+)\.up\.sql\n", example, flags=re.M)[1:]
+    assert steps[::2] == ["0004_users_about", "0005_users_about_backfill", "0006_users_drop_bio"]
+    for version, sql in zip(steps[::2], steps[1::2], strict=True):
+        (tmp_path / f"{version}.up.sql").write_text(sql)
+        (tmp_path / f"{version}.down.sql").write_text("")
+    assert check_folder(tmp_path) == []
+    unmarked = (tmp_path / "0006_users_drop_bio.up.sql").read_text().partition("\n")[2]
+    assert [r.split(",")[0] for r in check("0006_users_drop_bio", unmarked, steps[::2])] == [
+        "0006_users_drop_bio line 3: drops column users.bio"]
