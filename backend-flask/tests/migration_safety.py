@@ -19,6 +19,7 @@ from pathlib import Path
 import pglast
 from pglast import ast
 from pglast.enums import AlterTableType, ConstrType, ObjectType
+from pglast.parser import ParseError
 
 from cruddur import migrations
 
@@ -47,9 +48,12 @@ def check(version: str, sql: str, versions: list[str]) -> list[str]:
     first_line = sql.partition("\n")[0]
     if MARKED.match(first_line):
         return marker_refusals(version, first_line, versions)
+    try:
+        changes = breaking_changes(sql)
+    except ParseError as error:
+        return [f"{version}: PostgreSQL cannot parse it ({error}), so it cannot be checked"]
     return [f"{version} line {line}: {change}, which breaks the version still serving during a rolling deploy;"
-            f" refused {HOW_TO_MARK}"
-            for line, change in breaking_changes(sql)]
+            f" refused {HOW_TO_MARK}" for line, change in changes]
 
 
 def marker_refusals(version: str, first_line: str, versions: list[str]) -> list[str]:

@@ -89,6 +89,12 @@ def test_a_contract_marker_must_name_an_earlier_expand_step(marker, refusal):
     assert refusals(f"{marker}\nALTER TABLE users DROP COLUMN bio;") == [refusal]
 
 
+def test_a_migration_that_does_not_parse_is_refused_by_name():
+    assert refusals("ALTER TABLE users DROP;") == [
+        "0005_candidate: PostgreSQL cannot parse it (syntax error at or near \";\", at index 22), so it cannot be"
+        " checked"]
+
+
 def test_the_contract_marker_counts_only_on_the_first_line():
     sql = ("-- drop what 0004 replaced\n-- contract: expands in 0004_add_user_handle, safe now\n"
            "ALTER TABLE users DROP COLUMN bio;")
