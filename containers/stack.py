@@ -58,7 +58,12 @@ def backend_environment(container_def: dict, variables: dict, secrets: dict, aws
             "AWS_SECRET_ACCESS_KEY": FAKE_CREDENTIALS["AWS_SECRET_ACCESS_KEY"]}
 
 
+# What the image runs to apply the schema: the command docs/deploy.md and ops/README.md give to
+# `bin/backend/run` for a one-off task (tests/test_backend_image.py holds them to it).
+MIGRATE = ("python", "-m", "cruddur.admin", "db", "migrate")
+
+
 def migrate(engine: Engine, image: str, database_url: str) -> None:
-    """Schema applied by the image itself (`python -m cruddur.admin db migrate`, as a one-off task would)."""
+    """Schema applied by the image itself, as a one-off task on its definition would."""
     engine.docker("run", "--rm", "--label", run.LABEL, *HOST_NETWORK, "-e", "CONNECTION_URL", image,
-                  "python", "-m", "cruddur.admin", "db", "migrate", env={"CONNECTION_URL": database_url})
+                  *MIGRATE, env={"CONNECTION_URL": database_url})

@@ -6,6 +6,7 @@ two departures the emulator forces are named in containers/stack.py.
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 import requests
@@ -86,3 +87,11 @@ def test_image_is_built_for_fargate_x86(engine, backend_image):
 def test_image_adds_at_most_80_mb_over_its_base(engine, backend_image):
     added, _ = bench.added_bytes(engine, images.BACKEND, backend_image)
     assert added <= 80 * bench.MB, f"backend-flask adds {added / bench.MB:.1f} MB over its base (budget 80 MB)"
+
+
+def test_the_documented_one_off_migration_is_the_command_this_image_runs(api):
+    """The `api` fixture migrated its database with stack.MIGRATE inside the image; the docs print the same."""
+    shown = " ".join(stack.MIGRATE)
+    for doc in ("docs/deploy.md", "ops/README.md"):
+        commands = re.findall(r"bin/backend/run -- ([^`#|\n]+)", (images.ROOT / doc).read_text())
+        assert [c.strip() for c in commands] == [shown], f"{doc} prints {commands}, the image runs {shown}"

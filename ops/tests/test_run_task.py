@@ -3,14 +3,17 @@ Task progress is acted out by tests/scripted_ecs.py (moto never stops a task); l
 from tests import scripted_ecs as s
 from tests.conftest import put_log_lines
 
+# The one-off migration as docs/deploy.md prints it (the container proof runs it inside the image).
+MIGRATE = ("python", "-m", "cruddur.admin", "db", "migrate")
+
 
 def test_run_exits_with_the_container_exit_code_and_shows_its_logs(rollout, cli, aws):
     rollout.existing_service()
     rollout.fake.then(40, s.task_finished(3))
-    result = cli(["run", "backend-flask", "--", "./bin/db/migrate"], aws=rollout.aws, environ={})
+    result = cli(["run", "backend-flask", "--", *MIGRATE], aws=rollout.aws, environ={})
     assert result.code == 3
     call = next(params for op, params in rollout.fake.calls if op == "RunTask")
-    assert call["overrides"] == {"containerOverrides": [{"name": "backend-flask", "command": ["./bin/db/migrate"]}]}
+    assert call["overrides"] == {"containerOverrides": [{"name": "backend-flask", "command": list(MIGRATE)}]}
     assert call["taskDefinition"] == rollout.previous
     assert call["networkConfiguration"]["awsvpcConfiguration"]["subnets"] == \
         rollout.world["PRIVATE_SUBNET_IDS"].split(",")
