@@ -32,6 +32,8 @@ class OpsConfig:
     stacks: list[str] = field(default_factory=list)
     # KMS keys whose release signatures are trusted; the first one signs (more than one during a rotation).
     signing_keys: list[str] = field(default_factory=list)
+    # How many task definition revisions a successful deploy keeps per family (0: all of them).
+    keep_revisions: int = 0
 
     def service(self, name: str) -> ServiceConfig:
         try:
@@ -49,6 +51,12 @@ def read_toml(path: Path, what: str) -> dict:
         raise OpsError(f"{path}: {what} missing") from None
     except tomllib.TOMLDecodeError as e:
         raise OpsError(f"{path}: {e}") from None
+
+
+def _count(value, path: Path, key: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise OpsError(f"{path}: {key} must be a whole number, 0 or more")
+    return value
 
 
 def load(root: Path = ROOT, environ=os.environ) -> OpsConfig:
@@ -75,4 +83,5 @@ def load(root: Path = ROOT, environ=os.environ) -> OpsConfig:
         services=services,
         stacks=list(raw.get("stacks", [])),
         signing_keys=list(raw.get("signing_keys", [])),
+        keep_revisions=_count(raw.get("keep_revisions", 0), path, "keep_revisions"),
     )

@@ -9,6 +9,8 @@ sent and makes no mutating call.
 """
 from __future__ import annotations
 
+import argparse
+
 from cruddur_ops import context, definitions, ecs, register, release, rendering, verify, watch
 from cruddur_ops.errors import FAILED_FAST, OK, OpsError
 
@@ -25,12 +27,21 @@ def configure(parser) -> None:
                         help="do not check secrets, roles, log groups, cluster, target groups and network first "
                              "(the release gate still runs)")
     release.add_arguments(parser)
+    parser.add_argument("--keep", type=_count, metavar="N",
+                        help="after success, deregister revisions older than the newest N that nothing uses "
+                             "(default: keep_revisions in aws/ops.toml; 0 keeps all)")
 
 
 def add_wait_arguments(parser) -> None:
     parser.add_argument("--timeout", default=DEFAULT_TIMEOUT, help="how long to wait (default 15m; e.g. 90s, 30m)")
     parser.add_argument("--no-rollback", action="store_true",
                         help="on a fast failure, leave the failing deployment in place")
+
+
+def _count(text: str) -> int:
+    if not text.isascii() or not text.isdigit():
+        raise argparse.ArgumentTypeError(f"expected a whole number, 0 or more, got {text!r}")
+    return int(text)
 
 
 def update_input(cluster: str, service: dict, task_definition: str) -> dict:
@@ -79,8 +90,11 @@ def run(args, ctx) -> int:
                      f"{ecs.revision_name(registered.arn)}")
         seen = {event["id"] for event in live.raw.get("events", [])}
         started = ctx.aws.ecs.update_service(**update_input(cluster, rendered.service, registered.arn))["service"]
-    return watch_deployment(ctx, args, cluster, service_config.name, ecs.Service(started), registered.arn,
+    code = watch_deployment(ctx, args, cluster, service_config.name, ecs.Service(started), registered.arn,
                             rendered.task_definition, seen, previous, timeout)
+    keep = ctx.config.keep_revisions if args.keep is None else args.keep
+    ecs.keep_newest(ctx.aws.ecs, cluster, rendered.task_definition["family"], keep, out)
+    return code
 
 
 def watch_deployment(ctx, args, cluster, service_name, started: ecs.Service, task_definition_arn, task_definition,

@@ -123,3 +123,48 @@ def parse_duration(text: str) -> int:
 def format_duration(seconds: float) -> str:
     seconds = max(0, int(seconds))
     return f"{seconds // 60}m{seconds % 60:02d}s"
+
+
+def in_use(ecs_client, cluster: str, task_definition: str) -> str | None:
+    """What still uses `task_definition` in the cluster (a service deployment or a task), or None."""
+    arns = every(ecs_client, "list_services", "serviceArns", cluster=cluster, maxResults=100)
+    for start in range(0, len(arns), 10):
+        for service in ecs_client.describe_services(cluster=cluster, services=arns[start:start + 10])["services"]:
+            if any(d["taskDefinition"] == task_definition for d in service.get("deployments", [])):
+                return f"service {service['serviceName']}"
+    family = revision_name(task_definition).split(":")[0]
+    task_arns = every(ecs_client, "list_tasks", "taskArns", cluster=cluster, family=family,
+                          desiredStatus="RUNNING")
+    for start in range(0, len(task_arns), 100):
+        tasks = ecs_client.describe_tasks(cluster=cluster, tasks=task_arns[start:start + 100])["tasks"]
+        running = [t for t in tasks if t["taskDefinitionArn"] == task_definition]
+        if running:
+            return f"running task {task_id(running[0]['taskArn'])}"
+    return None
+
+
+def retire(ecs_client, cluster: str, task_definition: str, out) -> bool:
+    """Deregister `task_definition` unless something in the cluster still uses it; a line either way."""
+    user = in_use(ecs_client, cluster, task_definition)
+    if user:
+        out.progress(f"kept {revision_name(task_definition)}: still used by {user}")
+        return False
+    ecs_client.deregister_task_definition(taskDefinition=task_definition)
+    out.progress(f"deregistered {revision_name(task_definition)}")
+    return True
+
+
+def revision_number(arn: str) -> int:
+    return int(revision_name(arn).rsplit(":", 1)[1])
+
+
+def keep_newest(ecs_client, cluster: str, family: str, keep: int, out) -> None:
+    """Deregister the family's active revisions older than the newest `keep` (0 keeps them all), never
+    one still in use."""
+    if keep <= 0:
+        return
+    arns = [arn for arn in every(ecs_client, "list_task_definitions", "taskDefinitionArns", familyPrefix=family,
+                                 status="ACTIVE")
+            if revision_name(arn).rsplit(":", 1)[0] == family]  # familyPrefix is only a prefix
+    for arn in sorted(arns, key=revision_number, reverse=True)[keep:]:
+        retire(ecs_client, cluster, arn, out)

@@ -49,24 +49,6 @@ def target(ecs_client, cluster: str, service: ecs.Service) -> str:
                    f"(running {ecs.revision_name(current)})")
 
 
-def in_use(ecs_client, cluster: str, task_definition: str) -> str | None:
-    """What still uses `task_definition` in the cluster (a service deployment or a task), or None."""
-    arns = ecs.every(ecs_client, "list_services", "serviceArns", cluster=cluster, maxResults=100)
-    for start in range(0, len(arns), 10):
-        for service in ecs_client.describe_services(cluster=cluster, services=arns[start:start + 10])["services"]:
-            if any(d["taskDefinition"] == task_definition for d in service.get("deployments", [])):
-                return f"service {service['serviceName']}"
-    family = ecs.revision_name(task_definition).split(":")[0]
-    task_arns = ecs.every(ecs_client, "list_tasks", "taskArns", cluster=cluster, family=family,
-                          desiredStatus="RUNNING")
-    for start in range(0, len(task_arns), 100):
-        tasks = ecs_client.describe_tasks(cluster=cluster, tasks=task_arns[start:start + 100])["tasks"]
-        running = [t for t in tasks if t["taskDefinitionArn"] == task_definition]
-        if running:
-            return f"running task {ecs.task_id(running[0]['taskArn'])}"
-    return None
-
-
 def run(args, ctx) -> int:
     service_config = context.service_of(args, ctx)
     cluster = context.cluster_of(args, ctx)
@@ -85,10 +67,5 @@ def run(args, ctx) -> int:
     code = deploy.watch_deployment(ctx, args, cluster, service_config.name, ecs.Service(started["service"]),
                                    destination, task_definition, seen, None, ecs.parse_duration(args.timeout))
     if args.deregister:
-        user = in_use(client, cluster, current)
-        if user:
-            ctx.out.progress(f"kept {ecs.revision_name(current)}: still used by {user}")
-        else:
-            client.deregister_task_definition(taskDefinition=current)
-            ctx.out.progress(f"deregistered {ecs.revision_name(current)}")
+        ecs.retire(client, cluster, current, ctx.out)
     return code

@@ -266,3 +266,37 @@ def test_fail_fast_rolls_back_to_the_last_completed_definition_not_a_stuck_one(r
     assert "updating service backend-flask: backend-flask:2 -> backend-flask:3\n" in result.stdout
     assert why_block(result.stdout).endswith(
         "  rolled back: backend-flask is returning to backend-flask:1 (follow with: status backend-flask)\n")
+
+
+def test_a_successful_deploy_keeps_the_newest_revisions_and_never_one_in_use(rollout, aws):
+    rollout.existing_service()                                     # backend-flask:1 runs
+    first = rollout.deploy_steady("bbbbbbbbbbbb")                  # :2
+    # A one-off task still runs on :2 (a migration, say): it must outlive the clean-up.
+    task = f"arn:aws:ecs:{REGION}:123456789012:task/cruddur/{'7' * 32}"
+    rollout.fake.tasks[task] = {"taskArn": task, "taskDefinitionArn": first, "lastStatus": "RUNNING",
+                                "desiredStatus": "RUNNING", "containers": []}
+    rollout.deploy_steady("cccccccccccc")                          # :3
+    rollout.push_release("dddddddddddd")
+    rollout.fake.then(30, s.steady_state)
+    result = rollout.deploy("--image-tag", "dddddddddddd", "--keep", "1")  # :4
+    assert result.code == 0, result.stderr
+    assert result.stdout.splitlines()[-3:] == [
+        "deregistered backend-flask:3", f"kept backend-flask:2: still used by running task {'7' * 32}",
+        "deregistered backend-flask:1"]
+    active = aws.ecs.list_task_definitions(familyPrefix="backend-flask", status="ACTIVE")["taskDefinitionArns"]
+    assert sorted(arn.rsplit(":", 1)[1] for arn in active) == ["2", "4"]
+
+
+def test_keep_comes_from_ops_toml_and_zero_keeps_every_revision(rollout, aws):
+    rollout.existing_service()
+    rollout.push_release("bbbbbbbbbbbb")
+    rollout.fake.then(30, s.steady_state)
+    result = rollout.deploy("--image-tag", "bbbbbbbbbbbb", "--keep", "0")
+    assert result.code == 0 and "deregistered" not in result.stdout
+    assert len(aws.ecs.list_task_definitions(familyPrefix="backend-flask")["taskDefinitionArns"]) == 2
+
+
+def test_keep_must_be_a_whole_number(rollout):
+    result = rollout.deploy("--keep", "-1")
+    assert result.code == 64
+    assert "argument --keep: expected a whole number, 0 or more, got '-1'" in result.stderr
