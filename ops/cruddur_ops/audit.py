@@ -36,7 +36,7 @@ class Live:
             self.services[name] = service
             if service is not None:
                 self.task_definitions[name] = ecs.describe_task_definition(self.aws.ecs, service.task_definition) or {}
-                self.tasks[name] = _running_tasks(self.aws.ecs, cluster, name)
+                self.tasks[name] = ecs.running_tasks(self.aws.ecs, cluster, serviceName=name)
 
     def running_images(self):
         """(service, task id, container, registry, repository, digest) of every running task's containers."""
@@ -51,13 +51,6 @@ class Live:
         for name, task_definition in self.task_definitions.items():
             for container in task_definition.get("containerDefinitions", []):
                 yield name, container
-
-
-def _running_tasks(ecs_client, cluster: str, service: str) -> list[dict]:
-    arns = ecs.every(ecs_client, "list_tasks", "taskArns", cluster=cluster, serviceName=service,
-                     desiredStatus="RUNNING")
-    return [task for start in range(0, len(arns), 100)
-            for task in ecs_client.describe_tasks(cluster=cluster, tasks=arns[start:start + 100])["tasks"]]
 
 
 def _error(e: ClientError) -> str:

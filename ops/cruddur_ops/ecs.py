@@ -133,14 +133,16 @@ def in_use(ecs_client, cluster: str, task_definition: str) -> str | None:
             if any(d["taskDefinition"] == task_definition for d in service.get("deployments", [])):
                 return f"service {service['serviceName']}"
     family = revision_name(task_definition).split(":")[0]
-    task_arns = every(ecs_client, "list_tasks", "taskArns", cluster=cluster, family=family,
-                          desiredStatus="RUNNING")
-    for start in range(0, len(task_arns), 100):
-        tasks = ecs_client.describe_tasks(cluster=cluster, tasks=task_arns[start:start + 100])["tasks"]
-        running = [t for t in tasks if t["taskDefinitionArn"] == task_definition]
-        if running:
-            return f"running task {task_id(running[0]['taskArn'])}"
-    return None
+    running = [task for task in running_tasks(ecs_client, cluster, family=family)
+               if task["taskDefinitionArn"] == task_definition]
+    return f"running task {task_id(running[0]['taskArn'])}" if running else None
+
+
+def running_tasks(ecs_client, cluster: str, **filters) -> list[dict]:
+    """Every running task of the cluster that ListTasks `filters` (serviceName=, family=) select, described."""
+    arns = every(ecs_client, "list_tasks", "taskArns", cluster=cluster, desiredStatus="RUNNING", **filters)
+    return [task for start in range(0, len(arns), 100)
+            for task in ecs_client.describe_tasks(cluster=cluster, tasks=arns[start:start + 100])["tasks"]]
 
 
 def retire(ecs_client, cluster: str, task_definition: str, out) -> bool:
