@@ -21,6 +21,8 @@ class ServiceConfig:
     repository: str
     dockerfile: Path
     context: Path
+    # The one-off command `deploy` runs on the new task definition before rolling it out (empty: none).
+    migrate: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,12 @@ class OpsConfig:
     signing_keys: list[str] = field(default_factory=list)
     # How many task definition revisions a successful deploy keeps per family (0: all of them).
     keep_revisions: int = 0
+    # The services `deploy --all` deploys, in this order; `deploy` with no service does the same when
+    # deploy_all_by_default is true.
+    release: list[str] = field(default_factory=list)
+    deploy_all_by_default: bool = False
+    # A new deployment whose tasks stopped this many times for the same reason is rolled back at once.
+    crash_loop_stops: int = 3
 
     def service(self, name: str) -> ServiceConfig:
         try:
@@ -59,6 +67,34 @@ def _count(value, path: Path, key: str) -> int:
     return value
 
 
+def _positive(value, path: Path, key: str) -> int:
+    if _count(value, path, key) == 0:
+        raise OpsError(f"{path}: {key} must be 1 or more")
+    return value
+
+
+def _command(value, path: Path, key: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(word, str) and word for word in value):
+        raise OpsError(f"{path}: {key} must be a list of words, e.g. [\"python\", \"-m\", \"tool\"]")
+    return tuple(value)
+
+
+def _flag(value, path: Path, key: str) -> bool:
+    if not isinstance(value, bool):
+        raise OpsError(f"{path}: {key} must be true or false")
+    return value
+
+
+def _release(value, services: dict, path: Path) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(name, str) for name in value):
+        raise OpsError(f"{path}: release must be a list of service names")
+    unknown = [name for name in value if name not in services]
+    if unknown or len(set(value)) != len(value):
+        raise OpsError(f"{path}: release names {', '.join(unknown) or 'a service twice'}: "
+                       f"each of [services.*] at most once")
+    return list(value)
+
+
 def load(root: Path = ROOT, environ=os.environ) -> OpsConfig:
     path = root / CONFIG_FILE
     raw = read_toml(path, "config file")
@@ -73,6 +109,7 @@ def load(root: Path = ROOT, environ=os.environ) -> OpsConfig:
                 repository=table["repository"],
                 dockerfile=root / table["dockerfile"],
                 context=root / table["context"],
+                migrate=_command(table.get("migrate", []), path, f"[services.{name}] migrate"),
             )
         except KeyError as e:
             raise OpsError(f"{path}: [services.{name}] lacks {e.args[0]}") from None
@@ -84,4 +121,7 @@ def load(root: Path = ROOT, environ=os.environ) -> OpsConfig:
         stacks=list(raw.get("stacks", [])),
         signing_keys=list(raw.get("signing_keys", [])),
         keep_revisions=_count(raw.get("keep_revisions", 0), path, "keep_revisions"),
+        release=_release(raw.get("release", list(services)), services, path),
+        deploy_all_by_default=_flag(raw.get("deploy_all_by_default", False), path, "deploy_all_by_default"),
+        crash_loop_stops=_positive(raw.get("crash_loop_stops", 3), path, "crash_loop_stops"),
     )

@@ -61,6 +61,12 @@ class Service:
         return next((d for d in self.deployments if d.id == deployment_id), None)
 
     @property
+    def alarm_names(self) -> list[str]:
+        """The CloudWatch alarms ECS watches during this service's deployments (empty when not enabled)."""
+        alarms = self.raw.get("deploymentConfiguration", {}).get("alarms", {})
+        return list(alarms.get("alarmNames", [])) if alarms.get("enable") else []
+
+    @property
     def events(self) -> list[dict]:
         """Oldest first (ECS lists them newest first)."""
         return list(reversed(self.raw.get("events", [])))

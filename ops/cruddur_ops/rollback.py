@@ -7,7 +7,7 @@ With --deregister the definition rolled away from is deregistered, but only when
 from __future__ import annotations
 
 from cruddur_ops import context, deploy, ecs
-from cruddur_ops.errors import OpsError
+from cruddur_ops.errors import OK, OpsError
 
 HELP = "roll a service back to its last successful deployment's task definition and wait"
 FAILED_STATES = {"FAILED", "ROLLBACK_REQUESTED", "ROLLBACK_IN_PROGRESS", "ROLLBACK_SUCCESSFUL", "ROLLBACK_FAILED",
@@ -64,8 +64,15 @@ def run(args, ctx) -> int:
     seen = {event["id"] for event in service.raw.get("events", [])}
     started = client.update_service(cluster=cluster, service=service_config.name, taskDefinition=destination)
     task_definition = ecs.describe_task_definition(client, destination) or {}
-    code = deploy.watch_deployment(ctx, args, cluster, service_config.name, ecs.Service(started["service"]),
-                                   destination, task_definition, seen, None, ecs.parse_duration(args.timeout))
+    try:
+        result = deploy.watch_deployment(ctx, args, cluster, service_config.name, ecs.Service(started["service"]),
+                                         destination, task_definition, seen, None, ecs.parse_duration(args.timeout))
+    except deploy.DeployFailed as e:
+        if ctx.out.is_json:
+            ctx.out.json(e.report)
+        raise
+    if ctx.out.is_json:
+        ctx.out.json(result)
     if args.deregister:
         ecs.retire(client, cluster, current, ctx.out)
-    return code
+    return OK

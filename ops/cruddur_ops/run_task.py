@@ -16,12 +16,14 @@ def configure(parser) -> None:
     parser.add_argument("command", nargs="*", help="command for the container (after --)")
 
 
-def start(ctx, cluster: str, service: ecs.Service, container: str, command: list[str]) -> dict:
-    if "networkConfiguration" not in service.raw:
-        raise OpsError(f"service {service.name} has no awsvpc network configuration to run the task in")
+def start(ctx, cluster: str, task_definition: str, network: dict | None, container: str, command: list[str],
+          started_by: str = "cruddur-ops-run") -> dict:
+    """RunTask on `task_definition` in `network` (a service's networkConfiguration); the task started."""
+    if not network:
+        raise OpsError(f"no awsvpc network configuration to run {ecs.revision_name(task_definition)} in")
     params = {
-        "cluster": cluster, "taskDefinition": service.task_definition, "launchType": "FARGATE",
-        "networkConfiguration": service.raw["networkConfiguration"], "startedBy": "cruddur-ops-run",
+        "cluster": cluster, "taskDefinition": task_definition, "launchType": "FARGATE",
+        "networkConfiguration": network, "startedBy": started_by,
     }
     if command:
         params["overrides"] = {"containerOverrides": [{"name": container, "command": command}]}
@@ -32,11 +34,13 @@ def start(ctx, cluster: str, service: ecs.Service, container: str, command: list
     return response["tasks"][0]
 
 
-def wait_stopped(ctx, cluster: str, task_arn: str, timeout: float) -> dict:
+def wait_stopped(ctx, cluster: str, task_arn: str, timeout: float, on_poll=lambda: None) -> dict:
+    """Poll until the task stops (OpsError TIMED_OUT past `timeout`); `on_poll` runs on every poll."""
     started = ctx.clock()
     last_status = None
     while True:
         task = ctx.aws.ecs.describe_tasks(cluster=cluster, tasks=[task_arn])["tasks"][0]
+        on_poll()
         if task["lastStatus"] != last_status:
             last_status = task["lastStatus"]
             ctx.out.progress(f"task {ecs.task_id(task_arn)}: {last_status} "
@@ -54,7 +58,8 @@ def run(args, ctx) -> int:
     cluster = context.cluster_of(args, ctx)
     container_name = args.container or service_config.container
     service = ecs.require_service(ctx.aws.ecs, cluster, service_config.name)
-    task = start(ctx, cluster, service, container_name, args.command)
+    task = start(ctx, cluster, service.task_definition, service.raw.get("networkConfiguration"), container_name,
+                 args.command)
     ctx.out.progress(f"started task {ecs.task_id(task['taskArn'])} on {ecs.revision_name(service.task_definition)}")
     task = wait_stopped(ctx, cluster, task["taskArn"], ecs.parse_duration(args.timeout))
     container = next((c for c in task.get("containers", []) if c["name"] == container_name), None)

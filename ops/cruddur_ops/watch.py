@@ -2,9 +2,11 @@
 
 Used by deploy and rollback. The wait is ours (default 15 minutes, no SDK waiter cap), with an injected
 clock and sleeper. While waiting it prints each new service event once and a progress line at least every
-15 seconds (a redrawn table on a terminal). When the deployment fails it explains why: stopped tasks'
-reasons, each container's exit code and reason, the last log lines of failing containers, and the
-reasons of unhealthy targets.
+15 seconds (a redrawn table on a terminal). It stops early (fail fast) on a stop reason no retry will fix
+and on a crash loop: `crash_loop` tasks of the deployment stopped for the same reason. When the deployment
+fails it explains why: the deployment alarms in ALARM with their state reasons, stopped tasks' reasons,
+each container's exit code and reason, the last log lines of failing containers, and the reasons of
+unhealthy targets.
 """
 from __future__ import annotations
 
@@ -52,11 +54,13 @@ class Watch:
     seen_events: set[str]
     timeout: float
     fail_fast: bool = True
+    crash_loop: int = 3
 
     def __post_init__(self):
         self.out = self.ctx.out
         self.events: list[str] = []
         self.inspected_tasks: set[str] = set()
+        self.stops_by_reason: dict[str, int] = {}
 
     # --- output -------------------------------------------------------------------------------------
     def _new_events(self, service: ecs.Service) -> None:
@@ -84,7 +88,16 @@ class Watch:
         state = (f"rollout {ours.rollout_state}, desired {ours.desired}, running {ours.running}, "
                  f"pending {ours.pending}, failed {ours.failed_tasks}") if ours else "deployment gone"
         self.out.progress(f"{self.service_name}: {ecs.revision_name(self.task_definition_arn)} {state}; "
-                  f"{len(service.deployments)} deployment(s); {times}")
+                          f"{len(service.deployments)} deployment(s); {times}{self._baking(service, ours)}")
+
+    @staticmethod
+    def _baking(service: ecs.Service, ours: ecs.Deployment | None) -> str:
+        """With deployment alarms ECS keeps a fully scaled-out deployment IN_PROGRESS for a bake time."""
+        alarms = service.alarm_names
+        if not alarms or ours is None or len(service.deployments) != 1 or ours.running < ours.desired \
+                or ours.has_completed:
+            return ""
+        return f"; baking: ECS watches {', '.join(alarms)}"
 
     # --- the wait -----------------------------------------------------------------------------------
     def run(self) -> Outcome:
@@ -123,7 +136,7 @@ class Watch:
             return Outcome(SUPERSEDED, f"deployment {self.deployment_id} of {revision} was superseded by "
                                        f"deployment {other}")
         if self.fail_fast:
-            unfixable = self._unfixable_stop()
+            unfixable = self._fail_fast_reason()
             if unfixable:
                 return Outcome(FAILED_FAST, f"deployment {self.deployment_id} of {revision} cannot succeed: "
                                             f"{unfixable}")
@@ -140,7 +153,7 @@ class Watch:
             return []
         return self.ctx.aws.ecs.describe_tasks(cluster=self.cluster, tasks=arns[:100])["tasks"]
 
-    def _unfixable_stop(self) -> str | None:
+    def _fail_fast_reason(self) -> str | None:
         for task in self._stopped_tasks():
             if task["taskArn"] in self.inspected_tasks:
                 continue
@@ -149,11 +162,15 @@ class Watch:
             for pattern, label in UNFIXABLE:
                 if any(pattern.search(reason) for reason in reasons):
                     return f"{label} (task {ecs.task_id(task['taskArn'])}: {task.get('stoppedReason', '')})"
+            reason = stop_reason(task)
+            self.stops_by_reason[reason] = self.stops_by_reason.get(reason, 0) + 1
+            if self.stops_by_reason[reason] >= self.crash_loop:
+                return f"crash loop: {self.stops_by_reason[reason]} tasks stopped with {reason}"
         return None
 
     # --- why it failed ------------------------------------------------------------------------------
     def explain(self, service: ecs.Service) -> list[str]:
-        lines = []
+        lines = alarms_in_alarm(self.ctx.aws.cloudwatch, service.alarm_names)
         for task in self._stopped_tasks():
             lines.append(f"task {ecs.task_id(task['taskArn'])} stopped ({task.get('stopCode', 'unknown')}): "
                          f"{task.get('stoppedReason', 'no reason given')}")
@@ -183,15 +200,60 @@ class Watch:
         return lines
 
 
-def log_tail(logs, task_definition: dict, task: dict, container_name: str, count: int = LOG_LINES) -> list[str]:
-    """The last `count` lines the container wrote through awslogs (stream prefix/container/task-id)."""
+def stop_reason(task: dict) -> str:
+    """What a stopped task died of, the same text for the same failure: the reason and each exit code."""
+    exits = ", ".join(f"{c['name']} exit {c['exitCode'] if c.get('exitCode') is not None else 'none'}"
+                      + (f" ({c['reason']})" if c.get("reason") else "") for c in task.get("containers", []))
+    return f"\"{task.get('stoppedReason', 'no reason given')}\"" + (f" ({exits})" if exits else "")
+
+
+def alarms_in_alarm(cloudwatch, names: list[str]) -> list[str]:
+    """A line per deployment alarm that is in ALARM, with CloudWatch's reason."""
+    if not names:
+        return []
+    found = cloudwatch.describe_alarms(AlarmNames=names[:100])["MetricAlarms"]
+    return [f"alarm {alarm['AlarmName']} is ALARM: {alarm.get('StateReason', '')}" for alarm in found
+            if alarm.get("StateValue") == "ALARM"]
+
+
+class LogFollower:
+    """The lines one container writes to its awslogs stream, each returned once, as they arrive."""
+
+    def __init__(self, logs, task_definition: dict, task: dict, container_name: str):
+        self.logs = logs
+        self.stream = _stream(task_definition, task, container_name)
+        self.token: str | None = None
+
+    def new_lines(self) -> list[str]:
+        if self.stream is None:
+            return []
+        group, stream = self.stream
+        try:
+            page = self.logs.get_log_events(logGroupName=group, logStreamName=stream, startFromHead=True,
+                                            **({"nextToken": self.token} if self.token else {}))
+        except ClientError:  # the stream appears with the container's first line
+            return []
+        self.token = page.get("nextForwardToken", self.token)
+        return [event["message"].rstrip("\n") for event in page["events"]]
+
+
+def _stream(task_definition: dict, task: dict, container_name: str) -> tuple[str, str] | None:
+    """(log group, stream) of a container's awslogs output: stream prefix/container/task-id."""
     definition = next((c for c in task_definition.get("containerDefinitions", []) if c["name"] == container_name), {})
     options = definition.get("logConfiguration", {}).get("options", {})
     if "awslogs-group" not in options or "awslogs-stream-prefix" not in options:
+        return None
+    return (options["awslogs-group"],
+            f"{options['awslogs-stream-prefix']}/{container_name}/{ecs.task_id(task['taskArn'])}")
+
+
+def log_tail(logs, task_definition: dict, task: dict, container_name: str, count: int = LOG_LINES) -> list[str]:
+    """The last `count` lines the container wrote through awslogs."""
+    where = _stream(task_definition, task, container_name)
+    if where is None:
         return ["(no awslogs configuration; no log lines)"]
-    stream = f"{options['awslogs-stream-prefix']}/{container_name}/{ecs.task_id(task['taskArn'])}"
     try:
-        events = logs.get_log_events(logGroupName=options["awslogs-group"], logStreamName=stream,
+        events = logs.get_log_events(logGroupName=where[0], logStreamName=where[1],
                                      limit=count, startFromHead=False)["events"]
     except ClientError as e:
         return [f"(no log lines: {e.response['Error'].get('Message') or e.response['Error'].get('Code')})"]

@@ -219,7 +219,7 @@ def rollout(aws, world, clock, cli, moto_server):
     calls = []
     session.events.register("before-call", lambda model, **_: calls.append(model.name))
     moto = Aws(REGION, endpoint_url=moto_server.url, session=session)
-    fake = s.ScriptedEcs(moto.ecs, clock)
+    fake = s.ScriptedEcs(moto.ecs, clock, logs=moto.logs)
     env = {**world}
 
     class Rollout:

@@ -5,6 +5,13 @@ It speaks the real API: every request is validated against botocore's model of E
 has the documented shape. Task definitions and clusters are not faked: those calls go on to the moto
 server, which models them. A test scripts what happens at which second after a deployment starts;
 the steps fire as the injected clock passes them.
+
+The migration task `deploy` runs before a rollout (startedBy cruddur-ops-migrate) has a script of its own,
+`migration`: it stops after `after` seconds with `exit_code`, having written `lines` to its awslogs stream
+(in the emulator's CloudWatch Logs, as the awslogs driver would).
+
+A deployment back to a task definition that completed before (a rollback: ECS's own or one asked for)
+reaches a steady state `settle_after` seconds after it starts, as a healthy old version would.
 """
 from __future__ import annotations
 
@@ -19,8 +26,15 @@ ACCOUNT, REGION = "123456789012", "us-east-1"
 
 
 class ScriptedEcs:
-    def __init__(self, moto_ecs, clock):
+    def __init__(self, moto_ecs, clock, logs=None):
         self._moto = moto_ecs
+        self._logs = logs
+        self.migration = {"after": 10, "exit_code": 0, "lines": ["no pending migrations"]}
+        self._migrations: list[tuple[float, str]] = []   # (clock when it stops, task arn)
+        self.settle_after = 30
+        self.completed_definitions: set[str] = set()
+        self.completed_order: list[str] = []
+        self._settling: list[tuple[float, dict]] = []     # (clock when it completes, deployment)
         self.clock = clock
         self.exceptions = moto_ecs.exceptions
         self.services: dict[str, dict] = {}
@@ -44,6 +58,15 @@ class ScriptedEcs:
         return datetime(2026, 11, 29, 12, 0, tzinfo=timezone.utc) + timedelta(seconds=self.clock() - 1000)
 
     def _advance(self) -> None:
+        for due, deployment in list(self._settling):
+            if self.clock() >= due:
+                self._settling.remove((due, deployment))
+                if deployment["rolloutState"] == "IN_PROGRESS" and deployment["status"] == "PRIMARY":
+                    complete(self, self._service_of(deployment), deployment)
+        for due, arn in list(self._migrations):
+            if self.clock() >= due:
+                self._migrations.remove((due, arn))
+                self._finish_migration(self.tasks[arn])
         if self._script_start is None:
             return
         while self.script and self.clock() - self._script_start >= self.script[0][0]:
@@ -87,7 +110,12 @@ class ScriptedEcs:
             "_taskDefinition": task_definition, "_deploymentId": deployment["id"],
         })
         self.event(service, f"has started 1 tasks: (task {next(self._ids)}).")
+        if task_definition in self.completed_definitions:
+            self._settling.append((self.clock() + self.settle_after, deployment))
         return deployment
+
+    def _service_of(self, deployment: dict) -> dict:
+        return next(service for service in self.services.values() if deployment in service["deployments"])
 
     def ours(self) -> dict:
         """The deployment the code under test started: the newest one created through our API."""
@@ -120,8 +148,9 @@ class ScriptedEcs:
         for key, value in params.items():
             if key not in ("cluster", "service", "taskDefinition", "forceNewDeployment"):
                 service[key] = value
-        if "taskDefinition" in params:
-            self._started = self.new_deployment(service, self._task_definition_arn(params["taskDefinition"]))
+        if "taskDefinition" in params or params.get("forceNewDeployment"):
+            self._started = self.new_deployment(service, self._task_definition_arn(
+                params.get("taskDefinition", service["taskDefinition"])))
         self._script_start = self.clock()
         return {"service": service}
 
@@ -186,9 +215,27 @@ class ScriptedEcs:
         self.tasks[arn] = {"taskArn": arn, "taskDefinitionArn": self._task_definition_arn(params["taskDefinition"]),
                            "lastStatus": "PROVISIONING", "desiredStatus": "RUNNING", "containers": [],
                            "startedBy": params.get("startedBy", "")}
+        if params.get("startedBy") == "cruddur-ops-migrate":  # its own script; the rollout's waits for it
+            self.tasks[arn]["overrides"] = params.get("overrides", {})
+            self._migrations.append((self.clock() + self.migration["after"], arn))
+            return {"tasks": [self.tasks[arn]], "failures": []}
         self._started = self.tasks[arn]
         self._script_start = self.clock()
         return {"tasks": [self.tasks[arn]], "failures": []}
+
+    def _finish_migration(self, task: dict) -> None:
+        container = task["overrides"]["containerOverrides"][0]["name"]
+        if self._logs is not None and self.migration["lines"]:
+            group = f"/cruddur/{task['taskDefinitionArn'].rsplit('/', 1)[-1].split(':')[0]}"
+            stream = f"{container}/{container}/{task['taskArn'].rsplit('/', 1)[-1]}"
+            self._logs.create_log_stream(logGroupName=group, logStreamName=stream)
+            start = int(self._now().timestamp() * 1000)
+            self._logs.put_log_events(logGroupName=group, logStreamName=stream, logEvents=[
+                {"timestamp": start + i, "message": line} for i, line in enumerate(self.migration["lines"])])
+        task.update(lastStatus="STOPPED", desiredStatus="STOPPED", stopCode="EssentialContainerExited",
+                    stoppedReason="Essential container in task exited", stoppedAt=self._now(),
+                    containers=[{"name": container, "lastStatus": "STOPPED",
+                                 "exitCode": self.migration["exit_code"]}])
 
     def execute_command(self, **params):
         self._request("ExecuteCommand", params)
@@ -211,12 +258,17 @@ def tasks_running(count: int):
 
 def steady_state(fake):
     """Our deployment completes; the old ones drain away."""
-    service, ours = fake.service(), fake.ours()
-    ours.update(rolloutState="COMPLETED", rolloutStateReason="ECS deployment completed.",
-                runningCount=ours["desiredCount"], pendingCount=0)
-    service["deployments"] = [d for d in service["deployments"] if d is ours]
-    service["runningCount"] = ours["desiredCount"]
-    fake.set_history_status(ours, "SUCCESSFUL")
+    complete(fake, fake.service(), fake.ours())
+
+
+def complete(fake, service: dict, deployment: dict) -> None:
+    deployment.update(rolloutState="COMPLETED", rolloutStateReason="ECS deployment completed.",
+                      runningCount=deployment["desiredCount"], pendingCount=0)
+    service["deployments"] = [d for d in service["deployments"] if d is deployment]
+    service["runningCount"] = deployment["desiredCount"]
+    fake.set_history_status(deployment, "SUCCESSFUL")
+    fake.completed_definitions.add(deployment["taskDefinition"])
+    fake.completed_order.append(deployment["taskDefinition"])
     fake.event(service, "has reached a steady state.")
 
 
@@ -249,6 +301,30 @@ def circuit_breaker_rollback(fake):
     fake.new_deployment(service, previous["taskDefinition"])
     fake._started = started
     fake.event(service, f"rolling back to deployment {previous['id']}.")
+
+
+def old_tasks_drained(fake):
+    """Our deployment runs all its tasks and the old one is gone; with deployment alarms ECS keeps ours
+    IN_PROGRESS for its bake time."""
+    service, ours = fake.service(), fake.ours()
+    ours.update(runningCount=ours["desiredCount"], pendingCount=0)
+    service["deployments"] = [ours]
+    service["runningCount"] = ours["desiredCount"]
+
+
+def alarm_rollback(alarm_name: str):
+    """A deployment alarm went to ALARM: ECS fails our deployment and rolls back to the last completed one."""
+    def step(fake):
+        service, ours = fake.service(), fake.ours()
+        ours.update(rolloutState="FAILED",
+                    rolloutStateReason=f"Rolling back to deployment: alarm(s) triggered: {alarm_name}")
+        fake.set_history_status(ours, "ROLLBACK_SUCCESSFUL")
+        fake.event(service, f"(deployment {ours['id']}) deployment failed: alarm detected.")
+        last_good = next(d for d in reversed(fake.completed_order) if d != ours["taskDefinition"])
+        started = fake._started
+        fake.new_deployment(service, last_good)
+        fake._started = started
+    return step
 
 
 def superseded_by(task_definition_arn_of):

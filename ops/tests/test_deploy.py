@@ -41,20 +41,26 @@ def test_success_exits_0_once_our_deployment_completes(rollout):
     assert (result.code, result.stderr) == (0, "")
     digest = rollout.aws.ecr.describe_images(repositoryName="backend-flask", imageIds=[
         {"imageTag": "0123456789ab"}])["imageDetails"][0]["imageDigest"]
+    migration_task = f"{1007:032x}"  # the scripted ECS numbers its tasks
     assert result.stdout == f"""\
 verify: 13 checks passed
 image backend-flask: 123456789012.dkr.ecr.us-east-1.amazonaws.com/backend-flask@{digest} (tag 0123456789ab)
 registered backend-flask:2
+migrations: `python -m cruddur.admin db migrate` on backend-flask:2 (task {migration_task})
+task {migration_task}: PROVISIONING (0m00s)
+  | no pending migrations
+task {migration_task}: STOPPED (0m10s)
+migrations: done on backend-flask:2 (exit 0)
 updating service backend-flask: backend-flask:1 -> backend-flask:2
-waiting for deployment ecs-svc/10061007 (timeout 15m00s)
-event: 2026-11-29T12:00:30Z (service backend-flask) has started 1 tasks: (task 1009).
+waiting for deployment ecs-svc/10081009 (timeout 15m00s)
+event: 2026-11-29T12:00:50Z (service backend-flask) has started 1 tasks: (task 1011).
 backend-flask: backend-flask:2 rollout IN_PROGRESS, desired 1, running 0, pending 0, failed 0; 2 deployment(s); elapsed 0m00s, remaining 15m00s
 backend-flask: backend-flask:2 rollout IN_PROGRESS, desired 1, running 0, pending 0, failed 0; 2 deployment(s); elapsed 0m15s, remaining 14m45s
 backend-flask: backend-flask:2 rollout IN_PROGRESS, desired 1, running 0, pending 1, failed 0; 2 deployment(s); elapsed 0m30s, remaining 14m30s
 backend-flask: backend-flask:2 rollout IN_PROGRESS, desired 1, running 1, pending 0, failed 0; 2 deployment(s); elapsed 0m45s, remaining 14m15s
 backend-flask: backend-flask:2 rollout IN_PROGRESS, desired 1, running 1, pending 0, failed 0; 2 deployment(s); elapsed 1m00s, remaining 14m00s
-event: 2026-11-29T12:01:40Z (service backend-flask) has reached a steady state.
-deployed: backend-flask runs backend-flask:2: deployment ecs-svc/10061007 completed, 1/1 tasks running (1m10s)
+event: 2026-11-29T12:02:00Z (service backend-flask) has reached a steady state.
+deployed: backend-flask runs backend-flask:2: deployment ecs-svc/10081009 completed, 1/1 tasks running (1m10s)
 """  # noqa: E501 (the exact output: one progress line each, as a terminal shows it)
     assert rollout.fake.service()["taskDefinition"].endswith(":task-definition/backend-flask:2")
 
@@ -91,10 +97,13 @@ def test_circuit_breaker_rollback_exits_3_with_exit_codes_and_the_last_20_log_li
         "  task t1 stopped (TaskFailedToStart): Essential container in task exited\n" \
         "    container backend-flask: exit code 3\n" + \
         "".join(f"      | backend-flask line {i}\n" for i in range(5, 25))
-    assert result.stderr == "error: deployment ecs-svc/10061007 of backend-flask:2 failed: " \
-                            "ECS deployment circuit breaker: tasks failed to start.\n"
-    assert "event: 2026-11-29T12:02:00Z (service backend-flask) rolling back to deployment ecs-svc/10001001.\n" \
-        in result.stdout
+    assert result.stderr == "error: deployment ecs-svc/10081009 of backend-flask:2 failed: " \
+                            "ECS deployment circuit breaker: tasks failed to start.; rolled back: backend-flask " \
+                            "returned to backend-flask:1\n"
+    assert "event: 2026-11-29T12:02:20Z (service backend-flask) rolling back to deployment ecs-svc/10011002.\n" \
+        "waiting for the rollback to backend-flask:1 (deployment ecs-svc/10151016) to settle\n" in result.stdout
+    assert rollout.fake.service()["deployments"][0]["rolloutState"] == "COMPLETED"
+    assert rollout.fake.service()["taskDefinition"] == rollout.previous
 
 
 def test_two_container_task_shows_the_failing_second_container_and_its_logs(rollout, aws, tmp_path, repo_root):
@@ -131,7 +140,7 @@ def test_timeout_exits_4_after_our_own_timeout(rollout, clock):
     started = clock()
     result = rollout.deploy("--timeout", "20m")
     assert result.code == 4
-    assert clock() - started == 20 * 60
+    assert clock() - started == 10 + 20 * 60  # the migration task's 10 s, then the rollout's own 20 minutes
     assert result.stderr.startswith("error: timed out after 20m00s waiting for backend-flask deployment ")
     assert why_block(result.stdout) == "why:\n  ECS gave no reason (no stopped tasks, no unhealthy targets)\n"
 
@@ -163,8 +172,8 @@ def test_superseded_exits_5(rollout):
     rollout.fake.then(25, s.superseded_by(lambda fake: rollout.previous))
     result = rollout.deploy()
     assert result.code == 5
-    assert result.stderr == ("error: deployment ecs-svc/10061007 of backend-flask:2 was superseded by deployment "
-                             "ecs-svc/10111012 (backend-flask:1)\n")
+    assert result.stderr == ("error: deployment ecs-svc/10081009 of backend-flask:2 was superseded by deployment "
+                             "ecs-svc/10131014 (backend-flask:1)\n")
 
 
 PULL_FAILURE = ("CannotPullContainerError: pull image manifest has been retried 7 time(s): failed to resolve ref "
@@ -178,17 +187,18 @@ def test_errors_that_will_not_fix_themselves_fail_fast_and_roll_back(rollout, re
     rollout.existing_service()
     rollout.fake.then(15, s.task_stopped("t3", reason, [("backend-flask", None, "")]))
     result = rollout.deploy()
-    assert result.code == 7
-    assert result.stderr == (f"error: deployment ecs-svc/10061007 of backend-flask:2 cannot succeed: {label} "
-                             f"(task t3: {reason})\n")
+    assert result.code == 3
+    assert result.stderr == (f"error: deployment ecs-svc/10081009 of backend-flask:2 cannot succeed: {label} "
+                             f"(task t3: {reason}); rolled back: backend-flask returned to backend-flask:1\n")
     assert why_block(result.stdout) == f"""\
 why:
   task t3 stopped (TaskFailedToStart): {reason}
     container backend-flask: exit code none
-  rolled back: backend-flask is returning to backend-flask:1 (follow with: status backend-flask)
 """
+    assert "rolling back backend-flask to backend-flask:1\n" in result.stdout
     updates = [params for op, params in rollout.fake.calls if op == "UpdateService"]
     assert updates[-1] == {"cluster": "cruddur", "service": "backend-flask", "taskDefinition": rollout.previous}
+    assert rollout.fake.service()["deployments"][0]["rolloutState"] == "COMPLETED"
     assert rollout.fake.clock() - 1000 < 200, "it must not wait for the circuit breaker"
 
 
@@ -234,9 +244,9 @@ def test_json_output_is_one_document_with_the_reasons(rollout):
     rollout.existing_service()
     rollout.fake.then(15, s.task_stopped("t4", PULL_FAILURE, [("backend-flask", None, "")]))
     result = rollout.deploy("--output", "json")
-    assert result.code == 7
+    assert result.code == 3
     document = json.loads(result.stdout)
-    assert document["exitCode"] == 7 and document["rolledBackTo"] == rollout.previous
+    assert document["exitCode"] == 3 and document["rolledBackTo"] == rollout.previous
     assert document["why"][0] == f"task t4 stopped (TaskFailedToStart): {PULL_FAILURE}"
     assert "waiting for deployment" in result.stderr
 
@@ -248,11 +258,11 @@ def test_terminal_gets_a_redrawn_table(rollout):
     assert result.code == 0
     assert "DEPLOYMENT  TASK DEFINITION  ROLLOUT      DESIRED  RUNNING  PENDING  FAILED" in result.stdout
     assert "\x1b[" in result.stdout  # the block is redrawn in place
-    assert result.stdout.endswith("\x1b[4F\x1b[Jevent: 2026-11-29T12:00:50Z (service backend-flask) has reached a "
+    assert result.stdout.endswith("\x1b[4F\x1b[Jevent: 2026-11-29T12:01:10Z (service backend-flask) has reached a "
                                   "steady state.\nbackend-flask: elapsed 0m20s, remaining 14m40s\n"
                                   "DEPLOYMENT  TASK DEFINITION  ROLLOUT    DESIRED  RUNNING  PENDING  FAILED\n"
                                   "*PRIMARY    backend-flask:2  COMPLETED  1        1        0        0\n"
-                                  "deployed: backend-flask runs backend-flask:2: deployment ecs-svc/10061007 "
+                                  "deployed: backend-flask runs backend-flask:2: deployment ecs-svc/10081009 "
                                   "completed, 1/1 tasks running (0m20s)\n")
 
 
@@ -262,10 +272,9 @@ def test_fail_fast_rolls_back_to_the_last_completed_definition_not_a_stuck_one(r
     assert rollout.deploy("--image-tag", "cccccccccccc", "--timeout", "1m").code == 4  # left in progress
     rollout.fake.then(15, s.task_stopped("t5", PULL_FAILURE, [("backend-flask", None, "")]))
     result = rollout.deploy()
-    assert result.code == 7
+    assert result.code == 3
     assert "updating service backend-flask: backend-flask:2 -> backend-flask:3\n" in result.stdout
-    assert why_block(result.stdout).endswith(
-        "  rolled back: backend-flask is returning to backend-flask:1 (follow with: status backend-flask)\n")
+    assert result.stderr.endswith("; rolled back: backend-flask returned to backend-flask:1\n")
 
 
 def test_a_successful_deploy_keeps_the_newest_revisions_and_never_one_in_use(rollout, aws):

@@ -45,7 +45,7 @@ def test_a_new_image_and_desired_count_show_as_a_unified_diff_and_exit_2(rollout
            "drop": [
 --- live service cruddur/backend-flask
 +++ local aws/json/service-backend-flask.json
-@@ -10,7 +10,7 @@
+@@ -19,7 +19,7 @@
    "deploymentController": {{
      "type": "ECS"
    }},

@@ -17,8 +17,8 @@ image backend-flask: {rollout.env['ECR_REGISTRY']}/backend-flask@{digest} (tag {
 STATUS   DEPLOYMENT        TASK DEFINITION  ROLLOUT    DESIRED  RUNNING  PENDING  FAILED
 PRIMARY  {deployment}  backend-flask:1  COMPLETED  1        1        0        0
 events:
-  2026-11-29T12:00:00Z (service backend-flask) has started 1 tasks: (task 1003).
-  2026-11-29T12:00:30Z (service backend-flask) has reached a steady state.
+  2026-11-29T12:00:10Z (service backend-flask) has started 1 tasks: (task 1004).
+  2026-11-29T12:00:40Z (service backend-flask) has reached a steady state.
 """
 
 
