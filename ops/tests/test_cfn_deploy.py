@@ -36,7 +36,7 @@ EMULATOR_GAPS = {
     "registry": set(),
     "iam": set(),
     "signing": set(),  # it creates the key, but symmetric: test_cfn_stack_chain.py's emulator fixes that
-    "cluster": {"AWS::ServiceDiscovery::HttpNamespace"},
+    "cluster": {"AWS::ServiceDiscovery::HttpNamespace", "AWS::CloudWatch::Alarm"},  # alarms: test_cfn_alarms.py
     "data": {"AWS::Cognito::UserPool", "AWS::Cognito::UserPoolClient"},
     "dns": {"AWS::CertificateManager::Certificate"},
     "guardrails": {"AWS::S3::BucketPolicy", "AWS::SNS::TopicPolicy", "AWS::SNS::Subscription",
