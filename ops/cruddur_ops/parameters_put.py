@@ -2,12 +2,18 @@
 
 Values are secrets: they go to SSM and nowhere else. Nothing here prints, logs or puts a value in an
 error message; a bad line is named by its number only.
+
+ECS reads secrets when a task starts: a running service keeps the old value until it is rolled again, so
+each service whose running definition reads a parameter just put is named with the command that does it.
 """
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
+from botocore.exceptions import ClientError
+
+from cruddur_ops import context, ecs
 from cruddur_ops.errors import OK, OpsError
 from cruddur_ops.output import Output
 
@@ -27,8 +33,32 @@ def run(args, ctx) -> int:
         text = args.env_file.read_text()
     except OSError as e:
         raise OpsError(f"cannot read {args.env_file}: {e.strerror}") from None
-    return put(ctx.aws.ssm, parse_env(text, str(args.env_file)), prefix=args.prefix, key_id=args.key_id,
-               out=ctx.out)
+    values = parse_env(text, str(args.env_file))
+    put(ctx.aws.ssm, values, prefix=args.prefix, key_id=args.key_id, out=ctx.out)
+    for line in running_readers(ctx, context.cluster_of(args, ctx), [args.prefix + key for key in values]):
+        ctx.out.warn(line)
+    return OK
+
+
+def running_readers(ctx, cluster: str, names: list[str]) -> list[str]:
+    """A line per service of aws/ops.toml whose running definition reads one of the parameters `names`."""
+    lines = []
+    for service_config in ctx.config.services.values():
+        try:
+            service = ecs.describe_service(ctx.aws.ecs, cluster, service_config.name)
+        except ClientError:  # no such cluster (yet): nothing runs that could hold an old value
+            return []
+        if service is None or not service.running:
+            continue
+        definition = ecs.describe_task_definition(ctx.aws.ecs, service.task_definition) or {}
+        read = sorted({name for container in definition.get("containerDefinitions", [])
+                       for secret in container.get("secrets", []) for name in names
+                       if secret["valueFrom"] == name or secret["valueFrom"].endswith(f":parameter{name}")})
+        if read:
+            lines.append(f"{service_config.name} read {', '.join(read)} when its tasks started: they keep the old "
+                         f"value until rolled again with: bin/ecs/deploy {service_config.name} "
+                         "--force-new-deployment")
+    return lines
 
 
 def parse_env(text: str, source: str = "env file") -> dict[str, str]:

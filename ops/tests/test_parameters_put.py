@@ -57,3 +57,16 @@ def test_prefix_outside_cruddur_is_refused(cli, aws, tmp_path):
     result = cli(["parameters-put", str(env), "--prefix", "/other/"], aws=aws)
     assert result.code == 1
     assert result.stderr.startswith("error: prefix '/other/' must start with /cruddur/")
+
+
+def test_put_names_each_running_service_that_must_be_rolled_to_read_the_new_value(rollout, cli, tmp_path):
+    rollout.existing_service()
+    rollout.existing_service("frontend-react-js")
+    env = tmp_path / ".env.prod"
+    env.write_text("CONNECTION_URL=rotated\nUNUSED_SETTING=1\n")
+    result = cli(["parameters-put", str(env)], aws=rollout.aws)
+    assert result.code == 0, result.stderr
+    assert result.stderr == (
+        "warning: backend-flask read /cruddur/backend-flask/CONNECTION_URL when its tasks started: they keep the "
+        "old value until rolled again with: bin/ecs/deploy backend-flask --force-new-deployment\n")
+    assert "rotated" not in result.stdout + result.stderr
