@@ -83,7 +83,8 @@ def test_no_policy_allows_every_action_on_every_resource():
 def test_star_resources_are_only_for_actions_without_resource_level_permissions():
     allowed_on_star = {"ecr:GetAuthorizationToken", "ssmmessages:CreateControlChannel",
                        "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel",
-                       "ssmmessages:OpenDataChannel", "ecs:DeregisterTaskDefinition", "ecs:DescribeTaskDefinition"}
+                       "ssmmessages:OpenDataChannel", "ecs:DeregisterTaskDefinition", "ecs:DescribeTaskDefinition",
+                       "elasticloadbalancing:DescribeTargetHealth"}
     star = {a for d in _all_identity_policies().values() for s in _statements(d)
             if s["Effect"] == "Allow" and "*" in _as_list(s["Resource"]) for a in _as_list(s["Action"])}
     assert star <= allowed_on_star, sorted(star - allowed_on_star)
@@ -124,6 +125,23 @@ def test_deploy_role_reads_what_the_release_gate_checks_and_never_pushes(reposit
 def test_deploy_role_rolls_out():
     document = _all_identity_policies()[DEPLOY]
     assert [(a, r) for a, r in ROLLOUT if not _allowed(document, a, r)] == []
+
+
+WATCH = [("ecs:RunTask", "arn:aws:ecs:us-east-1:123456789012:task-definition/backend-flask:8"),
+         ("ecs:DescribeTasks", "arn:aws:ecs:us-east-1:123456789012:task/cruddur/0123abcd"),
+         ("ecs:ListTasks", "arn:aws:ecs:us-east-1:123456789012:container-instance/cruddur/0123abcd"),
+         ("ecs:ListServiceDeployments", "arn:aws:ecs:us-east-1:123456789012:service/cruddur/backend-flask"),
+         ("ecs:DescribeServiceDeployments",
+          "arn:aws:ecs:us-east-1:123456789012:service-deployment/cruddur/backend-flask/abc"),
+         ("logs:GetLogEvents", "arn:aws:logs:us-east-1:123456789012:log-group:/cruddur/backend-flask:log-stream:x"),
+         ("cloudwatch:DescribeAlarms", "arn:aws:cloudwatch:us-east-1:123456789012:alarm:cruddur-backend-flask-5xx-rate"),
+         ("elasticloadbalancing:DescribeTargetHealth", "*")]
+
+
+def test_deploy_role_runs_the_migrations_and_reads_what_the_watch_explains():
+    document = _all_identity_policies()[DEPLOY]
+    assert [(a, r) for a, r in WATCH if not _allowed(document, a, r)] == []
+    assert not _allowed(document, "ecs:RunTask", "arn:aws:ecs:us-east-1:123456789012:task-definition/other:1")
 
 
 def test_no_role_policy_grants_kms_use_the_release_key_policy_keeps_that():
