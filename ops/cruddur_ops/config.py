@@ -23,6 +23,8 @@ class ServiceConfig:
     context: Path
     # The one-off command `deploy` runs on the new task definition before rolling it out (empty: none).
     migrate: tuple[str, ...] = ()
+    # strategy = "blue-green": this file (aws/json/blue-green-<service>.json) is laid over the service file.
+    blue_green: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,20 @@ def _positive(value, path: Path, key: str) -> int:
     return value
 
 
+STRATEGIES = ("rolling", "blue-green")
+
+
+def _strategy(value, root: Path, name: str, path: Path) -> Path | None:
+    if value not in STRATEGIES:
+        raise OpsError(f"{path}: [services.{name}] strategy must be one of {', '.join(STRATEGIES)}, not {value!r}")
+    if value == "rolling":
+        return None
+    overlay = root / f"aws/json/blue-green-{name}.json"
+    if not overlay.exists():
+        raise OpsError(f"{path}: [services.{name}] strategy is blue-green but {overlay.relative_to(root)} is missing")
+    return overlay
+
+
 def _command(value, path: Path, key: str) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(word, str) and word for word in value):
         raise OpsError(f"{path}: {key} must be a list of words, e.g. [\"python\", \"-m\", \"tool\"]")
@@ -110,6 +126,7 @@ def load(root: Path = ROOT, environ=os.environ) -> OpsConfig:
                 dockerfile=root / table["dockerfile"],
                 context=root / table["context"],
                 migrate=_command(table.get("migrate", []), path, f"[services.{name}] migrate"),
+                blue_green=_strategy(table.get("strategy", "rolling"), root, name, path),
             )
         except KeyError as e:
             raise OpsError(f"{path}: [services.{name}] lacks {e.args[0]}") from None

@@ -316,7 +316,7 @@ def settle(ctx, cluster: str, service_name: str, seen_events: set[str], timeout:
                      f"(deployment {back.id}) to settle")
     task_definition = ecs.describe_task_definition(ctx.aws.ecs, back.task_definition) or {}
     settled = watch.Watch(ctx, cluster, service_name, back.id, back.task_definition, task_definition,
-                          seen_events, timeout, fail_fast=False).run()
+                          seen_events, timeout, fail_fast=False, stage=outcome.stage).run()
     outcome.events += settled.events
     if settled.code != OK:
         outcome.explanation.append(f"the rollback to {ecs.revision_name(back.task_definition)} did not settle: "

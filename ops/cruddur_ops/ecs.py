@@ -61,6 +61,10 @@ class Service:
         return next((d for d in self.deployments if d.id == deployment_id), None)
 
     @property
+    def blue_green(self) -> bool:
+        return self.raw.get("deploymentConfiguration", {}).get("strategy") == "BLUE_GREEN"
+
+    @property
     def alarm_names(self) -> list[str]:
         """The CloudWatch alarms ECS watches during this service's deployments (empty when not enabled)."""
         alarms = self.raw.get("deploymentConfiguration", {}).get("alarms", {})

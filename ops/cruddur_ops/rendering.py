@@ -63,6 +63,15 @@ def variables(ctx, args) -> definitions.Variables:
     )
 
 
+def overlay(base: dict, over: dict) -> dict:
+    """`over` laid on `base`: objects merge key by key, anything else (lists too) is replaced."""
+    merged = dict(base)
+    for key, value in over.items():
+        merged[key] = overlay(base[key], value) if isinstance(value, dict) and isinstance(base.get(key), dict) \
+            else value
+    return merged
+
+
 def render(ctx, args, service) -> Rendered:
     """Both files of `service` filled, checked against the API model, secrets checked."""
     values = variables(ctx, args)
@@ -70,7 +79,11 @@ def render(ctx, args, service) -> Rendered:
     for path, api in ((service.task_definition, definitions.TASK_DEFINITION),
                       (service.service_definition, definitions.SERVICE)):
         label = str(path.relative_to(ctx.root)) if path.is_relative_to(ctx.root) else str(path)
-        filled = definitions.fill(definitions.load_template(path), values, label)
+        template = definitions.load_template(path)
+        if api == definitions.SERVICE and service.blue_green:
+            template = overlay(template, definitions.load_template(service.blue_green))
+            label += f" + {service.blue_green.relative_to(ctx.root)}"
+        filled = definitions.fill(template, values, label)
         files[api] = definitions.check_shape(filled, api, label, ctx.out.warn)
     task_definition, service_definition = files[definitions.TASK_DEFINITION], files[definitions.SERVICE]
     definitions.check_secrets(task_definition, str(service.task_definition.relative_to(ctx.root)))

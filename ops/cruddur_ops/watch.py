@@ -21,6 +21,19 @@ from cruddur_ops.errors import FAILED_FAST, OK, ROLLED_BACK, SUPERSEDED, TIMED_O
 from cruddur_ops.output import table
 
 POLL_SECONDS = 5
+# What each stage of an ECS blue/green deployment means for traffic, printed as it is reached.
+STAGES = {
+    "RECONCILE_SERVICE": "reconciling the service's revisions",
+    "PRE_SCALE_UP": "the old version serves all traffic; the new one has not started",
+    "SCALE_UP": "starting the new version's tasks",
+    "POST_SCALE_UP": "the new version runs, without traffic",
+    "TEST_TRAFFIC_SHIFT": "moving test traffic to the new version",
+    "POST_TEST_TRAFFIC_SHIFT": "test traffic on the new version: the smoke-test hook runs",
+    "PRODUCTION_TRAFFIC_SHIFT": "moving production traffic to the new version",
+    "POST_PRODUCTION_TRAFFIC_SHIFT": "production traffic on the new version",
+    "BAKE_TIME": "both versions up; the old one is kept for an instant rollback",
+    "CLEAN_UP": "stopping the old version",
+}
 PROGRESS_EVERY = 15
 LOG_LINES = 20
 # Stop reasons that no retry will fix: waiting for the circuit breaker only wastes the operator's time.
@@ -39,6 +52,7 @@ class Outcome:
     explanation: list[str] = field(default_factory=list)
     events: list[str] = field(default_factory=list)
     elapsed: float = 0.0
+    stage: str | None = None  # the blue/green lifecycle stage last shown
 
 
 @dataclass
@@ -55,6 +69,7 @@ class Watch:
     timeout: float
     fail_fast: bool = True
     crash_loop: int = 3
+    stage: str | None = None  # a blue/green stage already shown (a rollback's watch goes on from it)
 
     def __post_init__(self):
         self.out = self.ctx.out
@@ -90,6 +105,25 @@ class Watch:
         self.out.progress(f"{self.service_name}: {ecs.revision_name(self.task_definition_arn)} {state}; "
                           f"{len(service.deployments)} deployment(s); {times}{self._baking(service, ours)}")
 
+    def _service_deployments(self) -> list[dict]:
+        """ECS's records of the service's newest deployments, newest first (ours among them while we watch)."""
+        listed = self.ctx.aws.ecs.list_service_deployments(cluster=self.cluster, service=self.service_name,
+                                                           maxResults=5)["serviceDeployments"]
+        if not listed:
+            return []
+        described = self.ctx.aws.ecs.describe_service_deployments(
+            serviceDeploymentArns=[record["serviceDeploymentArn"] for record in listed])["serviceDeployments"]
+        return sorted(described, key=lambda record: record["createdAt"], reverse=True)
+
+    def _new_stage(self, service: ecs.Service) -> None:
+        if not service.blue_green:
+            return
+        records = self._service_deployments()
+        stage = records[0].get("lifecycleStage") if records else None
+        if stage and stage != self.stage:
+            self.stage = stage
+            self.out.progress(f"stage: {stage} ({STAGES.get(stage, 'a stage this tool does not know')})")
+
     @staticmethod
     def _baking(service: ecs.Service, ours: ecs.Deployment | None) -> str:
         """With deployment alarms ECS keeps a fully scaled-out deployment IN_PROGRESS for a bake time."""
@@ -107,6 +141,7 @@ class Watch:
             service = ecs.require_service(self.ctx.aws.ecs, self.cluster, self.service_name)
             elapsed = self.ctx.clock() - start
             self._new_events(service)
+            self._new_stage(service)
             outcome = self._judge(service)
             if outcome is None and elapsed >= self.timeout:
                 outcome = Outcome(TIMED_OUT, f"timed out after {ecs.format_duration(elapsed)} waiting for "
@@ -117,7 +152,7 @@ class Watch:
                     self.out.settle()
                 if outcome.code != OK:
                     outcome.explanation = self.explain(service)
-                outcome.events, outcome.elapsed = self.events, elapsed
+                outcome.events, outcome.elapsed, outcome.stage = self.events, elapsed, self.stage
                 return outcome
             if last_progress is None or elapsed - last_progress >= PROGRESS_EVERY or self.out.tty:
                 self._progress(service, elapsed)
@@ -183,6 +218,10 @@ class Watch:
                     lines += [f"    | {text}" for text in log_tail(self.ctx.aws.logs, self.task_definition, task,
                                                                   container["name"])]
         lines += self._unhealthy_targets(service)
+        if service.blue_green:
+            lines += [f"service deployment {record.get('status', '')} at {record.get('lifecycleStage', '?')}: "
+                      f"{record['statusReason']}" for record in self._service_deployments()[:2]
+                      if record.get("statusReason")]
         return lines
 
     def _unhealthy_targets(self, service: ecs.Service) -> list[str]:

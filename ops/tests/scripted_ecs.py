@@ -327,6 +327,58 @@ def alarm_rollback(alarm_name: str):
     return step
 
 
+BLUE_GREEN_STAGES = ["RECONCILE_SERVICE", "PRE_SCALE_UP", "SCALE_UP", "POST_SCALE_UP", "TEST_TRAFFIC_SHIFT",
+                     "POST_TEST_TRAFFIC_SHIFT", "PRODUCTION_TRAFFIC_SHIFT", "POST_PRODUCTION_TRAFFIC_SHIFT",
+                     "BAKE_TIME", "CLEAN_UP"]
+
+
+def blue_green(fake, hook, every: float = 10) -> None:
+    """Script the next deployment as ECS's blue/green: one lifecycle stage every `every` seconds. At
+    POST_TEST_TRAFFIC_SHIFT `hook` (the hook function's handler) is invoked with the stage's payload, as ECS
+    invokes the Lambda; unless it answers SUCCEEDED the deployment is rolled back before production traffic
+    moves. After CLEAN_UP the new version is the only one."""
+    for number, stage in enumerate(BLUE_GREEN_STAGES, start=1):
+        fake.then(every * number, _blue_green_stage(stage, hook))
+    fake.then(every * (len(BLUE_GREEN_STAGES) + 1), _blue_green_done)
+
+
+def _blue_green_stage(stage: str, hook):
+    def step(fake):
+        service, ours = fake.service(), fake.ours()
+        if ours["rolloutState"] != "IN_PROGRESS":
+            return
+        record = next(r for r in fake.service_deployments if r["_deploymentId"] == ours["id"])
+        record["lifecycleStage"] = stage
+        if stage == "POST_SCALE_UP":
+            ours.update(runningCount=ours["desiredCount"], pendingCount=0)
+        if stage != "POST_TEST_TRAFFIC_SHIFT":
+            return
+        previous = next(d for d in service["deployments"] if d is not ours)
+        revision = record["targetServiceRevisionArn"]
+        answer = hook({"serviceArn": service["serviceArn"], "targetServiceRevisionArn": revision,
+                       "lifecycleStage": stage, "testTrafficWeights": {revision: 100},
+                       "productionTrafficWeights": {previous["id"]: 100}}, None)
+        status = answer.get("hookStatus") if isinstance(answer, dict) else None
+        if status == "SUCCEEDED":
+            return
+        hook_arn = service["deploymentConfiguration"]["lifecycleHooks"][0]["hookTargetArn"]
+        record.update(status="ROLLBACK_SUCCESSFUL",
+                      statusReason=f"lifecycle hook {hook_arn} returned {status} at {stage}; rolled back")
+        ours.update(rolloutState="FAILED", rolloutStateReason=f"Service deployment rolled back: lifecycle hook "
+                                                              f"failed at {stage}.")
+        fake.event(service, f"(deployment {ours['id']}) deployment failed: lifecycle hook failed.")
+        started = fake._started
+        fake.new_deployment(service, previous["taskDefinition"])
+        fake.service_deployments.pop()  # a blue/green rollback stays within the service deployment it undoes
+        fake._started = started
+    return step
+
+
+def _blue_green_done(fake):
+    if fake.ours()["rolloutState"] == "IN_PROGRESS":
+        complete(fake, fake.service(), fake.ours())
+
+
 def superseded_by(task_definition_arn_of):
     """Someone else deploys while we wait."""
     def step(fake):

@@ -93,7 +93,10 @@ def _registry(aws):
 def _iam(aws):
     roles = {r["RoleName"] for r in aws.iam.list_roles()["Roles"]}
     assert {"CruddurServiceExecutionRole", "CruddurBackendTaskRole", "CruddurFrontendTaskRole",
-            "CruddurReleaseRole", "CruddurDeployRole"} == roles
+            "CruddurReleaseRole", "CruddurDeployRole", "CruddurEcsLoadBalancerRole", "CruddurEcsHookRole",
+            "CruddurSmokeTestRole"} == roles
+    assert aws.iam.list_role_policies(RoleName="CruddurEcsHookRole")["PolicyNames"] == ["cruddur-ecs-hook"]
+    assert aws.iam.list_role_policies(RoleName="CruddurSmokeTestRole")["PolicyNames"] == ["cruddur-smoke-test"]
     assert aws.iam.list_role_policies(RoleName="CruddurServiceExecutionRole")["PolicyNames"] == ["cruddur-execution"]
     assert aws.iam.list_role_policies(RoleName="CruddurBackendTaskRole")["PolicyNames"] == ["cruddur-messages"]
     assert aws.iam.list_role_policies(RoleName="CruddurFrontendTaskRole")["PolicyNames"] == []

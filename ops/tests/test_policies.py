@@ -134,7 +134,8 @@ WATCH = [("ecs:RunTask", "arn:aws:ecs:us-east-1:123456789012:task-definition/bac
          ("ecs:DescribeServiceDeployments",
           "arn:aws:ecs:us-east-1:123456789012:service-deployment/cruddur/backend-flask/abc"),
          ("logs:GetLogEvents", "arn:aws:logs:us-east-1:123456789012:log-group:/cruddur/backend-flask:log-stream:x"),
-         ("cloudwatch:DescribeAlarms", "arn:aws:cloudwatch:us-east-1:123456789012:alarm:cruddur-backend-flask-5xx-rate"),
+         ("cloudwatch:DescribeAlarms",
+          "arn:aws:cloudwatch:us-east-1:123456789012:alarm:cruddur-backend-flask-5xx-rate"),
          ("elasticloadbalancing:DescribeTargetHealth", "*")]
 
 
