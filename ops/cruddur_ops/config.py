@@ -25,6 +25,17 @@ class ServiceConfig:
     migrate: tuple[str, ...] = ()
     # strategy = "blue-green": this file (aws/json/blue-green-<service>.json) is laid over the service file.
     blue_green: Path | None = None
+    # Min/max tasks and target-tracking policies (cruddur_ops.scaling), applied by deploy; None: fixed count.
+    scaling: Path | None = None
+
+
+@dataclass(frozen=True)
+class DatabaseConfig:
+    """What `verify` needs for the connection budget: the RDS instance, and what stays outside the services."""
+
+    instance: str = "cruddur-db"
+    reserve: int = 10
+    one_off_connections: int = 2
 
 
 @dataclass(frozen=True)
@@ -44,6 +55,7 @@ class OpsConfig:
     deploy_all_by_default: bool = False
     # A new deployment whose tasks stopped this many times for the same reason is rolled back at once.
     crash_loop_stops: int = 3
+    database: DatabaseConfig = field(default_factory=DatabaseConfig)
 
     def service(self, name: str) -> ServiceConfig:
         try:
@@ -89,6 +101,16 @@ def _strategy(value, root: Path, name: str, path: Path) -> Path | None:
     return overlay
 
 
+def _database(table: dict, path: Path) -> DatabaseConfig:
+    defaults = DatabaseConfig()
+    return DatabaseConfig(
+        instance=str(table.get("instance", defaults.instance)),
+        reserve=_count(table.get("reserve", defaults.reserve), path, "database.reserve"),
+        one_off_connections=_count(table.get("one_off_connections", defaults.one_off_connections), path,
+                                   "database.one_off_connections"),
+    )
+
+
 def _command(value, path: Path, key: str) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(word, str) and word for word in value):
         raise OpsError(f"{path}: {key} must be a list of words, e.g. [\"python\", \"-m\", \"tool\"]")
@@ -127,6 +149,7 @@ def load(root: Path = ROOT, environ=os.environ) -> OpsConfig:
                 context=root / table["context"],
                 migrate=_command(table.get("migrate", []), path, f"[services.{name}] migrate"),
                 blue_green=_strategy(table.get("strategy", "rolling"), root, name, path),
+                scaling=root / table["scaling"] if "scaling" in table else None,
             )
         except KeyError as e:
             raise OpsError(f"{path}: [services.{name}] lacks {e.args[0]}") from None
@@ -141,4 +164,5 @@ def load(root: Path = ROOT, environ=os.environ) -> OpsConfig:
         release=_release(raw.get("release", list(services)), services, path),
         deploy_all_by_default=_flag(raw.get("deploy_all_by_default", False), path, "deploy_all_by_default"),
         crash_loop_stops=_positive(raw.get("crash_loop_stops", 3), path, "crash_loop_stops"),
+        database=_database(raw.get("database", {}), path),
     )

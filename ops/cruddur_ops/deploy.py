@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import argparse
 
-from cruddur_ops import context, definitions, ecs, register, release, rendering, run_task, verify, watch
+from cruddur_ops import context, definitions, ecs, register, release, rendering, run_task, scaling, verify, watch
 from cruddur_ops.errors import FAILED_FAST, INTERRUPTED, MIGRATION_FAILED, OK, ROLLED_BACK, USAGE, OpsError
 
 HELP = "verify, register, migrate and roll out a service (or --all); wait until ECS says it worked (or why not)"
@@ -167,6 +167,7 @@ def _deploy(args, ctx, service_config, stage: _Stage) -> dict | None:
     out = ctx.out
     if args.force_new_deployment:
         return _force_new_deployment(args, ctx, cluster, service_config, stage, timeout)
+    scaled = scaling.load(service_config.scaling) if service_config.scaling else None
     rendered = rendering.render(ctx, args, service_config)
     rendered, made, code = verify.preflight(ctx, args, cluster, rendered, infrastructure=not args.skip_verify)
     if code:
@@ -181,8 +182,14 @@ def _deploy(args, ctx, service_config, stage: _Stage) -> dict | None:
                      f"(tag {container['dockerLabels'][release.TAG_LABEL]})")
 
     live = ecs.describe_service(ctx.aws.ecs, cluster, service_config.name)
+    update = update_input(cluster, rendered.service, "")
+    if live is not None:
+        target = scaling.scalable_target(ctx.aws.client("application-autoscaling"), cluster, service_config.name)
+        if target and update.pop("desiredCount", None) is not None:
+            out.progress(f"desiredCount: left to autoscaling ({target['MinCapacity']}–{target['MaxCapacity']} tasks, "
+                         f"{live.desired} desired now); the service file's count applies only on create")
     if args.dry_run:
-        return _dry_run(ctx, cluster, service_config, rendered, live, args)
+        return _dry_run(ctx, cluster, service_config, rendered, live, args, update)
 
     registered = register.register(ctx.aws.ecs, rendered.task_definition, _ProgressOut(out))
     stage.registered = registered.arn
@@ -196,9 +203,11 @@ def _deploy(args, ctx, service_config, stage: _Stage) -> dict | None:
         out.progress(f"updating service {service_config.name}: {ecs.revision_name(_running(live))} -> "
                      f"{ecs.revision_name(registered.arn)}")
         seen = {event["id"] for event in live.raw.get("events", [])}
-        started = ctx.aws.ecs.update_service(**update_input(cluster, rendered.service, registered.arn))["service"]
+        started = ctx.aws.ecs.update_service(**{**update, "taskDefinition": registered.arn})["service"]
     result = watch_deployment(ctx, args, cluster, service_config.name, ecs.Service(started), registered.arn,
                               rendered.task_definition, seen, stage.previous, timeout, stage)
+    if scaled:
+        scaling.apply(ctx, cluster, rendered.service, scaled)
     keep = ctx.config.keep_revisions if args.keep is None else args.keep
     ecs.keep_newest(ctx.aws.ecs, cluster, rendered.task_definition["family"], keep, out)
     return result
@@ -376,7 +385,7 @@ def interrupted(args, ctx, cluster: str, stage: _Stage) -> str:
     return f"interrupted; the rollback to {back_to} did not settle: " + "; ".join(outcome.explanation)
 
 
-def _dry_run(ctx, cluster, service_config, rendered, live, args) -> None:
+def _dry_run(ctx, cluster, service_config, rendered, live, args, update: dict) -> None:
     family = rendered.task_definition["family"]
     latest = ecs.describe_task_definition(ctx.aws.ecs, family)
     unchanged = latest and definitions.normalise_task_definition(latest) == \
@@ -391,7 +400,7 @@ def _dry_run(ctx, cluster, service_config, rendered, live, args) -> None:
     if live is None:
         plan["createService"] = create_input(cluster, rendered.service, target)
     else:
-        plan["updateService"] = update_input(cluster, rendered.service, target)
+        plan["updateService"] = {**update, "taskDefinition": target}
     ctx.out.progress("dry run: nothing was changed; these calls would be made")
     ctx.out.json(plan)
     return None

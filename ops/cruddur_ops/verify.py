@@ -13,7 +13,7 @@ from urllib.parse import unquote
 
 from botocore.exceptions import ClientError
 
-from cruddur_ops import context, release, rendering
+from cruddur_ops import budget, context, release, rendering
 from cruddur_ops.checks import Check
 from cruddur_ops.errors import OK, VERIFY_FAILED, OpsError
 
@@ -159,7 +159,10 @@ def preflight(ctx, args, cluster: str, rendered: rendering.Rendered,
     their images pinned to the digests that passed, every check made, and the exit code they add up to."""
     found = release.images_of(rendered.task_definition)
     gate = release.check(ctx, args, found)
-    made = gate.checks + (checks(ctx.aws, cluster, rendered) if infrastructure else [])
+    made = gate.checks
+    if infrastructure:
+        service_config = ctx.config.service(rendered.service["serviceName"])
+        made = made + checks(ctx.aws, cluster, rendered) + budget.check(ctx, cluster, service_config, rendered)
     code = gate.code or (VERIFY_FAILED if any(c.status == "NG" for c in made) else OK)
     if code:
         return rendered, made, code

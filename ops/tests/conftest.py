@@ -202,6 +202,24 @@ def world(aws, moto_server) -> dict:
             Name=f"cruddur-{name}", Protocol="HTTP", Port=port, VpcId=vpc, TargetType="ip",
             HealthCheckPath="/api/health-check" if key == "BACKEND" else "/health-check",
         )["TargetGroups"][0]["TargetGroupArn"]
+    # The load balancer the target groups serve (ALBRequestCountPerTarget scaling names both).
+    public = [aws.ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.0.{i}.0/24", AvailabilityZone=f"{REGION}{zone}")[
+        "Subnet"]["SubnetId"] for i, zone in ((101, "a"), (102, "b"))]
+    alb = aws.elbv2.create_load_balancer(Name="cruddur-alb", Subnets=public, SecurityGroups=[alb_sg])[
+        "LoadBalancers"][0]["LoadBalancerArn"]
+    listener = aws.elbv2.create_listener(LoadBalancerArn=alb, Protocol="HTTP", Port=80, DefaultActions=[
+        {"Type": "forward", "TargetGroupArn": values["FRONTEND_TARGET_GROUP_ARN"]}])["Listeners"][0]["ListenerArn"]
+    aws.elbv2.create_rule(ListenerArn=listener, Priority=10, Actions=[
+        {"Type": "forward", "TargetGroupArn": values["BACKEND_TARGET_GROUP_ARN"]}], Conditions=[
+        {"Field": "host-header", "HostHeaderConfig": {"Values": ["api.cruddur.example.com"]}}])
+    # The database, with the max_connections the data stack sets.
+    aws.rds.create_db_parameter_group(DBParameterGroupName="cruddur-postgres18", DBParameterGroupFamily="postgres18",
+                                      Description="Cruddur")
+    aws.rds.modify_db_parameter_group(DBParameterGroupName="cruddur-postgres18", Parameters=[
+        {"ParameterName": "max_connections", "ParameterValue": "80", "ApplyMethod": "pending-reboot"}])
+    aws.rds.create_db_instance(DBInstanceIdentifier="cruddur-db", Engine="postgres", DBInstanceClass="db.t4g.micro",
+                               DBParameterGroupName="cruddur-postgres18", AllocatedStorage=20,
+                               MasterUsername="cruddurroot", ManageMasterUserPassword=True)
     aws.ecs.create_cluster(clusterName="cruddur",
                            settings=[{"name": "containerInsights", "value": "enabled"}])
     return values

@@ -138,6 +138,9 @@ class ScriptedEcs:
             **{k: v for k, v in params.items() if k not in ("cluster", "clientToken", "taskDefinition", "tags")},
         }
         self.services[name] = service
+        # The emulator learns of the service too: Application Auto Scaling there checks that it exists.
+        self._moto.create_service(cluster=params.get("cluster", "default"), serviceName=name,
+                                  taskDefinition=params["taskDefinition"], desiredCount=service["desiredCount"])
         self._started = self.new_deployment(service, self._task_definition_arn(params["taskDefinition"]))
         self._script_start = self.clock()
         return {"service": service}

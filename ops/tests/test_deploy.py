@@ -43,8 +43,9 @@ def test_success_exits_0_once_our_deployment_completes(rollout):
         {"imageTag": "0123456789ab"}])["imageDetails"][0]["imageDigest"]
     migration_task = f"{1007:032x}"  # the scripted ECS numbers its tasks
     assert result.stdout == f"""\
-verify: 13 checks passed
+verify: 14 checks passed
 image backend-flask: 123456789012.dkr.ecr.us-east-1.amazonaws.com/backend-flask@{digest} (tag 0123456789ab)
+desiredCount: left to autoscaling (1–4 tasks, 1 desired now); the service file's count applies only on create
 registered backend-flask:2
 migrations: `python -m cruddur.admin db migrate` on backend-flask:2 (task {migration_task})
 task {migration_task}: PROVISIONING (0m00s)
@@ -61,6 +62,7 @@ backend-flask: backend-flask:2 rollout IN_PROGRESS, desired 1, running 1, pendin
 backend-flask: backend-flask:2 rollout IN_PROGRESS, desired 1, running 1, pending 0, failed 0; 2 deployment(s); elapsed 1m00s, remaining 14m00s
 event: 2026-11-29T12:02:00Z (service backend-flask) has reached a steady state.
 deployed: backend-flask runs backend-flask:2: deployment ecs-svc/10081009 completed, 1/1 tasks running (1m10s)
+scaling: backend-flask runs 1–4 tasks, tracking ECSServiceAverageCPUUtilization 60, ALBRequestCountPerTarget 300
 """  # noqa: E501 (the exact output: one progress line each, as a terminal shows it)
     assert rollout.fake.service()["taskDefinition"].endswith(":task-definition/backend-flask:2")
 
@@ -263,7 +265,8 @@ def test_terminal_gets_a_redrawn_table(rollout):
                                   "DEPLOYMENT  TASK DEFINITION  ROLLOUT    DESIRED  RUNNING  PENDING  FAILED\n"
                                   "*PRIMARY    backend-flask:2  COMPLETED  1        1        0        0\n"
                                   "deployed: backend-flask runs backend-flask:2: deployment ecs-svc/10081009 "
-                                  "completed, 1/1 tasks running (0m20s)\n")
+                                  "completed, 1/1 tasks running (0m20s)\nscaling: backend-flask runs 1–4 tasks, "
+                                  "tracking ECSServiceAverageCPUUtilization 60, ALBRequestCountPerTarget 300\n")
 
 
 def test_fail_fast_rolls_back_to_the_last_completed_definition_not_a_stuck_one(rollout):

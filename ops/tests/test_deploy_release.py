@@ -185,6 +185,8 @@ def test_interrupt_mid_rollout_says_what_is_left_and_what_ecs_will_do(rollout):
         "backend-flask:1 if its tasks keep failing. Follow with: status backend-flask; undo with: rollback "
         "backend-flask\n")
     assert len(runs(rollout, "UpdateService")) == 1
+    primary = rollout.fake.service()["deployments"][0]
+    assert (primary["status"], primary["rolloutState"]) == ("PRIMARY", "IN_PROGRESS")  # left to ECS, as said
 
 
 def test_interrupt_with_rollback_returns_to_the_previous_revision_before_exiting(rollout):

@@ -84,7 +84,8 @@ def test_star_resources_are_only_for_actions_without_resource_level_permissions(
     allowed_on_star = {"ecr:GetAuthorizationToken", "ssmmessages:CreateControlChannel",
                        "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel",
                        "ssmmessages:OpenDataChannel", "ecs:DeregisterTaskDefinition", "ecs:DescribeTaskDefinition",
-                       "elasticloadbalancing:DescribeTargetHealth"}
+                       "elasticloadbalancing:DescribeTargetHealth", "elasticloadbalancing:DescribeTargetGroups",
+                       "application-autoscaling:DescribeScalableTargets"}
     star = {a for d in _all_identity_policies().values() for s in _statements(d)
             if s["Effect"] == "Allow" and "*" in _as_list(s["Resource"]) for a in _as_list(s["Action"])}
     assert star <= allowed_on_star, sorted(star - allowed_on_star)
@@ -136,7 +137,13 @@ WATCH = [("ecs:RunTask", "arn:aws:ecs:us-east-1:123456789012:task-definition/bac
          ("logs:GetLogEvents", "arn:aws:logs:us-east-1:123456789012:log-group:/cruddur/backend-flask:log-stream:x"),
          ("cloudwatch:DescribeAlarms",
           "arn:aws:cloudwatch:us-east-1:123456789012:alarm:cruddur-backend-flask-5xx-rate"),
-         ("elasticloadbalancing:DescribeTargetHealth", "*")]
+         ("elasticloadbalancing:DescribeTargetHealth", "*"),
+         ("application-autoscaling:RegisterScalableTarget",
+          "arn:aws:application-autoscaling:us-east-1:123456789012:scalable-target/0ec9aaa"),
+         ("application-autoscaling:PutScalingPolicy",
+          "arn:aws:application-autoscaling:us-east-1:123456789012:scalable-target/0ec9aaa"),
+         ("rds:DescribeDBInstances", "arn:aws:rds:us-east-1:123456789012:db:cruddur-db"),
+         ("rds:DescribeDBParameters", "arn:aws:rds:us-east-1:123456789012:pg:cruddur-postgres18")]
 
 
 def test_deploy_role_runs_the_migrations_and_reads_what_the_watch_explains():

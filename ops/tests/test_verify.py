@@ -28,7 +28,10 @@ def test_verify_passes_when_everything_exists(cli, aws, world):
     OK   subnet {subnet_a}
     OK   subnet {subnet_b}
     OK   security group {world['BACKEND_SECURITY_GROUP_ID']}
-summary: 13 OK, 0 NG, 0 SKIP
+  database
+    OK   connections of backend-flask: 8 tasks at most (4 scaled × 200% while deploying) × 2 workers × pool 4 \
++ 2 one-off = 66 ≤ 80 max_connections of cruddur-db − 10 reserve = 70
+summary: 14 OK, 0 NG, 0 SKIP
 """
 
 
@@ -54,4 +57,4 @@ def test_verify_names_every_missing_thing_and_exits_6(cli, aws, world):
         "cluster cruddur": "cluster not found or not active",
         "security group sg-00000000000000000": "security group not found",
     }
-    assert report["summary"] == {"OK": 4, "NG": 6, "SKIP": 0}
+    assert report["summary"] == {"OK": 5, "NG": 6, "SKIP": 0}
