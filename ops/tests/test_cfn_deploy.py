@@ -38,7 +38,8 @@ EMULATOR_GAPS = {
     "signing": set(),  # it creates the key, but symmetric: test_cfn_stack_chain.py's emulator fixes that
     "cluster": {"AWS::ServiceDiscovery::HttpNamespace", "AWS::CloudWatch::Alarm"},  # alarms: test_cfn_alarms.py
     "data": {"AWS::Cognito::UserPool", "AWS::Cognito::UserPoolClient"},
-    "dns": {"AWS::CertificateManager::Certificate"},
+    "dns": {"AWS::CertificateManager::Certificate", "AWS::WAFv2::WebACL", "AWS::WAFv2::WebACLAssociation",
+            "AWS::WAFv2::LoggingConfiguration"},  # the edge: test_cfn_edge.py
     "guardrails": {"AWS::S3::BucketPolicy", "AWS::SNS::TopicPolicy", "AWS::SNS::Subscription",
                    "AWS::CloudTrail::Trail", "AWS::Config::ConfigurationRecorder",
                    "AWS::Config::DeliveryChannel", "AWS::Config::ConfigRule"},
