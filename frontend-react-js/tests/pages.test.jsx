@@ -40,6 +40,7 @@ describe("Home", () => {
     renderApp("/");
 
     expect(await screen.findByText("Hello from Bob")).toBeTruthy();
+    expect(screen.getByText("5 hours left")).toBeTruthy(); // posted with 5 hours to live a moment ago
     expect(screen.getByRole("link", { name: "Profile" }).getAttribute("href")).toBe("/@alice");
 
     const box = screen.getByRole("textbox", { name: "What's happening?" });
