@@ -65,6 +65,12 @@ describe("Home", () => {
     expect(screen.getByText(/281\/280/)).toBeTruthy();
     expect(screen.getByRole("button", { name: "Crud" }).disabled).toBe(true);
     expect(box.getAttribute("aria-invalid")).toBe("true");
+    // The reason is shown to everyone, not only to screen readers, and announced with the box.
+    const reason = screen.getByText("1 character too many", { exact: false });
+    expect(reason.closest(".visually-hidden")).toBeNull();
+    expect(document.getElementById(box.getAttribute("aria-describedby")).textContent).toBe("281/280 · 1 character too many");
+    await user.paste("yy");
+    expect(screen.getByText("3 characters too many", { exact: false })).toBeTruthy();
   });
 
   it("shows the API's own error message when it refuses a crud", async () => {

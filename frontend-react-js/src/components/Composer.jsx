@@ -4,6 +4,8 @@
 import { useId, useState } from "react";
 import { ErrorNotice } from "./PageState.jsx";
 
+const tooMany = (n) => `${n} character${n === 1 ? "" : "s"} too many`;
+
 export function Composer({ label, max, submitLabel, busyLabel = "Sending…", onSubmit, children, rows = 3, placeholder }) {
   const [text, setText] = useState("");
   const [busy, setBusy] = useState(false);
@@ -41,9 +43,10 @@ export function Composer({ label, max, submitLabel, busyLabel = "Sending…", on
       />
       <div className="composer-row">
         {children}
+        {/* The reason is plain text, not colour alone, and inside the element the text box is described by. */}
         <span id={`${id}-count`} className={over ? "counter counter-over" : "counter"} aria-live="polite">
           {length}/{max}
-          {over && <span className="visually-hidden"> characters, too long</span>}
+          {over && <span className="counter-reason"> · {tooMany(length - max)}</span>}
         </span>
         <button type="submit" disabled={busy || length === 0 || over}>
           {busy ? busyLabel : submitLabel}
