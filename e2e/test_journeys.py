@@ -172,6 +172,39 @@ def test_keyboard_users_reach_the_content_and_see_focus(open_page):
     expect(page.locator("main")).to_be_focused()
 
 
+def test_keyboard_users_post_and_send_and_stay_in_the_text_box(open_page, messages_api):
+    page = open_page(as_user="bayko")
+    page.goto("/")
+    box = page.get_by_role("textbox", name="What's happening?")
+    box.focus()
+    text = f"posted from the keyboard {unique('k')}"
+    page.keyboard.type(text)
+    page.keyboard.press("Tab")  # the time to live
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="Crud")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(crud(page, text)).to_be_visible()
+    expect(box).to_be_focused()  # not the page body: the next crud can be typed at once
+
+    page.goto("/messages/new/londo")
+    message_box = page.get_by_role("textbox", name="Your message")
+    message_box.focus()
+    page.keyboard.type("first line")
+    page.keyboard.press("Shift+Enter")
+    page.keyboard.type("second line")
+    expect(message_box).to_have_value("first line\nsecond line")
+    page.keyboard.press("Enter")
+    messages = page.get_by_role("list", name="Messages")
+    expect(messages.get_by_text("first line\nsecond line")).to_be_visible()
+    page.get_by_role("textbox", name="Your message").focus()
+    page.keyboard.type("and Enter sends")
+    page.keyboard.press("Enter")
+    expect(messages.get_by_text("and Enter sends", exact=True)).to_be_visible()
+    expect(page.get_by_role("textbox", name="Your message")).to_be_focused()
+    expect(page.get_by_role("textbox", name="Your message")).to_have_value("")
+    assert page_errors(page) == []
+
+
 def screenshots_of(page, folder, name: str) -> None:
     page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
 

@@ -331,6 +331,69 @@ describe("Session end and unknown pages", () => {
 });
 
 describe("Keyboard and focus", () => {
+  it("puts focus back in the text box after a crud is posted, and says it is posted", async () => {
+    const user = userEvent.setup();
+    signedIn({
+      "GET /api/activities/home": () => page([]),
+      "POST /api/activities": (call) => json(201, activity({ uuid: "a-2", handle: "alice", message: call.body.message })),
+    });
+    renderApp("/");
+    const box = await screen.findByRole("textbox", { name: "What's happening?" });
+    await user.type(box, "posted by keyboard");
+    await user.click(screen.getByRole("button", { name: "Crud" }));
+    await screen.findByText("posted by keyboard");
+    expect(document.activeElement).toBe(box);
+    expect(screen.getByText("Your crud is posted.").getAttribute("role")).toBe("status");
+  });
+
+  it("keeps focus in the text box when the API refuses, so the text can be fixed", async () => {
+    const user = userEvent.setup();
+    signedIn({
+      "GET /api/activities/home": () => page([]),
+      "POST /api/activities": () => json(400, { error: { code: "message_blank", message: "Write something before posting." } }),
+    });
+    renderApp("/");
+    const box = await screen.findByRole("textbox", { name: "What's happening?" });
+    await user.type(box, "x");
+    await user.click(screen.getByRole("button", { name: "Crud" }));
+    await screen.findByText("Write something before posting.");
+    expect(document.activeElement).toBe(box);
+    expect(box.value).toBe("x");
+  });
+
+  it("sends a message with Enter, starts a new line with Shift+Enter, and stays in the message box", async () => {
+    const user = userEvent.setup();
+    const msg = (uuid, message) => ({ uuid, handle: "alice", display_name: "Alice Doe", message, created_at: "2026-11-29T10:00:00Z" });
+    let n = 0;
+    const net = signedIn({
+      "GET /api/messages/g-1": () => page([{ ...msg("m-1", "hi alice"), handle: "bob", display_name: "bob" }]),
+      "POST /api/messages": (call) => json(201, { message_group_uuid: "g-1", message: msg(`m-${(n += 1) + 1}`, call.body.message) }),
+    });
+    renderApp("/messages/g-1");
+    const box = await screen.findByRole("textbox", { name: "Your message" });
+    expect(box.getAttribute("aria-describedby").split(" ").map((id) => document.getElementById(id).textContent)).toContain(
+      "Enter sends · Shift+Enter for a new line",
+    );
+    await user.type(box, "line one{Shift>}{Enter}{/Shift}line two");
+    expect(box.value).toBe("line one\nline two");
+    expect(net.calls.api.filter((c) => c.key === "POST /api/messages")).toEqual([]);
+    await user.keyboard("{Enter}");
+    await waitFor(() => expect(box.value).toBe(""));
+    expect(net.calls.api.find((c) => c.key === "POST /api/messages").body).toEqual({ message: "line one\nline two", message_group_uuid: "g-1" });
+    expect(document.activeElement).toBe(box);
+    expect(screen.getByText("Message sent.")).toBeTruthy();
+  });
+
+  it("keeps Enter a newline in a crud", async () => {
+    const user = userEvent.setup();
+    const net = signedIn({ "GET /api/activities/home": () => page([]) });
+    renderApp("/");
+    const box = await screen.findByRole("textbox", { name: "What's happening?" });
+    await user.type(box, "one{Enter}two");
+    expect(box.value).toBe("one\ntwo");
+    expect(net.calls.api.filter((c) => c.key === "POST /api/activities")).toEqual([]);
+  });
+
   it("moves focus to the new page after a navigation", async () => {
     const user = userEvent.setup();
     signedIn({ "GET /api/activities/home": () => page([]), "GET /api/activities/notifications": () => page([]) });

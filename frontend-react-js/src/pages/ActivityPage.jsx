@@ -33,7 +33,7 @@ export default function ActivityPage() {
         <>
           <ActivityItem activity={thread.data.activity} linkToActivity={false} />
           {session.status === "signedIn" && (
-            <Composer label="Your reply" max={MAX_CRUD_LENGTH} submitLabel="Reply" busyLabel="Replying…" onSubmit={reply} />
+            <Composer label="Your reply" max={MAX_CRUD_LENGTH} submitLabel="Reply" busyLabel="Replying…" doneLabel="Your reply is posted." onSubmit={reply} />
           )}
           <section aria-labelledby="replies-title" className="feed">
             <h2 id="replies-title">Replies</h2>

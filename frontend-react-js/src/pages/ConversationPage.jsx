@@ -28,7 +28,7 @@ export default function ConversationPage() {
         {(messages) => <MessageList messages={messages} ownHandle={session.user.handle} />}
       </PagedList>
       {thread.status === "ready" && (
-        <Composer label="Your message" max={MAX_MESSAGE_LENGTH} submitLabel="Send" onSubmit={send} rows={2} />
+        <Composer label="Your message" max={MAX_MESSAGE_LENGTH} submitLabel="Send" doneLabel="Message sent." onSubmit={send} rows={2} enterSends />
       )}
     </section>
   );

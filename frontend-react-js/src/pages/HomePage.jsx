@@ -16,7 +16,7 @@ export default function HomePage() {
     <section className="page" aria-labelledby="home-title">
       <h1 id="home-title">Home</h1>
       {session.status === "signedIn" && (
-        <Composer label="What's happening?" max={MAX_CRUD_LENGTH} submitLabel="Crud" busyLabel="Posting…" onSubmit={post}>
+        <Composer label="What's happening?" max={MAX_CRUD_LENGTH} submitLabel="Crud" busyLabel="Posting…" doneLabel="Your crud is posted." onSubmit={post}>
           <label className="inline-label">
             Time to live{" "}
             <select name="ttl" defaultValue={DEFAULT_TTL}>

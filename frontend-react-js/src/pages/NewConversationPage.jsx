@@ -29,7 +29,7 @@ export default function NewConversationPage() {
           <p>
             To <strong>{recipient.data.display_name}</strong> <span className="handle">@{recipient.data.handle}</span>
           </p>
-          <Composer label="Your message" max={MAX_MESSAGE_LENGTH} submitLabel="Send" onSubmit={send} rows={3} />
+          <Composer label="Your message" max={MAX_MESSAGE_LENGTH} submitLabel="Send" onSubmit={send} rows={3} enterSends />
         </>
       )}
     </section>
