@@ -143,6 +143,25 @@ def test_deep_links_load_after_a_full_reload_under_the_production_server_config(
     assert page_errors(page) == []
 
 
+def test_a_visitor_learns_what_cruddur_is_and_is_told_why_a_page_needs_a_sign_in(open_page):
+    page = open_page()
+    page.goto("/")
+    intro = page.get_by_role("region", name="Cruddur: say it, and let it go")
+    expect(intro).to_contain_text("has a time to live you choose")
+    expect(intro.get_by_role("link", name="Create an account")).to_have_attribute("href", "/signup")
+
+    page.goto("/messages")
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+    expect(page.get_by_role("status")).to_have_text(
+        "Sign in to read your messages. You will be taken there once you are in.")
+    londo = DEMO["londo"]
+    sign_in(page, londo.email, local_cognito.DEMO_PASSWORD, expect_handle=londo.handle)
+    expect(page.get_by_role("heading", name="Messages")).to_be_visible()
+    assert page.url.endswith("/messages")
+    expect(page.get_by_role("region", name="Cruddur: say it, and let it go")).to_have_count(0)
+    assert page_errors(page) == []
+
+
 def test_unknown_paths_show_the_apps_404_page(open_page):
     page = open_page()
     page.goto("/no/such/page")

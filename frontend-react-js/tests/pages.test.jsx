@@ -93,6 +93,22 @@ describe("Home", () => {
     expect(screen.getByRole("link", { name: "Sign in" })).toBeTruthy();
   });
 
+  it("tells a visitor what Cruddur is, with the way in", async () => {
+    fakeNetwork({ api: { "GET /api/activities/home": () => page([activity()]) } });
+    renderApp("/");
+    const intro = await screen.findByRole("region", { name: "Cruddur: say it, and let it go" });
+    expect(intro.textContent).toContain("has a time to live you choose, from an hour to 30 days, then it is gone");
+    expect(within(intro).getByRole("link", { name: "Create an account" }).getAttribute("href")).toBe("/signup");
+    expect(within(intro).getByRole("link", { name: "Sign in with your account" }).getAttribute("href")).toBe("/signin");
+  });
+
+  it("does not explain Cruddur to someone signed in", async () => {
+    signedIn({ "GET /api/activities/home": () => page([activity()]) });
+    renderApp("/");
+    await screen.findByRole("textbox", { name: "What's happening?" });
+    expect(screen.queryByRole("region", { name: "Cruddur: say it, and let it go" })).toBeNull();
+  });
+
   it("keeps the layout when the page breaks, showing the error boundary inside it", async () => {
     vi.spyOn(console, "error").mockImplementation(() => {}); // React and the router report the crash loudly
     vi.spyOn(console, "warn").mockImplementation(() => {});
@@ -190,10 +206,23 @@ describe("Notifications", () => {
     expect(screen.getByText("@alice look")).toBeTruthy();
   });
 
-  it("sends a visitor to Sign in", async () => {
+  it("sends a visitor to Sign in and says why", async () => {
     fakeNetwork();
-    renderApp("/notifications");
+    const router = renderApp("/notifications");
     expect(await screen.findByRole("heading", { name: "Sign in" })).toBeTruthy();
+    expect(router.state.location.search).toBe("?next=%2Fnotifications");
+    expect(screen.getByRole("status").textContent).toBe("Sign in to see your notifications. You will be taken there once you are in.");
+  });
+
+  it.each([
+    ["/messages", "read your messages"],
+    ["/messages/new/bob", "send a message"],
+    ["/messages/g-1", "read this conversation"],
+  ])("names what %s needs a sign-in for", async (path, reason) => {
+    fakeNetwork();
+    renderApp(path);
+    await screen.findByRole("heading", { name: "Sign in" });
+    expect(screen.getByRole("status").textContent).toBe(`Sign in to ${reason}. You will be taken there once you are in.`);
   });
 });
 
