@@ -14,6 +14,7 @@ from journeys import (
     crud,
     open_crud,
     post_crud,
+    assert_accessible,
     profile_link,
     reply,
     search,
@@ -148,12 +149,14 @@ def test_a_visitor_learns_what_cruddur_is_and_is_told_why_a_page_needs_a_sign_in
     page.goto("/")
     intro = page.get_by_role("region", name="Cruddur: say it, and let it go")
     expect(intro).to_contain_text("has a time to live you choose")
+    assert_accessible(page)
     expect(intro.get_by_role("link", name="Create an account")).to_have_attribute("href", "/signup")
 
     page.goto("/messages")
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
     expect(page.get_by_role("status")).to_have_text(
         "Sign in to read your messages. You will be taken there once you are in.")
+    assert_accessible(page)
     londo = DEMO["londo"]
     sign_in(page, londo.email, local_cognito.DEMO_PASSWORD, expect_handle=londo.handle)
     expect(page.get_by_role("heading", name="Messages")).to_be_visible()
@@ -166,6 +169,7 @@ def test_unknown_paths_show_the_apps_404_page(open_page):
     page = open_page()
     page.goto("/no/such/page")
     expect(page.get_by_role("heading", name="Page not found")).to_be_visible()
+    assert_accessible(page)
 
 
 def test_the_layout_works_at_phone_width(open_page, screenshots):
@@ -225,6 +229,8 @@ def test_keyboard_users_post_and_send_and_stay_in_the_text_box(open_page, messag
 
 
 def screenshots_of(page, folder, name: str) -> None:
+    """Every page worth a screenshot is also checked with axe-core, in the state shown."""
+    assert_accessible(page)
     page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
 
 
