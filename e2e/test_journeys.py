@@ -165,6 +165,28 @@ def test_a_visitor_learns_what_cruddur_is_and_is_told_why_a_page_needs_a_sign_in
     assert page_errors(page) == []
 
 
+def test_an_api_outage_leaves_a_signed_in_person_signed_in_with_one_message_and_a_retry(stack, open_page):
+    page = open_page(as_user="bayko")
+    unreachable = f"{stack.site.backend.url}/**"
+    # The browser cannot reach the API at all, as when it is down: every request to it fails to connect.
+    page.route(unreachable, lambda route: route.abort("connectionrefused"))
+    page.goto("/messages")
+    alert = page.get_by_role("alert")
+    expect(alert).to_have_text(re.compile(r"^Cruddur cannot be reached right now\."))
+    expect(alert).to_have_count(1)
+    expect(page.get_by_role("heading", name="Messages")).to_be_visible()
+    assert page.url.endswith("/messages"), page.url  # not sent to Sign in
+    expect(page.get_by_role("banner").get_by_text("@bayko")).to_be_visible()
+    expect(profile_link(page)).to_have_attribute("href", "/@bayko")
+    assert_accessible(page)
+
+    page.unroute(unreachable)
+    alert.get_by_role("button", name="Try again").click()
+    expect(page.get_by_role("region", name="Conversations")).to_be_visible()
+    expect(page.get_by_role("alert")).to_have_count(0)
+    assert page_errors(page) == []
+
+
 def test_unknown_paths_show_the_apps_404_page(open_page):
     page = open_page()
     page.goto("/no/such/page")

@@ -189,7 +189,7 @@ describe("User page", () => {
     renderApp("/@bob");
     const cruds = await screen.findByRole("region", { name: "Cruds" });
     await user.click(within(cruds).getByRole("button", { name: "Load more" }));
-    expect((await within(cruds).findByRole("alert")).textContent).toBe("Try again in a moment.");
+    expect((await within(cruds).findByRole("alert")).textContent).toBe("Cruddur hit a problem on its side (HTTP 503): Try again in a moment.");
     expect(within(cruds).getByText("newest")).toBeTruthy();
     await user.click(within(cruds).getByRole("button", { name: "Load more" }));
     expect(await within(cruds).findByText("older")).toBeTruthy();

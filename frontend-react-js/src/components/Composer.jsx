@@ -94,7 +94,7 @@ export function Composer({
       <p className="visually-hidden" role="status">
         {done}
       </p>
-      <ErrorNotice error={error} />
+      <ErrorNotice error={error} onRetry={() => box.current?.form.requestSubmit()} />
     </form>
   );
 }

@@ -49,9 +49,11 @@ export function Layout() {
                 <li>
                   <NavLink to={routes.messages.link()}>Messages</NavLink>
                 </li>
-                <li>
-                  <NavLink to={routes.user.link(session.user.handle)}>Profile</NavLink>
-                </li>
+                {session.user.handle && (
+                  <li>
+                    <NavLink to={routes.user.link(session.user.handle)}>Profile</NavLink>
+                  </li>
+                )}
               </>
             )}
             <li>

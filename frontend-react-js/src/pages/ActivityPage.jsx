@@ -28,7 +28,7 @@ export default function ActivityPage() {
     <section className="page" aria-labelledby="activity-title">
       <h1 id="activity-title">Crud</h1>
       {thread.status === "loading" && <Loading />}
-      <ErrorNotice error={thread.error} />
+      <ErrorNotice error={thread.error} onRetry={thread.retry} />
       {thread.status === "ready" && (
         <>
           <ActivityItem activity={thread.data.activity} linkToActivity={false} />

@@ -23,7 +23,7 @@ export default function NewConversationPage() {
         <Link to={routes.messages.link()}>All conversations</Link>
       </p>
       {recipient.status === "loading" && <Loading />}
-      <ErrorNotice error={recipient.error} />
+      <ErrorNotice error={recipient.error} onRetry={recipient.retry} />
       {recipient.status === "ready" && (
         <>
           <p>
