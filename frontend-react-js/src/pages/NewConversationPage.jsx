@@ -20,7 +20,9 @@ export default function NewConversationPage() {
     <section className="page" aria-labelledby="new-conversation-title">
       <h1 id="new-conversation-title">New message</h1>
       <p>
-        <Link to={routes.messages.link()}>All conversations</Link>
+        <Link to={routes.messages.link()} className="back-link">
+          All conversations
+        </Link>
       </p>
       {recipient.status === "loading" && <Loading />}
       <ErrorNotice error={recipient.error} onRetry={recipient.retry} />
