@@ -7,7 +7,7 @@ import uuid
 import requests
 from playwright.sync_api import expect
 
-from conftest import DEMO, PHONE
+from conftest import DEMO, DESKTOP, PHONE
 from devstack import cognito as local_cognito
 from journeys import (
     confirm,
@@ -185,6 +185,37 @@ def test_an_api_outage_leaves_a_signed_in_person_signed_in_with_one_message_and_
     expect(page.get_by_role("region", name="Conversations")).to_be_visible()
     expect(page.get_by_role("alert")).to_have_count(0)
     assert page_errors(page) == []
+
+
+def test_robots_txt_is_a_robots_file_not_the_app(stack):
+    served = requests.get(f"{stack.site.url}/robots.txt", timeout=5)
+    assert (served.status_code, served.headers["Content-Type"].split(";")[0]) == (200, "text/plain")
+    assert served.text.splitlines()[0] == "User-agent: *", served.text[:200]
+
+
+# Layout shifts of the page so far (buffered), with whether `main` itself was among what moved.
+LAYOUT_SHIFTS = """() => new Promise((resolve) => new PerformanceObserver((list, observer) => {
+  observer.disconnect();
+  resolve(list.getEntries().filter((e) => !e.hadRecentInput).map((e) => ({
+    value: e.value, main: e.sources.some((s) => s.node === document.querySelector('main')) })));
+}).observe({ type: 'layout-shift', buffered: true }))"""
+
+
+def layout_shifts(page) -> list[dict]:
+    # An observer reports only once there is an entry: a page that never shifted answers with none.
+    return page.evaluate(f"() => Promise.race([({LAYOUT_SHIFTS})(), new Promise((r) => setTimeout(() => r([]), 1000))])")
+
+
+def test_the_header_filling_in_does_not_move_the_page(open_page):
+    for as_user, viewport in [(None, PHONE), ("bayko", PHONE), (None, DESKTOP), ("bayko", DESKTOP)]:
+        page = open_page(as_user=as_user, viewport=viewport)
+        page.goto("/")
+        expect(page.get_by_role("region", name="Home feed").get_by_role("article").first).to_be_visible()
+        expect(page.get_by_role("banner").get_by_role("button", name="Sign out") if as_user
+               else page.get_by_role("banner").get_by_role("link", name="Sign in")).to_be_visible()
+        shifts = layout_shifts(page)
+        assert not any(s["main"] for s in shifts), f"main moved ({as_user}, {viewport}): {shifts}"
+        assert sum(s["value"] for s in shifts) < 0.05, f"layout shift ({as_user}, {viewport}): {shifts}"
 
 
 def test_unknown_paths_show_the_apps_404_page(open_page):
