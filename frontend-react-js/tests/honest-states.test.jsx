@@ -6,7 +6,7 @@ import { act, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { retryAfterSeconds } from "../src/lib/api-client.js";
-import { cognitoError, fakeNetwork, json, seedSession, startApp } from "./fakes.js";
+import { cognitoError, deferred, fakeNetwork, json, seedSession, startApp } from "./fakes.js";
 import { renderApp } from "./render.jsx";
 
 const ALICE = { uuid: "u-alice", handle: "alice", display_name: "Alice Doe", bio: "", cruds_count: 0, created_at: "2026-11-01T00:00:00Z" };
@@ -102,6 +102,19 @@ describe("the API cannot be reached", () => {
     await user.click(screen.getByRole("button", { name: "Try again" }));
     expect(await screen.findByText("written offline", { selector: ".activity-message" })).toBeTruthy();
     expect(posted).toEqual(["written offline"]);
+  });
+});
+
+describe("before the API has answered", () => {
+  it("shows a signed-in person's Home, composer included, while /api/me is still on its way", async () => {
+    seedSession();
+    const profile = deferred();
+    fakeNetwork({ api: { "GET /api/me": () => profile.promise, "GET /api/activities/home": () => page([]) } });
+    renderApp("/");
+    expect(await screen.findByRole("textbox", { name: "What's happening?" })).toBeTruthy();
+    expect(whoami()).toBe("Alice Doe @alice");
+    profile.resolve(json(200, { ...ALICE, display_name: "Alice from the API" }));
+    await waitFor(() => expect(whoami()).toBe("Alice from the API @alice"));
   });
 });
 

@@ -3,7 +3,9 @@
 // When the API cannot answer (unreachable, 5xx, 429) the person is still signed in: they are shown as
 // Cognito's ID token names them (`user.fromToken`), each page shows its own error with a retry, and
 // /api/me is asked again after the next answer the API gives. Only a 401 the client could not mend
-// (the API client signs out then) makes them signed out.
+// (the API client signs out then) makes them signed out. The token's identity is also what the page
+// starts with, before /api/me answers, so what only signed-in people see (the composer) is there when
+// the feed arrives, not pushed in above it a moment later.
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState } from "react";
 import { apiClient } from "./api-client.js";
 import { endSession, signedInIdentity } from "./auth.js";
@@ -20,9 +22,17 @@ export function SessionProvider({ children }) {
   const reload = useCallback(async () => {
     asking.current = true;
     try {
-      const user = await loadSession();
-      userFromToken.current = Boolean(user?.fromToken);
-      setState({ status: user ? "signedIn" : "signedOut", user, notice: null });
+      const identity = await signedInIdentity().catch(() => null);
+      if (!identity) {
+        userFromToken.current = false;
+        setState({ status: "signedOut", user: null, notice: null });
+        return null;
+      }
+      // Keep the API's profile of this same person while it is asked again; a token's only stands in.
+      setState((s) => (s.user?.handle === identity.handle ? s : { status: "signedIn", user: identity, notice: null }));
+      const user = await profileOr(identity);
+      userFromToken.current = Boolean(user.fromToken);
+      setState({ status: "signedIn", user, notice: null });
       return user;
     } catch (err) {
       // What the API refused (a session it would not take, a profile it will not make): said once, here.
@@ -70,9 +80,7 @@ export function SessionProvider({ children }) {
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }
 
-async function loadSession() {
-  const identity = await signedInIdentity().catch(() => null);
-  if (!identity) return null;
+async function profileOr(identity) {
   try {
     return await me();
   } catch (err) {
