@@ -10,11 +10,11 @@ from playwright.sync_api import expect
 from conftest import DEMO, DESKTOP, PHONE
 from devstack import cognito as local_cognito
 from journeys import (
+    assert_accessible,
     confirm,
     crud,
     open_crud,
     post_crud,
-    assert_accessible,
     profile_link,
     reply,
     search,
@@ -203,7 +203,8 @@ LAYOUT_SHIFTS = """() => new Promise((resolve) => new PerformanceObserver((list,
 
 def layout_shifts(page) -> list[dict]:
     # An observer reports only once there is an entry: a page that never shifted answers with none.
-    return page.evaluate(f"() => Promise.race([({LAYOUT_SHIFTS})(), new Promise((r) => setTimeout(() => r([]), 1000))])")
+    none_after_a_second = "new Promise((r) => setTimeout(() => r([]), 1000))"
+    return page.evaluate(f"() => Promise.race([({LAYOUT_SHIFTS})(), {none_after_a_second}])")
 
 
 def test_the_header_filling_in_does_not_move_the_page(open_page):
@@ -232,7 +233,8 @@ SMALL_TARGETS = """() => [...document.querySelectorAll('a[href], button, input, 
   const inSentence = el.tagName === 'A' && el.parentElement.tagName === 'P'
     && el.parentElement.textContent.trim() !== el.textContent.trim();
   if ((r.width === 0 && r.height === 0) || r.right <= 0 || inSentence) return [];
-  return r.width < 44 || r.height < 44 ? [`${el.tagName} "${el.textContent.trim().slice(0, 30)}" ${r.width}x${r.height}`] : [];
+  const name = `${el.tagName} "${el.textContent.trim().slice(0, 30)}"`;
+  return r.width < 44 || r.height < 44 ? [`${name} ${r.width}x${r.height}`] : [];
 })"""
 
 
