@@ -9,6 +9,12 @@ Two Cognito operations the web app calls, which moto answers with an HTML error 
   went, or the error Cognito gives for an unknown or already confirmed user. moto accepts any confirmation
   code, so no code is made.
 
+USER_SRP_AUTH (the web app's sign-in): moto answers the PASSWORD_VERIFIER challenge with random numbers and
+accepts any proof, so a wrong password signed in. Here the challenge is Cognito's for real (devstack.srp,
+built from the user's password, which the emulator knows), and a proof that does not match is refused as
+Cognito refuses it: NotAuthorizedException, "Incorrect username or password.". Each challenge is answered
+once.
+
 ECR image scans: moto answers DescribeImageScanFindings with one made-up HIGH finding for any image once a
 scan was started, so the release gate could never be tested against it. Here a test (or a person) publishes
 the scan of a digest in ECR's own response shape, and DescribeImageScanFindings answers it as ECR would:
@@ -40,7 +46,7 @@ from moto.cognitoidp.exceptions import (
     ResourceNotFoundError,
     UserNotFoundError,
 )
-from moto.cognitoidp.models import UserStatus
+from moto.cognitoidp.models import CognitoIdpBackend, UserStatus
 from moto.cognitoidp.responses import CognitoIdpResponse
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.core.responses import ActionResult
@@ -48,6 +54,11 @@ from moto.ecr.exceptions import ScanNotFoundException
 from moto.ecr.models import ECRBackend, ecr_backends
 from moto.moto_api._internal import urls as moto_api_urls
 from moto.server import main as moto_server_main
+
+from devstack import srp
+
+_moto_initiate_auth = CognitoIdpBackend.initiate_auth
+_moto_respond_to_auth_challenge = CognitoIdpBackend.respond_to_auth_challenge
 
 
 def _secret_hash(client_id: str, client_secret: str, username: str) -> str:
@@ -100,6 +111,44 @@ def resend_confirmation_code(self: CognitoIdpResponse) -> ActionResult:
     email = user.attribute_lookup.get("email", "")
     return ActionResult({"CodeDeliveryDetails": {"Destination": _masked(email), "DeliveryMedium": "EMAIL",
                                                  "AttributeName": "email"}})
+
+
+def _srp_challenges(backend: CognitoIdpBackend) -> dict[str, srp.Challenge]:
+    # On the backend, as the scans are, so that moto's reset forgets them with the users.
+    if not hasattr(backend, "cruddur_srp_challenges"):
+        backend.cruddur_srp_challenges = {}
+    return backend.cruddur_srp_challenges
+
+
+def initiate_auth(self: CognitoIdpBackend, client_id: str, auth_flow: str, auth_parameters: dict[str, str]) -> dict:
+    # moto still checks the client, the user and its status, and makes the session; only the numbers change.
+    answer = _moto_initiate_auth(self, client_id, auth_flow, auth_parameters)
+    if answer.get("ChallengeName") != "PASSWORD_VERIFIER":
+        return answer
+    moto_session = answer["ChallengeParameters"]["SECRET_BLOCK"]  # moto uses its session as the block
+    username, pool = self.sessions.pop(moto_session)
+    user = self.admin_get_user(pool.id, username)
+    try:
+        challenge = srp.Challenge.start(pool.id, user.id, user.password or "", auth_parameters["SRP_A"])
+    except ValueError as err:
+        raise InvalidParameterException(f"Invalid SRP_A: {err}") from None
+    _srp_challenges(self)[challenge.secret_block] = challenge
+    # moto's answer to the proof finds the session under the secret block the client sends back.
+    self.sessions[challenge.secret_block] = (username, pool)
+    answer["ChallengeParameters"].update(challenge.parameters)
+    return answer
+
+
+def respond_to_auth_challenge(self: CognitoIdpBackend, session: str, client_id: str, challenge_name: str,
+                              challenge_responses: dict[str, str]) -> dict:
+    if challenge_name == "PASSWORD_VERIFIER":
+        block = challenge_responses.get("PASSWORD_CLAIM_SECRET_BLOCK") or ""
+        challenge = _srp_challenges(self).pop(block, None)
+        if challenge is None or not challenge.proves_password(challenge_responses.get("PASSWORD_CLAIM_SIGNATURE"),
+                                                              challenge_responses.get("TIMESTAMP") or ""):
+            self.sessions.pop(block, None)
+            raise NotAuthorizedError("Incorrect username or password.")
+    return _moto_respond_to_auth_challenge(self, session, client_id, challenge_name, challenge_responses)
 
 
 _clock_offset = 0.0
@@ -172,6 +221,8 @@ def install() -> None:
     """Teach moto the operations and the scan publishing (idempotent)."""
     CognitoIdpResponse.get_tokens_from_refresh_token = get_tokens_from_refresh_token
     CognitoIdpResponse.resend_confirmation_code = resend_confirmation_code
+    CognitoIdpBackend.initiate_auth = initiate_auth
+    CognitoIdpBackend.respond_to_auth_challenge = respond_to_auth_challenge
     ECRBackend.describe_image_scan_findings = describe_image_scan_findings
     moto_api_urls.url_paths["{0}/moto-api/cruddur/ecr/scan-results"] = publish_scan_result
     moto_api_urls.url_paths["{0}/moto-api/cruddur/clock"] = advance_clock

@@ -2,8 +2,31 @@
 from __future__ import annotations
 
 import re
+from functools import cache
+from pathlib import Path
 
 from playwright.sync_api import Page, expect
+
+AXE = Path(__file__).resolve().parents[1] / "frontend-react-js" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@cache
+def axe_source() -> str:
+    if not AXE.exists():
+        raise RuntimeError(f"{AXE} is missing: npm ci in frontend-react-js (axe-core is a devDependency)")
+    return AXE.read_text()
+
+
+def assert_accessible(page: Page) -> None:
+    """axe-core's WCAG 2.x A and AA rules and its best practices find nothing on the page as it is now.
+
+    Injected through the browser's debugging protocol (page.evaluate), which the page's CSP does not govern,
+    so the production headers stay as they are."""
+    if not page.evaluate("typeof window.axe === 'object'"):
+        page.evaluate(f"() => {{ {axe_source()}\n }}")
+    result = page.evaluate("async () => await axe.run(document, { resultTypes: ['violations'] })")
+    found = [(v["id"], v["help"], [node["target"] for node in v["nodes"]][:5]) for v in result["violations"]]
+    assert found == [], f"axe-core finds violations on {page.url}: {found}"
 
 
 def sign_up(page: Page, *, name: str, handle: str, email: str, password: str) -> None:

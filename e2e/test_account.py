@@ -1,4 +1,4 @@
-"""Account steps beyond the main journey: an unconfirmed sign-in and a forgotten password."""
+"""Account steps beyond the main journey: a wrong password, an unconfirmed sign-in and a forgotten password."""
 from __future__ import annotations
 
 import uuid
@@ -9,6 +9,25 @@ from devstack import cognito as local_cognito
 from journeys import sign_in, sign_up
 
 PASSWORD = "E2e-Account-2026!"
+
+
+def try_sign_in(page, email: str, password: str) -> None:
+    page.goto("/signin")
+    page.get_by_role("textbox", name="Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def test_a_wrong_password_is_refused_with_cognitos_words(open_page):
+    # Amplify signs in over SRP; the emulator checks the proof (devstack/moto_ext.py), as Cognito does.
+    page = open_page()
+    try_sign_in(page, local_cognito.DEMO_USERS[0].email, "Cruddur-Demo-2025?")
+    expect(page.get_by_role("alert")).to_have_text("Incorrect username or password.")
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+    expect(page.get_by_role("button", name="Sign out")).to_have_count(0)
+    assert page.evaluate("Object.keys(localStorage).filter(k => k.endsWith('.accessToken'))") == []
+    sign_in(page, local_cognito.DEMO_USERS[0].email, local_cognito.DEMO_PASSWORD,
+            expect_handle=local_cognito.DEMO_USERS[0].handle)
 
 
 def test_an_unconfirmed_user_is_sent_to_confirm_and_can_have_the_code_sent_again(open_page):
@@ -45,7 +64,6 @@ def test_a_forgotten_password_is_replaced_with_a_code(stack, open_page):
     page.get_by_role("button", name="Set new password").click()
     expect(page.get_by_text("Your password is changed. Sign in with the new one.")).to_be_visible()
 
-    # The emulator's SRP sign-in does not check passwords, so the change is proven where it does.
-    result = local_cognito.sign_in(stack.aws.url, stack.pool.client_id, email, "Brand-New-Secret-9!")
-    assert result["AccessToken"]
+    try_sign_in(page, email, local_cognito.DEMO_PASSWORD)  # the password before the reset
+    expect(page.get_by_role("alert")).to_have_text("Incorrect username or password.")
     sign_in(page, email, "Brand-New-Secret-9!", expect_handle=handle)

@@ -21,24 +21,29 @@ import tempfile
 import threading
 import time
 import uuid
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 import requests
 
-from devstack import cognito
+from devstack import cognito, dev
 from devstack.dev import (
     READY_LINE,
+    STOP_SIGNALS,
     Options,
     Stack,
     StartupFailed,
     check_ports_free,
     hold_checkout,
+    log_tail,
     reset,
+    start_logs,
     stop_group,
     wait_for_http,
 )
 from devstack.net import free_port
+from devstack.process import scratch_folder
 
 REPO = Path(__file__).resolve().parents[2]
 FIRST_START_TIMEOUT = 420  # includes npm ci (and pip, with DEV_TEST_FRESH_INSTALL=1)
@@ -147,6 +152,88 @@ def test_reset_refuses_while_a_stack_runs_in_the_checkout(tmp_path):
         running.close()
     assert state.exists()
     assert out.getvalue() == "make dev is running in this checkout: stop it (Ctrl-C) before resetting\n"
+
+
+def test_each_start_gets_its_own_log_folder_and_only_the_newest_are_kept(tmp_path):
+    logs = tmp_path / "logs"
+    first = datetime(2026, 11, 29, 10, 0, 0, tzinfo=timezone.utc)
+    made = [start_logs(logs, first + timedelta(minutes=n), keep=3) for n in range(5)]
+    again = start_logs(logs, first + timedelta(minutes=4), keep=3)  # a second start within the same second
+    assert [p.name for p in made] == [f"20261129T10{n:02d}00Z" for n in range(5)]
+    assert again.name == "20261129T100400Z-2"
+    assert sorted(p.name for p in logs.iterdir()) == ["20261129T100300Z", "20261129T100400Z", "20261129T100400Z-2",
+                                                     "latest"]
+    assert (logs / "latest").resolve() == again.resolve()
+
+
+def test_a_log_tail_shows_the_last_lines_that_say_something(tmp_path):
+    log = tmp_path / "api.log"
+    log.write_text("".join(f"line {n}\n\n" for n in range(30)))
+    assert log_tail(log, lines=3) == "    line 27\n    line 28\n    line 29"
+    missing = tmp_path / "missing.log"
+    assert log_tail(missing) == f"    (cannot read {missing}: No such file or directory)"
+
+
+@pytest.fixture
+def dev_process_state():
+    """run() works in this process's environment and leaves the stop signals ignored: put both back."""
+    environment = dict(os.environ)
+    handlers = {signum: signal.getsignal(signum) for signum in STOP_SIGNALS}
+    yield
+    os.environ.clear()
+    os.environ.update(environment)
+    for signum, handler in handlers.items():
+        signal.signal(signum, handler)
+
+
+@pytest.fixture
+def state_dir():
+    # The cluster runs as `postgres`, which must be able to walk into the folder (scratch_folder says why).
+    with scratch_folder("cruddur-dev-state-", mode=0o711) as folder:
+        yield folder / ".state"
+
+
+def dev_options(state_dir: Path, **ports: int) -> Options:
+    env = {"BACKEND_PORT": free_port(), "FRONTEND_PORT": free_port(), "AWS_LOCAL_PORT": free_port(),
+           "DB_PORT": free_port(), **ports}
+    return Options.from_env({name: str(port) for name, port in env.items()}, state_dir=state_dir)
+
+
+def test_a_database_that_cannot_start_is_named_with_postgres_own_words_and_the_log_is_kept(state_dir,
+                                                                                          dev_process_state):
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        taken = busy.getsockname()[1]
+        out = io.StringIO()
+        assert dev.run(dev_options(state_dir, DB_PORT=taken), os.environ, out) == 1
+    said = out.getvalue()
+    folder = (state_dir / "logs" / "latest").resolve()
+    assert f"make dev: PostgreSQL did not start on port {taken}" in said, said
+    assert f"PostgreSQL's log, {folder / 'postgres.log'}, ends:" in said, said
+    assert "could not bind" in said, said  # PostgreSQL's own reason, from its log
+    assert said.rstrip().endswith(f"every log of this start: {folder}"), said
+    assert (folder / "dev.log").read_text() == said
+    assert not (folder / "aws-local.log").exists(), "nothing after the database may have started"
+
+
+def test_an_api_that_exits_at_start_is_named_with_its_exit_code_and_log_and_the_rest_is_stopped(
+        state_dir, dev_process_state, monkeypatch):
+    # Stands in for a broken API (a bad setting, an import error): the command make dev starts for it.
+    broken = [sys.executable, "-c", "import sys; print('cruddur: FRONTEND_URL is not an origin'); sys.exit(3)"]
+    monkeypatch.setattr(dev, "backend_command", lambda opts: broken)
+    opts = dev_options(state_dir)
+    out = io.StringIO()
+    assert dev.run(opts, os.environ, out) == 1
+    said = out.getvalue()
+    folder = (state_dir / "logs" / "latest").resolve()
+    assert "make dev: the API exited while starting (exit code 3)" in said, said
+    assert f"the API's log, {folder / 'api.log'}, ends:\n    cruddur: FRONTEND_URL is not an origin" in said, said
+    assert (folder / "api.log").read_text() == "cruddur: FRONTEND_URL is not an origin\n"
+    assert (folder / "aws-local.log").stat().st_size > 0
+    for name in ("the web app", "the AWS emulator", "PostgreSQL"):
+        assert f"stopped {name}" in said, said
+    assert [port for port in (opts.aws_port, opts.postgres_port, opts.frontend_port) if listening(port)] == []
 
 
 def alive(pid: int) -> bool:

@@ -94,6 +94,21 @@ describe("a 401 from the API", () => {
     expect(storedAccessToken()).toBeNull();
   });
 
+  it("sends a public call once more as a visitor after signing out, so the page still shows", async () => {
+    seedSession();
+    const refused = json(401, { error: { code: "unauthorized", message: "Sign in again." } });
+    const net = fakeNetwork({
+      cognito: { GetTokensFromRefreshToken: () => refreshAnswer(jwt({ label: "second" })) },
+      api: { "GET /api/activities/home": (call) => (call.authorization ? refused.clone() : { items: [], next_cursor: null }) },
+    });
+    const ended = vi.fn();
+    const stop = apiClient.onSessionEnded(ended);
+    expect(await api("/api/activities/home")).toEqual({ items: [], next_cursor: null });
+    stop();
+    expect(net.calls.api.map((c) => Boolean(c.authorization))).toEqual([true, true, false]);
+    expect(ended).toHaveBeenCalledOnce();
+  });
+
   it("signs the user out when the forced refresh itself is refused", async () => {
     seedSession();
     const net = fakeNetwork({
@@ -153,6 +168,17 @@ describe("requests and errors", () => {
       throw new TypeError("Failed to fetch");
     });
     const err = await api("/api/activities/home").catch((e) => e);
-    expect([err.status, err.code]).toEqual([0, "network_error"]);
+    expect([err.status, err.code, err.kind]).toEqual([0, "network_error", "unreachable"]);
+  });
+
+  it.each([
+    [500, {}, "server", null],
+    [503, { "Retry-After": "12" }, "server", 12],
+    [429, { "Retry-After": "30" }, "rateLimited", 30],
+    [404, {}, "refused", null],
+  ])("tells an HTTP %i apart from the others (%j)", async (status, headers, kind, retryAfter) => {
+    fakeNetwork({ api: { "GET /api/activities/home": () => json(status, { error: { code: "x", message: "no" } }, headers) } });
+    const err = await api("/api/activities/home").catch((e) => e);
+    expect([err.kind, err.retryAfter]).toEqual([kind, retryAfter]);
   });
 });

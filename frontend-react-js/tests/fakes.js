@@ -16,18 +16,26 @@ export const CONFIG = {
 const b64url = (obj) => btoa(JSON.stringify(obj)).replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_");
 
 /** An unsigned JWT with Cognito's claims: Amplify decodes tokens, it does not verify them. */
-export function jwt({ sub = "sub-alice", username = "alice", use = "access", expiresIn = 3600, label = "" } = {}) {
+export function jwt({ sub = "sub-alice", username = "alice", use = "access", expiresIn = 3600, label = "", claims = {} } = {}) {
   const now = Math.floor(Date.now() / 1000);
-  const payload = { sub, username, token_use: use, client_id: CONFIG.userPoolClientId, iat: now, exp: now + expiresIn, jti: label };
+  const payload = { sub, username, token_use: use, client_id: CONFIG.userPoolClientId, iat: now, exp: now + expiresIn, jti: label, ...claims };
   return `${b64url({ alg: "RS256", kid: "test" })}.${b64url(payload)}.signature`;
 }
 
-/** Store tokens the way Amplify stores them after a sign-in, so the session exists without one. */
-export function seedSession({ username = "alice", accessToken = jwt({ username }), refreshToken = "refresh-1" } = {}) {
+/**
+ * Store tokens the way Amplify stores them after a sign-in, so the session exists without one. The ID
+ * token names the person as the pool's app client reads them (handle, name, email).
+ */
+export function seedSession({
+  username = "alice",
+  accessToken = jwt({ username }),
+  refreshToken = "refresh-1",
+  identity = { preferred_username: "alice", name: "Alice Doe", email: "alice@example.com" },
+} = {}) {
   const prefix = `CognitoIdentityServiceProvider.${CONFIG.userPoolClientId}`;
   localStorage.setItem(`${prefix}.LastAuthUser`, username);
   localStorage.setItem(`${prefix}.${username}.accessToken`, accessToken);
-  localStorage.setItem(`${prefix}.${username}.idToken`, jwt({ username, use: "id", expiresIn: 3600 }));
+  localStorage.setItem(`${prefix}.${username}.idToken`, jwt({ username, use: "id", expiresIn: 3600, claims: identity }));
   localStorage.setItem(`${prefix}.${username}.refreshToken`, refreshToken);
   localStorage.setItem(`${prefix}.${username}.clockDrift`, "0");
 }

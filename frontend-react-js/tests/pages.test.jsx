@@ -40,6 +40,7 @@ describe("Home", () => {
     renderApp("/");
 
     expect(await screen.findByText("Hello from Bob")).toBeTruthy();
+    expect(screen.getByText("5 hours left")).toBeTruthy(); // posted with 5 hours to live a moment ago
     expect(screen.getByRole("link", { name: "Profile" }).getAttribute("href")).toBe("/@alice");
 
     const box = screen.getByRole("textbox", { name: "What's happening?" });
@@ -64,6 +65,12 @@ describe("Home", () => {
     expect(screen.getByText(/281\/280/)).toBeTruthy();
     expect(screen.getByRole("button", { name: "Crud" }).disabled).toBe(true);
     expect(box.getAttribute("aria-invalid")).toBe("true");
+    // The reason is shown to everyone, not only to screen readers, and announced with the box.
+    const reason = screen.getByText("1 character too many", { exact: false });
+    expect(reason.closest(".visually-hidden")).toBeNull();
+    expect(document.getElementById(box.getAttribute("aria-describedby")).textContent).toBe("281/280 · 1 character too many");
+    await user.paste("yy");
+    expect(screen.getByText("3 characters too many", { exact: false })).toBeTruthy();
   });
 
   it("shows the API's own error message when it refuses a crud", async () => {
@@ -84,6 +91,22 @@ describe("Home", () => {
     expect(await screen.findByText("No cruds yet. Be the first to say something.")).toBeTruthy();
     expect(screen.queryByRole("textbox", { name: "What's happening?" })).toBeNull();
     expect(screen.getByRole("link", { name: "Sign in" })).toBeTruthy();
+  });
+
+  it("tells a visitor what Cruddur is, with the way in", async () => {
+    fakeNetwork({ api: { "GET /api/activities/home": () => page([activity()]) } });
+    renderApp("/");
+    const intro = await screen.findByRole("region", { name: "Cruddur: say it, and let it go" });
+    expect(intro.textContent).toContain("has a time to live you choose, from an hour to 30 days, then it is gone");
+    expect(within(intro).getByRole("link", { name: "Create an account" }).getAttribute("href")).toBe("/signup");
+    expect(within(intro).getByRole("link", { name: "Sign in with your account" }).getAttribute("href")).toBe("/signin");
+  });
+
+  it("does not explain Cruddur to someone signed in", async () => {
+    signedIn({ "GET /api/activities/home": () => page([activity()]) });
+    renderApp("/");
+    await screen.findByRole("textbox", { name: "What's happening?" });
+    expect(screen.queryByRole("region", { name: "Cruddur: say it, and let it go" })).toBeNull();
   });
 
   it("keeps the layout when the page breaks, showing the error boundary inside it", async () => {
@@ -166,7 +189,7 @@ describe("User page", () => {
     renderApp("/@bob");
     const cruds = await screen.findByRole("region", { name: "Cruds" });
     await user.click(within(cruds).getByRole("button", { name: "Load more" }));
-    expect((await within(cruds).findByRole("alert")).textContent).toBe("Try again in a moment.");
+    expect((await within(cruds).findByRole("alert")).textContent).toBe("Cruddur hit a problem on its side (HTTP 503): Try again in a moment.");
     expect(within(cruds).getByText("newest")).toBeTruthy();
     await user.click(within(cruds).getByRole("button", { name: "Load more" }));
     expect(await within(cruds).findByText("older")).toBeTruthy();
@@ -183,10 +206,23 @@ describe("Notifications", () => {
     expect(screen.getByText("@alice look")).toBeTruthy();
   });
 
-  it("sends a visitor to Sign in", async () => {
+  it("sends a visitor to Sign in and says why", async () => {
     fakeNetwork();
-    renderApp("/notifications");
+    const router = renderApp("/notifications");
     expect(await screen.findByRole("heading", { name: "Sign in" })).toBeTruthy();
+    expect(router.state.location.search).toBe("?next=%2Fnotifications");
+    expect(screen.getByRole("status").textContent).toBe("Sign in to see your notifications. You will be taken there once you are in.");
+  });
+
+  it.each([
+    ["/messages", "read your messages"],
+    ["/messages/new/bob", "send a message"],
+    ["/messages/g-1", "read this conversation"],
+  ])("names what %s needs a sign-in for", async (path, reason) => {
+    fakeNetwork();
+    renderApp(path);
+    await screen.findByRole("heading", { name: "Sign in" });
+    expect(screen.getByRole("status").textContent).toBe(`Sign in to ${reason}. You will be taken there once you are in.`);
   });
 });
 
@@ -324,6 +360,69 @@ describe("Session end and unknown pages", () => {
 });
 
 describe("Keyboard and focus", () => {
+  it("puts focus back in the text box after a crud is posted, and says it is posted", async () => {
+    const user = userEvent.setup();
+    signedIn({
+      "GET /api/activities/home": () => page([]),
+      "POST /api/activities": (call) => json(201, activity({ uuid: "a-2", handle: "alice", message: call.body.message })),
+    });
+    renderApp("/");
+    const box = await screen.findByRole("textbox", { name: "What's happening?" });
+    await user.type(box, "posted by keyboard");
+    await user.click(screen.getByRole("button", { name: "Crud" }));
+    await screen.findByText("posted by keyboard");
+    expect(document.activeElement).toBe(box);
+    expect(screen.getByText("Your crud is posted.").getAttribute("role")).toBe("status");
+  });
+
+  it("keeps focus in the text box when the API refuses, so the text can be fixed", async () => {
+    const user = userEvent.setup();
+    signedIn({
+      "GET /api/activities/home": () => page([]),
+      "POST /api/activities": () => json(400, { error: { code: "message_blank", message: "Write something before posting." } }),
+    });
+    renderApp("/");
+    const box = await screen.findByRole("textbox", { name: "What's happening?" });
+    await user.type(box, "x");
+    await user.click(screen.getByRole("button", { name: "Crud" }));
+    await screen.findByText("Write something before posting.");
+    expect(document.activeElement).toBe(box);
+    expect(box.value).toBe("x");
+  });
+
+  it("sends a message with Enter, starts a new line with Shift+Enter, and stays in the message box", async () => {
+    const user = userEvent.setup();
+    const msg = (uuid, message) => ({ uuid, handle: "alice", display_name: "Alice Doe", message, created_at: "2026-11-29T10:00:00Z" });
+    let n = 0;
+    const net = signedIn({
+      "GET /api/messages/g-1": () => page([{ ...msg("m-1", "hi alice"), handle: "bob", display_name: "bob" }]),
+      "POST /api/messages": (call) => json(201, { message_group_uuid: "g-1", message: msg(`m-${(n += 1) + 1}`, call.body.message) }),
+    });
+    renderApp("/messages/g-1");
+    const box = await screen.findByRole("textbox", { name: "Your message" });
+    expect(box.getAttribute("aria-describedby").split(" ").map((id) => document.getElementById(id).textContent)).toContain(
+      "Enter sends · Shift+Enter for a new line",
+    );
+    await user.type(box, "line one{Shift>}{Enter}{/Shift}line two");
+    expect(box.value).toBe("line one\nline two");
+    expect(net.calls.api.filter((c) => c.key === "POST /api/messages")).toEqual([]);
+    await user.keyboard("{Enter}");
+    await waitFor(() => expect(box.value).toBe(""));
+    expect(net.calls.api.find((c) => c.key === "POST /api/messages").body).toEqual({ message: "line one\nline two", message_group_uuid: "g-1" });
+    expect(document.activeElement).toBe(box);
+    expect(screen.getByText("Message sent.")).toBeTruthy();
+  });
+
+  it("keeps Enter a newline in a crud", async () => {
+    const user = userEvent.setup();
+    const net = signedIn({ "GET /api/activities/home": () => page([]) });
+    renderApp("/");
+    const box = await screen.findByRole("textbox", { name: "What's happening?" });
+    await user.type(box, "one{Enter}two");
+    expect(box.value).toBe("one\ntwo");
+    expect(net.calls.api.filter((c) => c.key === "POST /api/activities")).toEqual([]);
+  });
+
   it("moves focus to the new page after a navigation", async () => {
     const user = userEvent.setup();
     signedIn({ "GET /api/activities/home": () => page([]), "GET /api/activities/notifications": () => page([]) });

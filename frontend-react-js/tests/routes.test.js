@@ -2,7 +2,7 @@
 // this proves they agree: every link a builder makes is mounted on that builder's own page.
 import { matchRoutes } from "react-router";
 import { describe, expect, it } from "vitest";
-import { routes, safeNext } from "../src/app/routes.js";
+import { routes, safeNext, signInReason } from "../src/app/routes.js";
 
 const linkArguments = {
   home: [],
@@ -25,6 +25,13 @@ describe("routes", () => {
     expect(linkArguments, `add sample arguments for routes.${id}.link`).toHaveProperty(id);
     const { pathname } = new URL(route.link(...linkArguments[id]), "http://cruddur.test");
     expect(matchRoutes(table, pathname).at(-1).route.id).toBe(id);
+  });
+
+  it("knows why a page needs a sign-in, by the router's own match", () => {
+    expect(signInReason("/notifications")).toBe("see your notifications");
+    expect(signInReason("/messages/g-1?x=1")).toBe("read this conversation");
+    expect(signInReason("/@notifications")).toBeNull();
+    expect(signInReason("/")).toBeNull();
   });
 
   it("follows ?next= only within the app", () => {

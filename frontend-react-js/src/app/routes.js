@@ -1,7 +1,10 @@
+import { matchRoutes } from "react-router";
+
 // Every page of the app, declared once: the pattern the router mounts it on (src/app/router.jsx),
 // the link builder everything else points at it with, and the page itself, loaded lazily so the
-// first download stays small (scripts/bundle-size.mjs). `auth: true` pages send visitors to Sign in.
-const route = (path, page, { link = () => path, auth = false } = {}) => ({ path, page, link, auth });
+// first download stays small (scripts/bundle-size.mjs). Pages with `auth` send visitors to Sign in, which
+// tells them why in its words: "Sign in to see your notifications".
+const route = (path, page, { link = () => path, auth = null } = {}) => ({ path, page, link, auth });
 
 /** `path?key=value&…`, leaving out the keys without a value. */
 function withQuery(path, params = {}) {
@@ -14,15 +17,15 @@ function withQuery(path, params = {}) {
 
 export const routes = {
   home: route("/", () => import("../pages/HomePage.jsx")),
-  notifications: route("/notifications", () => import("../pages/NotificationsPage.jsx"), { auth: true }),
+  notifications: route("/notifications", () => import("../pages/NotificationsPage.jsx"), { auth: "see your notifications" }),
   search: route("/search", () => import("../pages/SearchPage.jsx"), { link: (term) => withQuery("/search", { term }) }),
-  messages: route("/messages", () => import("../pages/MessagesPage.jsx"), { auth: true }),
+  messages: route("/messages", () => import("../pages/MessagesPage.jsx"), { auth: "read your messages" }),
   newConversation: route("/messages/new/:handle", () => import("../pages/NewConversationPage.jsx"), {
-    auth: true,
+    auth: "send a message",
     link: (handle) => `/messages/new/${handle}`,
   }),
   conversation: route("/messages/:groupUuid", () => import("../pages/ConversationPage.jsx"), {
-    auth: true,
+    auth: "read this conversation",
     link: (groupUuid) => `/messages/${groupUuid}`,
   }),
   signUp: route("/signup", () => import("../pages/SignUpPage.jsx")),
@@ -41,6 +44,13 @@ export const routes = {
 /** `@alice` in a URL segment → `alice`; anything else is not a profile path. */
 export function handleFromSegment(segment) {
   return segment?.startsWith("@") && segment.length > 1 ? segment.slice(1) : null;
+}
+
+/** Why a visitor must sign in before `path` ("see your notifications"), or null for a page open to all. */
+export function signInReason(path) {
+  const { pathname } = new URL(path, "http://cruddur.invalid");
+  // The router's own ranking, so /notifications is that page and not a profile called "notifications".
+  return matchRoutes(Object.values(routes), pathname)?.at(-1).route.auth ?? null;
 }
 
 /** Only same-app paths are followed after sign-in, so ?next= cannot send users to another site. */

@@ -1,5 +1,6 @@
 // The frame around every page: skip link, navigation (with the signed-in user's own profile),
-// and the page itself. On phones the navigation becomes a bar above the page (see styles.css).
+// and the page itself. On phones the navigation is a bar fixed at the bottom of the screen, within the
+// thumb's reach, and the header above the page is one short row (see styles.css).
 import { Suspense, useEffect, useRef } from "react";
 import { NavLink, Outlet, useLocation, useNavigate } from "react-router";
 import { routes } from "../app/routes.js";
@@ -36,27 +37,27 @@ export function Layout() {
         </NavLink>
         <nav aria-label="Main">
           <ul>
-            <li>
-              <NavLink to={routes.home.link()} end>
-                Home
-              </NavLink>
-            </li>
+            <NavItem to={routes.home.link()} icon="home" end>
+              Home
+            </NavItem>
             {session.status === "signedIn" && (
               <>
-                <li>
-                  <NavLink to={routes.notifications.link()}>Notifications</NavLink>
-                </li>
-                <li>
-                  <NavLink to={routes.messages.link()}>Messages</NavLink>
-                </li>
-                <li>
-                  <NavLink to={routes.user.link(session.user.handle)}>Profile</NavLink>
-                </li>
+                <NavItem to={routes.notifications.link()} icon="bell">
+                  Notifications
+                </NavItem>
+                <NavItem to={routes.messages.link()} icon="chat">
+                  Messages
+                </NavItem>
+                {session.user.handle && (
+                  <NavItem to={routes.user.link(session.user.handle)} icon="person">
+                    Profile
+                  </NavItem>
+                )}
               </>
             )}
-            <li>
-              <NavLink to={routes.search.link()}>Search</NavLink>
-            </li>
+            <NavItem to={routes.search.link()} icon="search">
+              Search
+            </NavItem>
           </ul>
         </nav>
         <div className="account">
@@ -89,5 +90,27 @@ export function Layout() {
         </Suspense>
       </main>
     </div>
+  );
+}
+
+// Outline icons on a 24-unit grid; decorative (the label names the link).
+const ICONS = {
+  home: "M3 11l9-7 9 7v9a1 1 0 0 1-1 1h-5v-6h-6v6H4a1 1 0 0 1-1-1z",
+  bell: "M6 16V11a6 6 0 1 1 12 0v5l2 2H4zM10 20a2 2 0 0 0 4 0",
+  chat: "M4 5h16v11H9l-5 4z",
+  person: "M12 12a4 4 0 1 0 0-8 4 4 0 0 0 0 8zM4 21a8 8 0 0 1 16 0",
+  search: "M11 18a7 7 0 1 0 0-14 7 7 0 0 0 0 14zM16 16l5 5",
+};
+
+function NavItem({ to, icon, end, children }) {
+  return (
+    <li>
+      <NavLink to={to} end={end}>
+        <svg className="nav-icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+          <path d={ICONS[icon]} />
+        </svg>
+        <span>{children}</span>
+      </NavLink>
+    </li>
   );
 }

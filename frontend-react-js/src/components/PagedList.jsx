@@ -8,9 +8,10 @@ import { Empty, ErrorNotice, Loading } from "./PageState.jsx";
 export function PagedList({ list, label, heading, className, loadingLabel, empty, moreLabel = "Load more", children }) {
   const headingId = useId();
   if (list.status === "loading") return <Loading label={loadingLabel} />;
-  if (list.status === "error") return <ErrorNotice error={list.error} />;
+  if (list.status === "error") return <ErrorNotice error={list.error} onRetry={list.retry} />;
 
   const body = list.items.length === 0 ? <Empty>{empty}</Empty> : children(list.items);
+  // A later page that failed is tried again with the same "Load more" button.
   const error = <ErrorNotice error={list.error} />;
   const more = list.nextCursor && (
     <button type="button" className="button-secondary" onClick={list.loadMore} disabled={list.more}>

@@ -34,6 +34,16 @@ export async function accessToken({ forceRefresh = false } = {}) {
   return session.tokens?.accessToken?.toString() ?? null;
 }
 
+/**
+ * Who is signed in as Cognito's ID token says (handle and name), or null without a session: enough to
+ * show people as themselves while the API cannot answer /api/me.
+ */
+export async function signedInIdentity() {
+  const claims = (await fetchAuthSession()).tokens?.idToken?.payload;
+  if (!claims) return null;
+  return { handle: claims.preferred_username ?? null, display_name: claims.name ?? claims.email ?? "", fromToken: true };
+}
+
 export async function endSession() {
   try {
     await signOut();

@@ -1,23 +1,46 @@
 // Who is signed in, for every page: Cognito says whether there is a session, the API's /api/me says
 // who that is in Cruddur (handle, display name), so navigation can link to the user's own profile.
-import { createContext, useCallback, useContext, useEffect, useMemo, useState } from "react";
+// When the API cannot answer (unreachable, 5xx, 429) the person is still signed in: they are shown as
+// Cognito's ID token names them (`user.fromToken`), each page shows its own error with a retry, and
+// /api/me is asked again after the next answer the API gives. Only a 401 the client could not mend
+// (the API client signs out then) makes them signed out. The token's identity is also what the page
+// starts with, before /api/me answers, so what only signed-in people see (the composer) is there when
+// the feed arrives, not pushed in above it a moment later.
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState } from "react";
 import { apiClient } from "./api-client.js";
-import { accessToken, endSession } from "./auth.js";
+import { endSession, signedInIdentity } from "./auth.js";
 import { me } from "./users.js";
 
 const SessionContext = createContext(null);
+const TRANSIENT = new Set(["unreachable", "server", "rateLimited"]);
 
 export function SessionProvider({ children }) {
   const [state, setState] = useState({ status: "loading", user: null, notice: null });
+  const userFromToken = useRef(false);
+  const asking = useRef(false);
 
   const reload = useCallback(async () => {
+    asking.current = true;
     try {
-      const user = await loadSession();
-      setState({ status: user ? "signedIn" : "signedOut", user, notice: null });
+      const identity = await signedInIdentity().catch(() => null);
+      if (!identity) {
+        userFromToken.current = false;
+        setState({ status: "signedOut", user: null, notice: null });
+        return null;
+      }
+      // Keep the API's profile of this same person while it is asked again; a token's only stands in.
+      setState((s) => (s.user?.handle === identity.handle ? s : { status: "signedIn", user: identity, notice: null }));
+      const user = await profileOr(identity);
+      userFromToken.current = Boolean(user.fromToken);
+      setState({ status: "signedIn", user, notice: null });
       return user;
     } catch (err) {
+      // What the API refused (a session it would not take, a profile it will not make): said once, here.
+      userFromToken.current = false;
       setState({ status: "signedOut", user: null, notice: err.message });
       throw err;
+    } finally {
+      asking.current = false;
     }
   }, []);
 
@@ -29,12 +52,25 @@ export function SessionProvider({ children }) {
   }, [reload]);
 
   useEffect(
-    () => apiClient.onSessionEnded((ended) => setState({ status: "signedOut", user: null, notice: ended.message })),
+    () =>
+      apiClient.onSessionEnded((ended) => {
+        userFromToken.current = false;
+        setState({ status: "signedOut", user: null, notice: ended.message });
+      }),
     [],
+  );
+
+  useEffect(
+    () =>
+      apiClient.onAnswer(() => {
+        if (userFromToken.current && !asking.current) reload().catch(() => {});
+      }),
+    [reload],
   );
 
   const signOut = useCallback(async () => {
     await endSession();
+    userFromToken.current = false;
     setState({ status: "signedOut", user: null, notice: null });
   }, []);
 
@@ -44,9 +80,14 @@ export function SessionProvider({ children }) {
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }
 
-async function loadSession() {
-  const token = await accessToken().catch(() => null);
-  return token ? me() : null;
+async function profileOr(identity) {
+  try {
+    return await me();
+  } catch (err) {
+    // The API being away is no reason to sign anyone out; what it refuses (a 401 it kept, a 4xx) is.
+    if (TRANSIENT.has(err.kind)) return identity;
+    throw err;
+  }
 }
 
 export function useSession() {

@@ -7,6 +7,7 @@ import { useCallback, useEffect, useLayoutEffect, useRef, useState } from "react
  */
 export function usePaged(load, deps, { older = false } = {}) {
   const [state, setState] = useState({ status: "loading", items: [], nextCursor: null, error: null, more: false });
+  const [attempt, setAttempt] = useState(0);
   const generation = useRef(0);
   // Callers pass a new `load` closure every render, and `deps`, not the closure, decide when to start
   // again: the effect and loadMore call the latest one through a ref, set in a layout effect (which
@@ -25,7 +26,10 @@ export function usePaged(load, deps, { older = false } = {}) {
       (error) => mine === generation.current && setState((s) => ({ ...s, status: "error", error })),
     );
     // eslint-disable-next-line react-hooks/exhaustive-deps -- the caller's deps, checked at each call (eslint.config.js)
-  }, deps);
+  }, [...deps, attempt]);
+
+  /** Start again from the first page, after the first page failed. */
+  const retry = useCallback(() => setAttempt((n) => n + 1), []);
 
   const loadMore = useCallback(async () => {
     const mine = generation.current;
@@ -50,12 +54,13 @@ export function usePaged(load, deps, { older = false } = {}) {
     [older],
   );
 
-  return { ...state, older, loadMore, add };
+  return { ...state, older, loadMore, add, retry };
 }
 
 /** One request's state, for pages that show a single object. */
 export function useResource(load, deps) {
   const [state, setState] = useState({ status: "loading", data: null, error: null });
+  const [attempt, setAttempt] = useState(0);
   const loadRef = useRef(load); // the latest `load`, as in usePaged
   useLayoutEffect(() => {
     loadRef.current = load;
@@ -72,8 +77,9 @@ export function useResource(load, deps) {
       live = false;
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps -- the caller's deps, checked at each call (eslint.config.js)
-  }, deps);
+  }, [...deps, attempt]);
   const set = useCallback((data) => setState({ status: "ready", data, error: null }), []);
-  return { ...state, set };
+  const retry = useCallback(() => setAttempt((n) => n + 1), []);
+  return { ...state, set, retry };
 }
 

@@ -28,12 +28,12 @@ export default function ActivityPage() {
     <section className="page" aria-labelledby="activity-title">
       <h1 id="activity-title">Crud</h1>
       {thread.status === "loading" && <Loading />}
-      <ErrorNotice error={thread.error} />
+      <ErrorNotice error={thread.error} onRetry={thread.retry} />
       {thread.status === "ready" && (
         <>
           <ActivityItem activity={thread.data.activity} linkToActivity={false} />
           {session.status === "signedIn" && (
-            <Composer label="Your reply" max={MAX_CRUD_LENGTH} submitLabel="Reply" busyLabel="Replying…" onSubmit={reply} />
+            <Composer label="Your reply" max={MAX_CRUD_LENGTH} submitLabel="Reply" busyLabel="Replying…" doneLabel="Your reply is posted." onSubmit={reply} />
           )}
           <section aria-labelledby="replies-title" className="feed">
             <h2 id="replies-title">Replies</h2>

@@ -22,13 +22,17 @@ export default function ConversationPage() {
     <section className="page" aria-labelledby="conversation-title">
       <h1 id="conversation-title">{other ? `Conversation with ${other.display_name}` : "Conversation"}</h1>
       <p>
-        <Link to={routes.messages.link()}>All conversations</Link>
+        <Link to={routes.messages.link()} className="back-link">
+          All conversations
+        </Link>
       </p>
       <PagedList list={thread} loadingLabel="Loading messages…" empty="No messages yet." moreLabel="Load older messages">
         {(messages) => <MessageList messages={messages} ownHandle={session.user.handle} />}
       </PagedList>
       {thread.status === "ready" && (
-        <Composer label="Your message" max={MAX_MESSAGE_LENGTH} submitLabel="Send" onSubmit={send} rows={2} />
+        <div className="conversation-composer">
+          <Composer label="Your message" max={MAX_MESSAGE_LENGTH} submitLabel="Send" doneLabel="Message sent." onSubmit={send} rows={2} enterSends />
+        </div>
       )}
     </section>
   );

@@ -1,3 +1,5 @@
+import { Link } from "react-router";
+import { routes } from "../app/routes.js";
 import { ActivityFeed } from "../components/ActivityFeed.jsx";
 import { Composer } from "../components/Composer.jsx";
 import { createActivity, DEFAULT_TTL, homeFeed, MAX_CRUD_LENGTH, TTLS } from "../lib/activities.js";
@@ -15,8 +17,25 @@ export default function HomePage() {
   return (
     <section className="page" aria-labelledby="home-title">
       <h1 id="home-title">Home</h1>
+      {session.status === "signedOut" && (
+        <section className="intro card" aria-labelledby="intro-title">
+          <h2 id="intro-title">Cruddur: say it, and let it go</h2>
+          <p>
+            Cruddur is micro-blogging where nothing lasts forever. Every post, a <em>crud</em>, has a time to live you
+            choose, from an hour to 30 days, then it is gone. Reply to cruds, find them by word, and message people
+            directly.
+          </p>
+          <p className="form-actions">
+            <Link className="button-link" to={routes.signUp.link()}>
+              Create an account
+            </Link>
+            <Link to={routes.signIn.link()}>Sign in with your account</Link>
+          </p>
+          <p className="muted">Below: what people are saying right now.</p>
+        </section>
+      )}
       {session.status === "signedIn" && (
-        <Composer label="What's happening?" max={MAX_CRUD_LENGTH} submitLabel="Crud" busyLabel="Posting…" onSubmit={post}>
+        <Composer label="What's happening?" max={MAX_CRUD_LENGTH} submitLabel="Crud" busyLabel="Posting…" doneLabel="Your crud is posted." onSubmit={post}>
           <label className="inline-label">
             Time to live{" "}
             <select name="ttl" defaultValue={DEFAULT_TTL}>

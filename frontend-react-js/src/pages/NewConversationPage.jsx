@@ -20,16 +20,18 @@ export default function NewConversationPage() {
     <section className="page" aria-labelledby="new-conversation-title">
       <h1 id="new-conversation-title">New message</h1>
       <p>
-        <Link to={routes.messages.link()}>All conversations</Link>
+        <Link to={routes.messages.link()} className="back-link">
+          All conversations
+        </Link>
       </p>
       {recipient.status === "loading" && <Loading />}
-      <ErrorNotice error={recipient.error} />
+      <ErrorNotice error={recipient.error} onRetry={recipient.retry} />
       {recipient.status === "ready" && (
         <>
           <p>
             To <strong>{recipient.data.display_name}</strong> <span className="handle">@{recipient.data.handle}</span>
           </p>
-          <Composer label="Your message" max={MAX_MESSAGE_LENGTH} submitLabel="Send" onSubmit={send} rows={3} />
+          <Composer label="Your message" max={MAX_MESSAGE_LENGTH} submitLabel="Send" onSubmit={send} rows={3} enterSends />
         </>
       )}
     </section>

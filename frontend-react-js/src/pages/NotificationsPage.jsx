@@ -7,7 +7,7 @@ export default function NotificationsPage() {
   return (
     <section className="page" aria-labelledby="notifications-title">
       <h1 id="notifications-title">Notifications</h1>
-      <ActivityFeed feed={feed} label="Notifications" empty="Nothing new. Replies and mentions show up here." withReason />
+      <ActivityFeed feed={feed} label="Replies and mentions" empty="Nothing new. Replies and mentions show up here." withReason />
     </section>
   );
 }

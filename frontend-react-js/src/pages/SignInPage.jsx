@@ -1,5 +1,5 @@
 import { Link, useNavigate, useSearchParams } from "react-router";
-import { routes, safeNext } from "../app/routes.js";
+import { routes, safeNext, signInReason } from "../app/routes.js";
 import { AuthForm } from "../components/AuthForm.jsx";
 import { Field } from "../components/Field.jsx";
 import { logIn } from "../lib/auth.js";
@@ -23,6 +23,8 @@ export default function SignInPage() {
   }
 
   let notice = null;
+  const reason = params.get("next") && signInReason(safeNext(params.get("next")));
+  if (reason) notice = `Sign in to ${reason}. You will be taken there once you are in.`;
   if (params.get("confirmed")) notice = "Your email is confirmed. Sign in to start crudding.";
   if (params.get("reset")) notice = "Your password is changed. Sign in with the new one.";
 

@@ -31,7 +31,7 @@ export default function UserPage() {
   return (
     <section className="page" aria-labelledby="profile-title">
       {feed.status === "loading" && <Loading label="Loading profile…" />}
-      {feed.status === "error" && <ErrorNotice error={feed.error} />}
+      {feed.status === "error" && <ErrorNotice error={feed.error} onRetry={feed.retry} />}
       {feed.status === "ready" && profile && (
         <>
           <header className="profile">

@@ -1,0 +1,50 @@
+// How long a crud has left, as the feed words it: rounded to the nearest unit, so a brand-new crud
+// shows the time to live it was posted with, not one unit less.
+import { describe, expect, it } from "vitest";
+import { ago, timeLeft } from "../src/lib/time.js";
+
+const NOW = new Date("2026-11-29T12:00:00Z");
+const later = (seconds) => new Date(NOW.getTime() + seconds * 1000).toISOString();
+const MIN = 60;
+const HOUR = 3600;
+const DAY = 86400;
+
+describe("timeLeft", () => {
+  it.each([
+    ["30 days", 30 * DAY, "30 days left"],
+    ["7 days", 7 * DAY, "7 days left"],
+    ["3 days", 3 * DAY, "3 days left"],
+    ["1 day", DAY, "1 day left"],
+    ["12 hours", 12 * HOUR, "12 hours left"],
+    ["3 hours", 3 * HOUR, "3 hours left"],
+    ["1 hour", HOUR, "1 hour left"],
+  ])("reads %s on a crud posted two seconds ago with that time to live", (_, ttl, words) => {
+    expect(timeLeft(later(ttl - 2), NOW)).toBe(words);
+  });
+
+  it.each([
+    [2 * HOUR + 31 * MIN, "3 hours left"],
+    [2 * HOUR + 29 * MIN, "2 hours left"],
+    [23 * HOUR + 40 * MIN, "1 day left"],
+    [23 * HOUR + 20 * MIN, "23 hours left"],
+    [36 * HOUR + 1, "2 days left"],
+    [59 * MIN + 40, "1 hour left"],
+    [59 * MIN + 20, "59 minutes left"],
+    [90, "2 minutes left"],
+    [59, "less than a minute left"],
+    [0, "expired"],
+    [-5, "expired"],
+  ])("rounds %i seconds to the nearest unit: %s", (seconds, words) => {
+    expect(timeLeft(later(seconds), NOW)).toBe(words);
+  });
+});
+
+describe("ago", () => {
+  it.each([
+    [-(HOUR + 59 * MIN), "1 hour ago"],
+    [-2 * DAY, "2 days ago"],
+    [-30, "just now"],
+  ])("counts whole units passed (%i s): %s", (seconds, words) => {
+    expect(ago(later(seconds), NOW)).toBe(words);
+  });
+});
