@@ -216,6 +216,23 @@ def config_recording(live: Live):
         "" if recording else ("no recorder" if not recorders else "recorder stopped")
 
 
+def runtime_threat_detection(live: Live):
+    """GuardDuty on, with Runtime Monitoring and its agent managed for Fargate tasks."""
+    detectors = live.aws.guardduty.list_detectors()["DetectorIds"]
+    if not detectors:
+        yield "GuardDuty", False, "no detector in this region"
+        return
+    detector = live.aws.guardduty.get_detector(DetectorId=detectors[0])
+    features = {f["Name"]: f for f in detector.get("Features", [])}
+    runtime = features.get("RUNTIME_MONITORING", {})
+    fargate = {c["Name"]: c["Status"] for c in runtime.get("AdditionalConfiguration", [])}
+    missing = [what for what, on in (
+        ("detector disabled", detector.get("Status") == "ENABLED"),
+        ("Runtime Monitoring off", runtime.get("Status") == "ENABLED"),
+        ("Fargate agent not managed", fargate.get("ECS_FARGATE_AGENT_MANAGEMENT") == "ENABLED")) if not on]
+    yield f"GuardDuty {detectors[0]}", not missing, "; ".join(missing) or "Runtime Monitoring, Fargate agent managed"
+
+
 def alerts_subscribed(live: Live):
     topics = [t["TopicArn"] for page in live.aws.sns.get_paginator("list_topics").paginate() for t in page["Topics"]]
     topic = next((arn for arn in topics if arn.rsplit(":", 1)[-1] == ALERTS_TOPIC), None)
@@ -243,6 +260,7 @@ CHECKS = [
     ("log retention set", log_retention),
     ("CloudTrail trail logging", cloudtrail_logging),
     ("AWS Config recording", config_recording),
+    ("runtime threat detection", runtime_threat_detection),
     ("alerts topic subscribed", alerts_subscribed),
 ]
 

@@ -59,7 +59,10 @@ def account(aws, world, cli, ecs_world):
     queue = aws.sqs.create_queue(QueueName="cruddur-alerts-inbox")["QueueUrl"]
     queue_arn = aws.sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
     aws.sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=queue_arn)
-    return {**world, "aws": scripted, "fake": fake}
+    detector = aws.guardduty.create_detector(Enable=True, Features=[
+        {"Name": "RUNTIME_MONITORING", "Status": "ENABLED",
+         "AdditionalConfiguration": [{"Name": "ECS_FARGATE_AGENT_MANAGEMENT", "Status": "ENABLED"}]}])["DetectorId"]
+    return {**world, "aws": scripted, "fake": fake, "detector": detector}
 
 
 def test_a_compliant_account_passes_every_check(account, cli):
@@ -87,12 +90,13 @@ def test_a_compliant_account_passes_every_check(account, cli):
         ("log retention set", "/cruddur/backend-flask", "30 days"),
         ("log retention set", "/cruddur/frontend-react-js", "30 days"),
         ("CloudTrail trail logging", "cruddur", ""), ("AWS Config recording", "default", ""),
+        ("runtime threat detection", f"GuardDuty {account['detector']}", "Runtime Monitoring, Fargate agent managed"),
         ("alerts topic subscribed", "cruddur-alerts", "1 confirmed"),
     ]
     width = len(front) + 2
     expected = [f"{'CHECK':<35}{'RESOURCE':<{width}}RESULT  DETAIL"] + \
         [f"{check:<35}{resource:<{width}}PASS    {detail}".rstrip() for check, resource, detail in rows]
-    assert result.stdout == "\n".join(expected) + "\n24 passed, 0 failed\n"
+    assert result.stdout == "\n".join(expected) + "\n25 passed, 0 failed\n"
 
 
 def test_every_broken_rule_fails_with_its_reason_and_exit_1(aws, account, cli, moto_server):
@@ -126,6 +130,8 @@ def test_every_broken_rule_fails_with_its_reason_and_exit_1(aws, account, cli, m
     aws.cloudtrail.stop_logging(Name="cruddur")
     aws.config.stop_configuration_recorder(ConfigurationRecorderName="default")
     aws.sns.delete_topic(TopicArn=aws.sns.create_topic(Name="cruddur-alerts")["TopicArn"])
+    aws.guardduty.update_detector(DetectorId=account["detector"], Features=[
+        {"Name": "RUNTIME_MONITORING", "Status": "DISABLED"}])
 
     result = cli(["audit", "--output", "json"], aws=account["aws"], environ={})
     assert result.code == 1
@@ -153,6 +159,8 @@ def test_every_broken_rule_fails_with_its_reason_and_exit_1(aws, account, cli, m
         ("log retention set", "/cruddur/frontend-react-js", "kept forever"),
         ("CloudTrail trail logging", "cruddur", "trail exists but is not logging"),
         ("AWS Config recording", "configuration recorder", "recorder stopped"),
+        ("runtime threat detection", f"GuardDuty {account['detector']}",
+         "Runtime Monitoring off; Fargate agent not managed"),
         ("alerts topic subscribed", "cruddur-alerts", "topic not found"),
     ]
-    assert (report["passed"], report["failed"]) == (14, 14)
+    assert (report["passed"], report["failed"]) == (14, 15)

@@ -42,7 +42,8 @@ EMULATOR_GAPS = {
             "AWS::WAFv2::LoggingConfiguration"},  # the edge: test_cfn_edge.py
     "guardrails": {"AWS::S3::BucketPolicy", "AWS::SNS::TopicPolicy", "AWS::SNS::Subscription",
                    "AWS::CloudTrail::Trail", "AWS::Config::ConfigurationRecorder",
-                   "AWS::Config::DeliveryChannel", "AWS::Config::ConfigRule"},
+                   "AWS::Config::DeliveryChannel", "AWS::Config::ConfigRule",
+                   "AWS::GuardDuty::Detector"},  # the detector's features: test_guardrails.py, audit's tests
 }
 CHAIN_OR_LINT_ONLY = {"cluster", "data", "dns", "signing"}
 
@@ -113,14 +114,15 @@ def _guardrails(aws):
     rules = {r["Name"]: r for r in aws.events.list_rules()["Rules"]}
     assert set(rules) == {"cruddur-ecs-control-plane", "cruddur-ecr-control-plane",
                           "cruddur-ecr-scan-on-push-disabled", "cruddur-release-key-signed-by-other",
-                          "cruddur-kms-key-changes"}
+                          "cruddur-kms-key-changes", "cruddur-guardduty-findings"}
     assert rules["cruddur-release-key-signed-by-other"]["State"] == "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS"
     topic = "arn:aws:sns:us-east-1:123456789012:cruddur-alerts"
     assert topic in [t["TopicArn"] for t in aws.sns.list_topics()["Topics"]]
     for name in rules:
         [target] = aws.events.list_targets_by_rule(Rule=name)["Targets"]
         assert target["Arn"] == topic
-        assert "<who> called <action>" in target["InputTransformer"]["InputTemplate"]
+        said = "<type> (severity <severity>)" if name == "cruddur-guardduty-findings" else "<who> called <action>"
+        assert said in target["InputTransformer"]["InputTemplate"]
     # moto's CloudFormation creates the bucket but ignores its versioning and public access block
     # properties; cfn-lint and checkov cover those.
     [bucket] = aws.s3.list_buckets()["Buckets"]

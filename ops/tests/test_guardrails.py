@@ -140,7 +140,8 @@ def test_alert_rule_fires_on_the_actions_it_watches_only(rule, event, fires):
 
 
 def test_alerts_go_to_the_topic_and_name_who_what_and_which_resource():
-    rules = [r["Properties"] for r in GUARDRAILS["Resources"].values() if r["Type"] == "AWS::Events::Rule"]
+    rules = [r["Properties"] for r in GUARDRAILS["Resources"].values() if r["Type"] == "AWS::Events::Rule"
+             and r["Properties"]["Name"] != "cruddur-guardduty-findings"]  # findings have no caller: below
     for rule in rules:
         [target] = rule["Targets"]
         assert target["Arn"] == {"Ref": "AlertTopic"}
@@ -224,3 +225,25 @@ def test_network_by_default_gives_private_subnets_a_nat_gateway_and_no_endpoints
     [private] = [t for t in tables if any(r.get("NatGatewayId") == nat["NatGatewayId"] for r in t["Routes"])]
     assert [r["DestinationCidrBlock"] for r in private["Routes"] if r.get("NatGatewayId")] == ["0.0.0.0/0"]
     assert not any(r.get("GatewayId", "").startswith("igw-") for r in private["Routes"])
+
+
+def guardduty_finding(severity: float) -> dict:
+    return {"version": "0", "id": "f1", "detail-type": "GuardDuty Finding", "source": "aws.guardduty",
+            "account": "123456789012", "time": "2026-12-02T01:00:00Z", "region": "us-east-1", "resources": [],
+            "detail": {"type": "Execution:Runtime/ReverseShell", "severity": severity,
+                       "title": "A reverse shell was opened in a backend-flask task."}}
+
+
+@pytest.mark.parametrize("severity, fires", [(8.0, True), (4.0, True), (2.0, False)])
+def test_guardduty_findings_of_medium_severity_or_more_alert(severity, fires):
+    assert _rule("cruddur-guardduty-findings").matches_event(guardduty_finding(severity)) is fires
+
+
+def test_runtime_monitoring_watches_the_fargate_tasks_and_its_findings_reach_the_alerts_topic():
+    detector = GUARDRAILS["Resources"]["ThreatDetector"]["Properties"]
+    [runtime] = detector["Features"]
+    assert (detector["Enable"], runtime["Name"], runtime["Status"]) == (True, "RUNTIME_MONITORING", "ENABLED")
+    assert runtime["AdditionalConfiguration"] == [{"Name": "ECS_FARGATE_AGENT_MANAGEMENT", "Status": "ENABLED"}]
+    [target] = GUARDRAILS["Resources"]["ThreatFindingsRule"]["Properties"]["Targets"]
+    assert target["Arn"] == {"Ref": "AlertTopic"}
+    assert set(target["InputTransformer"]["InputPathsMap"]) == {"type", "severity", "title", "region", "time"}
