@@ -33,7 +33,7 @@ from devstack.postgres import throwaway
 
 # Property tests run the same examples on every machine (no example database, a fixed seed per test), few
 # enough that the suite stays quick: HYPOTHESIS_PROFILE=explore searches further with fresh examples.
-settings.register_profile("ci", max_examples=40, derandomize=True, database=None, deadline=None,
+settings.register_profile("ci", max_examples=25, derandomize=True, database=None, deadline=None,
                           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 settings.register_profile("explore", parent=settings.get_profile("ci"), max_examples=1000, derandomize=False)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))

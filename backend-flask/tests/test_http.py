@@ -133,3 +133,9 @@ def test_chunked_body_of_exactly_64_kib_is_read_whole(client, auth):
     r = client.post("/api/activities", content_type="application/json", headers=auth.headers("bayko"),
                     **chunked(body))
     assert (r.status_code, r.json["message"]) == (201, "hi")
+
+
+def test_doubled_slashes_are_a_json_404_not_a_redirect(client):
+    r = client.get("/api//activities/home")
+    assert (r.status_code, r.json["error"]["code"]) == (404, "not_found")
+
