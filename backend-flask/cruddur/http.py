@@ -59,6 +59,7 @@ def init_app(app: Flask) -> None:
     app.json = ApiJSONProvider(app)
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     app.before_request(_bound_streamed_body)
+    app.after_request(_security_headers)
 
     @app.errorhandler(ApiError)
     def api_error(err: ApiError):
@@ -103,6 +104,15 @@ def _bound_streamed_body() -> None:
         raise RequestEntityTooLarge()
     environ["wsgi.input"] = io.BytesIO(body)
     environ["CONTENT_LENGTH"] = str(len(body))
+
+
+def _security_headers(response):
+    # Browsers must not guess another type from a JSON answer; and nothing a signed-in caller was
+    # shown may be kept by the browser or a shared cache for whoever comes next.
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    if "Authorization" in request.headers:
+        response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def read_json(request: Request, fields: dict[str, type], required: tuple[str, ...] = ()) -> dict:

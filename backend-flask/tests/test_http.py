@@ -139,3 +139,19 @@ def test_doubled_slashes_are_a_json_404_not_a_redirect(client):
     r = client.get("/api//activities/home")
     assert (r.status_code, r.json["error"]["code"]) == (404, "not_found")
 
+
+def test_every_answer_says_nosniff_and_signed_in_answers_are_never_stored(client, auth):
+    signed_in = auth.headers("bayko")
+    answers = {
+        "anonymous feed": client.get("/api/activities/home"),
+        "not found": client.get("/api/no-such-thing"),
+        "signed-in feed": client.get("/api/activities/home", headers=signed_in),
+        "own profile": client.get("/api/me", headers=signed_in),
+        "signed-in error": client.post("/api/activities", json={}, headers=signed_in),
+        "bad token": client.get("/api/me", headers={"Authorization": "Bearer x"}),
+    }
+    assert {name: r.headers.get("X-Content-Type-Options") for name, r in answers.items()} == \
+        dict.fromkeys(answers, "nosniff")
+    assert {name: r.headers.get("Cache-Control") for name, r in answers.items()} == {
+        "anonymous feed": None, "not found": None, "signed-in feed": "no-store", "own profile": "no-store",
+        "signed-in error": "no-store", "bad token": "no-store"}
