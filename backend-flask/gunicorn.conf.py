@@ -4,8 +4,10 @@ Binds 0.0.0.0:$PORT (4567), sizes itself from GUNICORN_WORKERS / GUNICORN_THREAD
 log as JSON lines to stdout (CloudWatch via awslogs), and on SIGTERM (ECS stopping a task) stops taking
 new connections and lets requests in flight finish within graceful_timeout, under ECS's stopTimeout.
 """
+import json
 import os
 
+from gunicorn import util
 from gunicorn.glogging import Logger
 
 from cruddur.logs import JsonFormatter
@@ -21,6 +23,10 @@ keepalive = 65
 # No admin socket (gunicornc): nobody uses it in a container, and it would be written under $HOME, which
 # the read-only root filesystem refuses.
 control_socket_disable = True
+# gunicorn's own limits, written out because its error answers quote them
+limit_request_line = 4094
+limit_request_fields = 100
+limit_request_field_size = 8190
 accesslog = "-"
 errorlog = "-"
 loglevel = "info"
@@ -61,3 +67,32 @@ def worker_exit(server, worker):
     database = getattr(app, "extensions", {}).get("cruddur.db") if app else None
     if database:
         database.close()
+
+
+# What gunicorn answers itself, before the app sees a request it cannot parse, said in the API's words.
+SERVER_ERRORS = {
+    400: ("bad_request", "The request is not well-formed HTTP/1.1."),
+    403: ("forbidden", "The request is forbidden."),
+    414: ("uri_too_long", f"The request line is limited to {limit_request_line} bytes."),
+    417: ("expectation_failed", "Only Expect: 100-continue is supported."),
+    431: ("headers_too_large", f"Requests carry at most {limit_request_fields} header fields of "
+                               f"{limit_request_field_size} bytes each."),
+    501: ("not_implemented", "Only the chunked transfer coding is supported."),
+}
+
+
+def write_json_error(sock, status_int, reason, mesg):
+    """gunicorn.util.write_error with the API's JSON error body in place of gunicorn's HTML page.
+
+    `mesg` (gunicorn's detail, which quotes the request) is left out: an error never echoes what was sent.
+    """
+    code, message = SERVER_ERRORS.get(status_int, ("internal_error", "Something went wrong on our side."))
+    body = json.dumps({"error": {"code": code, "message": message}}).encode()
+    head = (f"HTTP/1.1 {status_int} {reason}\r\nConnection: close\r\nContent-Type: application/json\r\n"
+            f"X-Content-Type-Options: nosniff\r\nCache-Control: no-store\r\nContent-Length: {len(body)}\r\n\r\n")
+    util.write_nonblock(sock, head.encode("latin-1") + body)
+
+
+# gunicorn has no setting for the body of its own error answers; its workers call util.write_error,
+# which this replaces in the master before they fork.
+util.write_error = write_json_error

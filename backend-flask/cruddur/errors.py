@@ -3,6 +3,16 @@
 Plain Python, no Flask, so services can raise them without knowing about HTTP.
 """
 
+# How much of a client's own value an error message may repeat: enough to recognise it, never a whole
+# 60 KB handle sent back (nor control characters, which JSON escapes but terminals and logs may not).
+EXCERPT_CHARS = 40
+
+
+def excerpt(value: str) -> str:
+    """The start of `value` for an error message: at most EXCERPT_CHARS, control characters dropped."""
+    shown = "".join(c for c in value[:EXCERPT_CHARS] if c.isprintable())
+    return shown + "…" if len(value) > EXCERPT_CHARS else shown
+
 
 class ApiError(Exception):
     status = 400

@@ -5,18 +5,18 @@ Routes call `read_json` (and cruddur.paging's `page_params`); every error, expec
 """
 from __future__ import annotations
 
-import json
+import io
 import logging
 import uuid
 from datetime import datetime, timezone
 
-from flask import Flask, Request, current_app, jsonify
+from flask import Flask, Request, current_app, jsonify, request
 from flask.json.provider import DefaultJSONProvider
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from cruddur import logs
+from cruddur import inputs, logs
 from cruddur.config import MAX_BODY_BYTES
-from cruddur.errors import ApiError, Invalid, Unauthorized
+from cruddur.errors import ApiError, Invalid, Unauthorized, excerpt
 
 # Werkzeug's own statuses, given stable codes for clients to switch on.
 HTTP_CODES = {
@@ -58,6 +58,8 @@ def init_app(app: Flask) -> None:
     app.extensions["cruddur.clock"] = utcnow
     app.json = ApiJSONProvider(app)
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
+    app.before_request(_bound_streamed_body)
+    app.after_request(_security_headers)
 
     @app.errorhandler(ApiError)
     def api_error(err: ApiError):
@@ -88,20 +90,45 @@ def init_app(app: Flask) -> None:
         return response
 
 
+def _bound_streamed_body() -> None:
+    """Hold a body sent without Content-Length (chunked) to the same limit as one sent with it.
+
+    Werkzeug caps such a stream at MAX_CONTENT_LENGTH by cutting it short, so an over-limit body would
+    be read as its first 64 KiB. Reading one byte past the limit tells the two apart.
+    """
+    environ = request.environ
+    if environ.get("CONTENT_LENGTH") or not environ.get("wsgi.input_terminated"):
+        return
+    body = environ["wsgi.input"].read(MAX_BODY_BYTES + 1)
+    if len(body) > MAX_BODY_BYTES:
+        raise RequestEntityTooLarge()
+    environ["wsgi.input"] = io.BytesIO(body)
+    environ["CONTENT_LENGTH"] = str(len(body))
+
+
+def _security_headers(response):
+    # Browsers must not guess another type from a JSON answer; and nothing a signed-in caller was
+    # shown may be kept by the browser or a shared cache for whoever comes next.
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    if "Authorization" in request.headers:
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def read_json(request: Request, fields: dict[str, type], required: tuple[str, ...] = ()) -> dict:
     """The request's JSON object, with only `fields` (name → type) allowed and `required` present."""
     if not request.is_json:
         raise _UnsupportedMedia()
-    raw = request.get_data(cache=True)
     try:
-        body = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
-        raise Invalid("malformed_json", "The request body is not valid JSON.") from None
+        body = inputs.loads(request.get_data(cache=True))
+    except inputs.JsonRefused:
+        raise Invalid("malformed_json", "The request body is not valid JSON (UTF-8, nested at most "
+                                        f"{inputs.MAX_JSON_DEPTH} levels).") from None
     if not isinstance(body, dict):
         raise Invalid("body_not_object", "The request body must be a JSON object.")
     unknown = sorted(set(body) - set(fields))
     if unknown:
-        raise Invalid("unknown_field", f"Unknown field: {unknown[0]}.")
+        raise Invalid("unknown_field", f"Unknown field: {excerpt(unknown[0])}.")
     for name in required:
         if body.get(name) is None:
             raise Invalid("missing_field", f"Field {name} is required.")

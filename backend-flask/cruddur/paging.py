@@ -8,12 +8,15 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 
+from cruddur import inputs
 from cruddur.errors import Invalid
+from cruddur.inputs import whole_number
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 50
@@ -22,6 +25,11 @@ MAX_PAGE_SIZE = 50
 SQL_CEILING = MAX_PAGE_SIZE + 1
 
 Position = tuple[datetime, str]
+
+EARLIEST = datetime(1970, 1, 1, tzinfo=timezone.utc)
+# A handed-out cursor is about 110 characters of unpadded base64url; the bound keeps decoding cheap.
+MAX_CURSOR_CHARS = 200
+_CURSOR = re.compile(rf"[A-Za-z0-9_-]{{1,{MAX_CURSOR_CHARS}}}")
 
 
 @dataclass(frozen=True)
@@ -39,30 +47,46 @@ def cursor_invalid() -> Invalid:
 
 
 def page_params(args) -> tuple[int, Position | None]:
-    """(limit, cursor position) from ?limit=&cursor=; the cursor is opaque to clients."""
-    raw_limit = args.get("limit", "")
-    if raw_limit == "":
-        limit = DEFAULT_PAGE_SIZE
-    elif raw_limit.isdigit() and 1 <= int(raw_limit) <= MAX_PAGE_SIZE:
-        limit = int(raw_limit)
-    else:
-        raise Invalid("limit_invalid", f"limit must be a whole number from 1 to {MAX_PAGE_SIZE}.")
+    """(limit, cursor position) from ?limit=&cursor=; an absent limit is the default page size, an absent
+    or empty cursor the first page."""
+    limit = DEFAULT_PAGE_SIZE
+    if "limit" in args:
+        limit = whole_number(args["limit"])
+        if limit is None or not 1 <= limit <= MAX_PAGE_SIZE:
+            raise Invalid("limit_invalid", f"limit must be a whole number from 1 to {MAX_PAGE_SIZE}.")
     raw_cursor = args.get("cursor", "")
     return limit, (decode_cursor(raw_cursor) if raw_cursor else None)
 
 
+def _stamp(moment: datetime) -> str:
+    # One spelling per instant (UTC, microseconds always written), so a cursor can be checked by
+    # writing it again.
+    return moment.astimezone(timezone.utc).isoformat(timespec="microseconds")
+
+
 def encode_cursor(created_at: datetime, row_uuid) -> str:
-    payload = json.dumps([created_at.isoformat(), str(row_uuid)]).encode()
+    payload = json.dumps([_stamp(created_at), str(row_uuid)]).encode()
     return base64.urlsafe_b64encode(payload).decode().rstrip("=")
 
 
 def decode_cursor(cursor: str) -> Position:
+    """The position inside a cursor this API handed out; anything else, however well it parses, is
+    cursor_invalid: it must read back to exactly the same characters encode_cursor writes."""
+    if not _CURSOR.fullmatch(cursor):
+        raise cursor_invalid()
     try:
-        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        stamp, row_uuid = json.loads(text)
-        return datetime.fromisoformat(stamp), str(uuid.UUID(row_uuid))
-    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
+        stamp, row_uuid = inputs.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        position = datetime.fromisoformat(stamp), str(uuid.UUID(row_uuid))
+        # A forgery that merely parses (other spacing or escapes, a week date, another offset, a naive
+        # time, a uuid in braces) writes back differently. Before 1970 nothing in Cruddur exists, and
+        # refusing it keeps every store's arithmetic on the time in range.
+        handed_out = position[0].tzinfo is not None and position[0] >= EARLIEST \
+            and encode_cursor(*position) == cursor
+    except (ValueError, TypeError, AttributeError, OverflowError, binascii.Error):
         raise cursor_invalid() from None
+    if not handed_out:
+        raise cursor_invalid()
+    return position
 
 
 def rows(db, name: str, limit: int, cursor: Position | None, shape: Callable[[dict], dict], **params) -> Page:

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 import re
 import threading
 import time
@@ -30,6 +29,8 @@ from typing import Any
 import requests
 from jose import jwk
 from jose.exceptions import JOSEError
+
+from cruddur import inputs
 
 # A Cognito access token is about 1 KB; groups and scopes can grow it a little. Anything far bigger is
 # refused before a single byte of it is decoded.
@@ -68,7 +69,7 @@ def fetch_json(url: str, timeout: tuple[float, float] = FETCH_TIMEOUT_SECONDS) -
         body = response.raw.read(MAX_KEY_SET_BYTES + 1, decode_content=True)
     if len(body) > MAX_KEY_SET_BYTES:
         raise OSError("key set larger than expected")
-    return json.loads(body)
+    return inputs.loads(body)
 
 
 class CognitoAccessTokenVerifier:
@@ -274,16 +275,11 @@ def _reject_duplicates(pairs: list[tuple[str, Any]]) -> dict:
     return result
 
 
-def _reject_constant(name: str) -> None:
-    raise ValueError(f"{name} is not JSON")
-
-
 def _decode_json_segment(segment: str, part: str) -> dict:
     raw = _decode_segment(segment, part)
     try:
-        value = json.loads(raw.decode("utf-8"), object_pairs_hook=_reject_duplicates,
-                           parse_constant=_reject_constant)
-    except (UnicodeDecodeError, ValueError, RecursionError):
+        value = inputs.loads(raw, object_pairs_hook=_reject_duplicates)
+    except inputs.JsonRefused:
         raise TokenRejected(f"{part} is not a JSON object") from None
     if not isinstance(value, dict):
         raise TokenRejected(f"{part} is not a JSON object")

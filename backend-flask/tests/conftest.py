@@ -19,6 +19,7 @@ from datetime import datetime, timezone
 
 import psycopg
 import pytest
+from hypothesis import HealthCheck, settings
 
 from cruddur import create_app
 from cruddur.admin.db import load_volume
@@ -29,6 +30,13 @@ from cruddur.migrations import migrate
 from devstack import cognito as local_cognito
 from devstack.moto import FAKE_CREDENTIALS, MotoServer
 from devstack.postgres import throwaway
+
+# Property tests run the same examples on every machine (no example database, a fixed seed per test), few
+# enough that the suite stays quick: HYPOTHESIS_PROFILE=explore searches further with fresh examples.
+settings.register_profile("ci", max_examples=25, derandomize=True, database=None, deadline=None,
+                          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+settings.register_profile("explore", parent=settings.get_profile("ci"), max_examples=1000, derandomize=False)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 FRONTEND = "http://frontend.test:3000"
 BACKEND = "http://backend.test:4567"

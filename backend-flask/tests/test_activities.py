@@ -28,7 +28,11 @@ def test_create_crud_is_authored_by_caller_and_expires_after_ttl(client, auth, c
 @pytest.mark.parametrize("body, code", [
     ({"message": "", "ttl": "1-day"}, "message_blank"),
     ({"message": "   \n\t ", "ttl": "1-day"}, "message_blank"),
+    ({"message": "\u200b\ufeff\u200d \u2060", "ttl": "1-day"}, "message_blank"),
+    ({"message": "\x1b[31m\x1b[0m\x07\x85", "ttl": "1-day"}, "message_blank"),
     ({"message": "x" * 281, "ttl": "1-day"}, "message_too_long"),
+    ({"message": "x" * 280 + " ", "ttl": "1-day"}, "message_too_long"),
+    ({"message": "red\x1b[31m alert", "ttl": "1-day"}, "invalid_character"),
     ({"message": "hi", "ttl": "2-days"}, "ttl_unknown"),
     ({"message": "hi", "ttl": ""}, "ttl_unknown"),
     ({"message": "hi"}, "missing_field"),
@@ -45,8 +49,9 @@ def test_create_crud_rejects_bad_input(client, auth, body, code):
     assert (r.status_code, r.json["error"]["code"]) == (400, code)
 
 
-def test_create_crud_accepts_exactly_280_characters_after_trimming(client, auth):
-    assert post_crud(client, auth, "bayko", " " + "é" * 280 + " ")["message"] == "é" * 280
+def test_create_crud_accepts_280_characters_as_sent_and_drops_the_invisible_around_them(client, auth):
+    assert post_crud(client, auth, "bayko", "é" * 280)["message"] == "é" * 280
+    assert post_crud(client, auth, "bayko", "\ufeff \u200bhi\u200d\n\t")["message"] == "hi"
 
 
 def test_home_lists_live_top_level_cruds_newest_first(client, auth, clock):
@@ -85,7 +90,9 @@ def test_home_pages_with_cursor_without_gaps_or_repeats(client, auth, clock):
     ("limit=0", "limit_invalid"), ("limit=51", "limit_invalid"), ("limit=-1", "limit_invalid"),
     ("limit=abc", "limit_invalid"), ("limit=1.5", "limit_invalid"),
     ("cursor=not-a-cursor", "cursor_invalid"), ("cursor=W10", "cursor_invalid"),
-    ("cursor=' OR 1=1 --", "cursor_invalid"),
+    ("cursor=' OR 1=1 --", "cursor_invalid"), ("limit=", "limit_invalid"), ("limit=%C2%B2", "limit_invalid"),
+    ("limit=%E2%91%A0", "limit_invalid"), ("limit=%D9%A5", "limit_invalid"), ("limit=+5", "limit_invalid"),
+    ("limit=5%20", "limit_invalid"), ("limit=1_0", "limit_invalid"), ("limit=" + "9" * 5000, "limit_invalid"),
 ])
 def test_home_rejects_bad_paging(client, query, code):
     r = client.get(f"/api/activities/home?{query}")

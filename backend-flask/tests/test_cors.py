@@ -30,3 +30,23 @@ def test_errors_carry_cors_headers_so_the_browser_can_read_them(client):
     r = client.get("/api/me", headers={"Origin": FRONTEND})
     assert (r.status_code, r.headers.get("Access-Control-Allow-Origin")) == (401, FRONTEND)
     assert "WWW-Authenticate" in r.headers.get("Access-Control-Expose-Headers", "")
+
+
+def test_preflight_of_an_unknown_route_succeeds_so_the_browser_sees_the_json_404(client):
+    preflight = client.options("/api/no-such-thing", headers={
+        "Origin": FRONTEND, "Access-Control-Request-Method": "GET", "Access-Control-Request-Headers": "authorization"})
+    assert (preflight.status_code, preflight.headers["Access-Control-Allow-Origin"]) == (200, FRONTEND)
+    assert "GET" in preflight.headers["Access-Control-Allow-Methods"]
+    r = client.get("/api/no-such-thing", headers={"Origin": FRONTEND})
+    assert (r.status_code, r.json["error"]["code"], r.headers["Access-Control-Allow-Origin"]) == \
+        (404, "not_found", FRONTEND)
+
+
+def test_preflight_of_an_unknown_route_from_another_origin_allows_nothing(client):
+    r = client.options("/api/no-such-thing", headers={"Origin": "http://evil.example",
+                                                       "Access-Control-Request-Method": "GET"})
+    assert "Access-Control-Allow-Origin" not in r.headers
+
+
+def test_options_without_a_preflight_on_an_unknown_route_is_still_a_404(client):
+    assert client.options("/api/no-such-thing").status_code == 404

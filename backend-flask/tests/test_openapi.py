@@ -62,3 +62,21 @@ def test_areas_cannot_define_a_path_twice(tmp_path):
         (tmp_path / f"{area}.yaml").write_text(yaml.safe_dump({"paths": {"/api/x": {"get": {}}}}))
     with pytest.raises(ValueError, match="/api/x"):
         openapi.load(tmp_path)
+
+
+def test_every_operation_documents_the_statuses_its_kind_can_answer(client):
+    """Each operation lists what the shared edges answer: a token check 401 (and 503 when the key set is
+    out of reach), a JSON body 400, 413 and 415."""
+    document = client.get("/api/openapi.json").json
+    missing = []
+    for path, ops in document["paths"].items():
+        for method, op in ops.items():
+            expected = set()
+            if op.get("security"):
+                expected |= {"401", "503"}
+            if "requestBody" in op:
+                expected |= {"400", "413", "415"}
+            if any(p.get("$ref", "").endswith(("/cursor", "/limit")) for p in op.get("parameters", [])):
+                expected |= {"400"}
+            missing += [f"{method.upper()} {path}: {status}" for status in sorted(expected - set(op["responses"]))]
+    assert not missing, missing

@@ -87,11 +87,15 @@ def test_update_profile_changes_only_given_fields_trimmed(client, auth):
     assert (r.status_code, r.json["display_name"], r.json["bio"]) == (200, "Bayko", "")
     r = client.post("/api/profile/update", json={"bio": "  Fargate fan "}, headers=auth.headers("bayko"))
     assert (r.json["display_name"], r.json["bio"]) == ("Bayko", "Fargate fan")
+    r = client.post("/api/profile/update", json={"bio": "\u200b \ufeff"}, headers=auth.headers("bayko"))
+    assert (r.status_code, r.json["bio"]) == (200, ""), "a bio with nothing visible is an empty bio"
 
 
 @pytest.mark.parametrize("body, code", [
     ({"display_name": ""}, "display_name_blank"), ({"display_name": "  "}, "display_name_blank"),
+    ({"display_name": "\u3164\u200b"}, "display_name_blank"), ({"display_name": "A\x00"}, "invalid_character"),
     ({"display_name": "n" * 65}, "display_name_too_long"), ({"bio": "b" * 401}, "bio_too_long"),
+    ({"bio": "b" * 400 + " "}, "bio_too_long"), ({"bio": "ring\x07"}, "invalid_character"),
     ({"display_name": 5}, "wrong_type"), ({"bio": None}, "wrong_type"), ({"bio": {"a": 1}}, "wrong_type"),
     ({"handle": "root"}, "unknown_field"), ({"cognito_user_id": "x"}, "unknown_field"),
 ])

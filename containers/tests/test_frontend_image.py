@@ -1,14 +1,19 @@
 """The production web-app image, run with its task definition's settings and a runtime configuration."""
 from __future__ import annotations
 
+import os
 import re
+import subprocess
 import uuid
+from pathlib import Path
 
 import pytest
 import requests
 
 from containers import run, stack
 from devstack.net import free_port
+
+ENTRYPOINT = Path(__file__).resolve().parents[2] / "frontend-react-js" / "container" / "entrypoint"
 
 SERVICE = "frontend-react-js"
 
@@ -104,6 +109,7 @@ def test_runs_as_non_root_on_a_read_only_root(web):
     ({"BACKEND_URL": ""}, "BACKEND_URL is required"),
     ({"BACKEND_URL": 'https://x.example"; script-src *'}, "BACKEND_URL has an unexpected value"),
     ({"AWS_COGNITO_USER_POOL_CLIENT_ID": "bad id"}, "AWS_COGNITO_USER_POOL_CLIENT_ID has an unexpected value"),
+    ({"BACKEND_URL": "https://x.example\nadd_header X-Injected 1;"}, "BACKEND_URL contains a control character"),
 ])
 def test_bad_runtime_config_stops_the_container_with_the_variable_named(engine, frontend_image, task, change,
                                                                         message):
@@ -114,3 +120,16 @@ def test_bad_runtime_config_stops_the_container_with_the_variable_named(engine, 
                       frontend_image, env=env, check=False)
     assert r.returncode == 64
     assert f"entrypoint: {message}" in r.stderr
+
+
+@pytest.mark.parametrize("name", ["BACKEND_URL", "AWS_DEFAULT_REGION", "AWS_COGNITO_USER_POOL_ID",
+                                  "AWS_COGNITO_USER_POOL_CLIENT_ID", "AWS_COGNITO_ENDPOINT"])
+@pytest.mark.parametrize("control", ["\n", "\r", "\t", "\x1b", "\x7f"], ids=repr)
+def test_the_entrypoint_refuses_a_control_character_in_every_value_it_writes(task, name, control):
+    """Run where the image runs it (/bin/sh is dash on Debian, as in the nginx image), without an engine:
+    the refusal comes before anything is written. grep alone checked each line of a value on its own."""
+    env = {**run.environment(run.container_definition(task, SERVICE), stack.FRONTEND_RUNTIME),
+           "AWS_COGNITO_ENDPOINT": "http://127.0.0.1:5005", "PATH": os.environ["PATH"]}
+    env[name] = env[name] + control + "add_header X-Injected 1;"
+    r = subprocess.run(["/bin/sh", str(ENTRYPOINT), "true"], env=env, capture_output=True, text=True, timeout=10)
+    assert (r.returncode, r.stderr) == (64, f"entrypoint: {name} contains a control character\n")

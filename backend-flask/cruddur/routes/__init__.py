@@ -7,5 +7,7 @@ AREAS = (health, activities, users, messages, docs)
 
 
 def init_app(app: Flask) -> None:
+    # "/api//me" is not a path of this API: a 404 in JSON, not werkzeug's HTML redirect to "/api/me".
+    app.url_map.merge_slashes = False
     for area in AREAS:
         app.register_blueprint(area.bp, url_prefix="/api")

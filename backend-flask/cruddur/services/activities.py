@@ -7,7 +7,7 @@ from cruddur import paging
 from cruddur.errors import Invalid, NotFound
 from cruddur.paging import Page, Position
 from cruddur.services import users
-from cruddur.services.text import posted_text
+from cruddur.services.text import posted_text, written
 
 TTLS = {
     "30-days": timedelta(days=30), "7-days": timedelta(days=7), "3-days": timedelta(days=3),
@@ -75,9 +75,6 @@ def notifications(db, user: dict, now: datetime, limit: int, cursor: Cursor) -> 
 
 
 def search(db, term: str, now: datetime, limit: int, cursor: Cursor) -> Page:
-    words = term.strip()
-    if not words:
-        raise Invalid("term_blank", "Type something to search for.")
-    if len(words) > SEARCH_TERM_MAX:
-        raise Invalid("term_too_long", f"Search terms hold {SEARCH_TERM_MAX} characters at most.")
+    words = written(term, SEARCH_TERM_MAX, "term", too_long=f"Search terms hold {SEARCH_TERM_MAX} characters at most.",
+                    blank="Type something to search for.")
     return paging.rows(db, "activities/search", limit, cursor, shape, term=words, now=now)

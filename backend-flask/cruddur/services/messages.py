@@ -11,7 +11,7 @@ from datetime import datetime
 
 from cruddur.errors import Invalid, NotFound
 from cruddur.messages_store import MessagesStore, conversation_uuid
-from cruddur.paging import Page, Position, cursor_invalid
+from cruddur.paging import Page, Position
 from cruddur.services import users
 from cruddur.services.text import posted_text
 
@@ -43,13 +43,6 @@ def _membership(store: MessagesStore, caller: dict, group_uuid: str) -> dict:
     return row
 
 
-def _before(cursor: Cursor) -> Cursor:
-    # the store's sort keys are UTC times: a cursor without a time zone names no place in them
-    if cursor is not None and cursor[0].tzinfo is None:
-        raise cursor_invalid()
-    return cursor
-
-
 def _moment(stamp: str) -> datetime:
     return datetime.fromisoformat(stamp)
 
@@ -67,7 +60,7 @@ def _shape_message(item: dict, people: dict[str, dict]) -> dict:
 
 def conversations(store: MessagesStore, db, caller: dict, limit: int, cursor: Cursor) -> Page:
     """The caller's conversations, most recent first: the other member and the last message."""
-    page = store.conversations(str(caller["uuid"]), limit, _before(cursor))
+    page = store.conversations(str(caller["uuid"]), limit, cursor)
     people = _people(db, [row["other_user_uuid"] for row in page.items])
     items = []
     for row in page.items:
@@ -81,7 +74,7 @@ def conversations(store: MessagesStore, db, caller: dict, limit: int, cursor: Cu
 def messages(store: MessagesStore, db, caller: dict, group_uuid: str, limit: int, cursor: Cursor) -> Page:
     """A page of a conversation's messages, oldest first; its next position leads to the older page."""
     row = _membership(store, caller, group_uuid)
-    page = store.messages(row["message_group_uuid"], limit, _before(cursor))
+    page = store.messages(row["message_group_uuid"], limit, cursor)
     people = _people(db, [str(caller["uuid"]), row["other_user_uuid"]])
     return Page([_shape_message(m, people) for m in page.items], page.next)
 

@@ -5,7 +5,8 @@ import re
 from collections.abc import Callable
 from datetime import datetime
 
-from cruddur.errors import Conflict, Invalid, NotFound
+from cruddur.errors import Conflict, NotFound, excerpt
+from cruddur.services.text import written
 
 HANDLE = re.compile(r"[A-Za-z0-9_]{1,32}")
 DISPLAY_NAME_MAX = 64
@@ -41,27 +42,25 @@ def ensure(db, sub: str, cognito_attributes: Callable[[], dict]) -> dict:
 def profile(db, handle: str, now: datetime) -> dict:
     found = db.object("users/profile", handle=handle, now=now) if is_handle(handle) else None
     if not found:
-        raise NotFound("user_not_found", f"Nobody is called @{handle}.")
+        raise NotFound("user_not_found", f"Nobody is called @{excerpt(handle)}.")
     return found
 
 
 def short(db, handle: str) -> dict:
     found = db.object("users/short", handle=handle) if is_handle(handle) else None
     if not found:
-        raise NotFound("user_not_found", f"Nobody is called @{handle}.")
+        raise NotFound("user_not_found", f"Nobody is called @{excerpt(handle)}.")
     return found
 
 
 def update_profile(db, sub: str, display_name: str | None, bio: str | None, now: datetime) -> dict:
     """Change the caller's own display name and bio; absent fields keep their value."""
     current = db.object("users/by_sub", sub=sub)
-    name = current["display_name"] if display_name is None else display_name.strip()
-    if not name:
-        raise Invalid("display_name_blank", "A display name needs at least one character.")
-    if len(name) > DISPLAY_NAME_MAX:
-        raise Invalid("display_name_too_long", f"A display name holds {DISPLAY_NAME_MAX} characters at most.")
-    text = current["bio"] if bio is None else bio.strip()
-    if len(text) > BIO_MAX:
-        raise Invalid("bio_too_long", f"A bio holds {BIO_MAX} characters at most.")
+    name = current["display_name"] if display_name is None else written(
+        display_name, DISPLAY_NAME_MAX, "display_name",
+        too_long=f"A display name holds {DISPLAY_NAME_MAX} characters at most.",
+        blank="A display name needs at least one character.")
+    text = current["bio"] if bio is None else written(bio, BIO_MAX, "bio",
+                                                      too_long=f"A bio holds {BIO_MAX} characters at most.", blank=None)
     handle = db.value("users/update_profile", sub=sub, display_name=name, bio=text)
     return profile(db, handle, now)
