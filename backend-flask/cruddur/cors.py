@@ -8,7 +8,8 @@ def init_app(app: Flask) -> None:
     origins = app.config["SETTINGS"].cors_origins
     CORS(app, resources={r"/api/*": {"origins": origins}},
          allow_headers=["Authorization", "Content-Type", "X-Request-Id"],
-         expose_headers=["X-Request-Id", "WWW-Authenticate"],
+         # Retry-After: the web app shows how long a 429 asks it to wait (docs/frontend.md)
+         expose_headers=["X-Request-Id", "WWW-Authenticate", "Retry-After"],
          methods=["GET", "POST", "OPTIONS"], max_age=600, vary_header=True)
     app.before_request(_preflight_of_unknown_route)
 

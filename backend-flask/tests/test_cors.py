@@ -29,7 +29,8 @@ def test_simple_request_from_other_origin_gets_no_allow_origin(client):
 def test_errors_carry_cors_headers_so_the_browser_can_read_them(client):
     r = client.get("/api/me", headers={"Origin": FRONTEND})
     assert (r.status_code, r.headers.get("Access-Control-Allow-Origin")) == (401, FRONTEND)
-    assert "WWW-Authenticate" in r.headers.get("Access-Control-Expose-Headers", "")
+    exposed = {name.strip() for name in r.headers.get("Access-Control-Expose-Headers", "").split(",")}
+    assert {"WWW-Authenticate", "Retry-After", "X-Request-Id"} <= exposed
 
 
 def test_preflight_of_an_unknown_route_succeeds_so_the_browser_sees_the_json_404(client):
