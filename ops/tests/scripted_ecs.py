@@ -29,7 +29,7 @@ class ScriptedEcs:
     def __init__(self, moto_ecs, clock, logs=None):
         self._moto = moto_ecs
         self._logs = logs
-        self.migration = {"after": 10, "exit_code": 0, "lines": ["no pending migrations"]}
+        self.migration = {"after": 10, "exit_code": 0, "lines": ["schema is up to date"]}  # what `db migrate` prints
         self._migrations: list[tuple[float, str]] = []   # (clock when it stops, task arn)
         self.settle_after = 30
         self.completed_definitions: set[str] = set()

@@ -49,7 +49,7 @@ desiredCount: left to autoscaling (1–4 tasks, 1 desired now); the service file
 registered backend-flask:2
 migrations: `python -m cruddur.admin db migrate` on backend-flask:2 (task {migration_task})
 task {migration_task}: PROVISIONING (0m00s)
-  | no pending migrations
+  | schema is up to date
 task {migration_task}: STOPPED (0m10s)
 migrations: done on backend-flask:2 (exit 0)
 updating service backend-flask: backend-flask:1 -> backend-flask:2
