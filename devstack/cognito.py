@@ -98,6 +98,9 @@ def _ensure_pool(idp) -> str:
     return created["UserPool"]["Id"]
 
 
+ACCESS_TOKEN_MINUTES = 5  # aws/cfn/data/template.yaml's UserPoolClient says the same (test_cognito holds them)
+
+
 def _ensure_client(idp, pool_id: str) -> str:
     for page in idp.get_paginator("list_user_pool_clients").paginate(UserPoolId=pool_id, MaxResults=60):
         for app in page["UserPoolClients"]:
@@ -111,6 +114,11 @@ def _ensure_client(idp, pool_id: str) -> str:
         ReadAttributes=PROFILE_ATTRIBUTES,
         WriteAttributes=["email", "name", "preferred_username"],
         PreventUserExistenceErrors="ENABLED",
+        # As the data stack's client: five-minute tokens, so a signed-out session ends within five minutes
+        # and the local web app refreshes its tokens the way production's does.
+        EnableTokenRevocation=True,
+        AccessTokenValidity=ACCESS_TOKEN_MINUTES, IdTokenValidity=ACCESS_TOKEN_MINUTES, RefreshTokenValidity=30,
+        TokenValidityUnits={"AccessToken": "minutes", "IdToken": "minutes", "RefreshToken": "days"},
     )
     return created["UserPoolClient"]["ClientId"]
 

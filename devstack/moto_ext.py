@@ -15,6 +15,10 @@ built from the user's password, which the emulator knows), and a proof that does
 Cognito refuses it: NotAuthorizedException, "Incorrect username or password.". Each challenge is answered
 once.
 
+Token lifetimes: moto gives every token an hour. Here the access and ID tokens last as long as the app
+client's AccessTokenValidity / IdTokenValidity (in its TokenValidityUnits) say, as Cognito's do, so the
+local stack runs with production's short-lived tokens and exercises the web app's refresh path.
+
 ECR image scans: moto answers DescribeImageScanFindings with one made-up HIGH finding for any image once a
 scan was started, so the release gate could never be tested against it. Here a test (or a person) publishes
 the scan of a digest in ECR's own response shape, and DescribeImageScanFindings answers it as ECR would:
@@ -46,7 +50,7 @@ from moto.cognitoidp.exceptions import (
     ResourceNotFoundError,
     UserNotFoundError,
 )
-from moto.cognitoidp.models import CognitoIdpBackend, UserStatus
+from moto.cognitoidp.models import CognitoIdpBackend, CognitoIdpUserPool, UserStatus
 from moto.cognitoidp.responses import CognitoIdpResponse
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.core.responses import ActionResult
@@ -217,12 +221,29 @@ def _severity_counts(findings: dict) -> dict:
     return counts
 
 
+_SECONDS = {"seconds": 1, "minutes": 60, "hours": 3600, "days": 86400}
+_moto_create_jwt = CognitoIdpUserPool.create_jwt
+
+
+def create_jwt(self: CognitoIdpUserPool, client_id: str, username: str, token_use: str, expires_in: int = 3600,
+               extra_data: dict | None = None) -> tuple[str, int]:
+    """A token that expires when the app client says (Cognito's defaults: an hour, in hours)."""
+    client = self.clients.get(client_id)
+    config = client.extended_config if client else {}
+    kind = {"access": "AccessToken", "id": "IdToken"}.get(token_use)
+    if kind and config.get(f"{kind}Validity"):
+        unit = config.get("TokenValidityUnits", {}).get(kind, "hours")
+        expires_in = int(config[f"{kind}Validity"]) * _SECONDS[unit]
+    return _moto_create_jwt(self, client_id, username, token_use, expires_in, extra_data)
+
+
 def install() -> None:
     """Teach moto the operations and the scan publishing (idempotent)."""
     CognitoIdpResponse.get_tokens_from_refresh_token = get_tokens_from_refresh_token
     CognitoIdpResponse.resend_confirmation_code = resend_confirmation_code
     CognitoIdpBackend.initiate_auth = initiate_auth
     CognitoIdpBackend.respond_to_auth_challenge = respond_to_auth_challenge
+    CognitoIdpUserPool.create_jwt = create_jwt
     ECRBackend.describe_image_scan_findings = describe_image_scan_findings
     moto_api_urls.url_paths["{0}/moto-api/cruddur/ecr/scan-results"] = publish_scan_result
     moto_api_urls.url_paths["{0}/moto-api/cruddur/clock"] = advance_clock

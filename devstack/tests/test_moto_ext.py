@@ -33,7 +33,7 @@ def test_refresh_returns_fresh_tokens_for_the_same_user(emulator, signed_in):
         ClientId=local.client_id, RefreshToken=tokens["RefreshToken"])
     result = answer["AuthenticationResult"]
     assert {"AccessToken", "IdToken", "ExpiresIn", "TokenType"} <= result.keys()
-    assert result["TokenType"] == "Bearer" and result["ExpiresIn"] == 3600
+    assert result["TokenType"] == "Bearer" and result["ExpiresIn"] == cognito.ACCESS_TOKEN_MINUTES * 60
     old, new = claims(tokens["AccessToken"]), claims(result["AccessToken"])
     assert new["jti"] != old["jti"]
     assert (new["sub"], new["client_id"], new["token_use"]) == (old["sub"], local.client_id, "access")
@@ -165,3 +165,26 @@ def test_resend_for_an_unknown_app_client_is_not_found(emulator):
     idp = cognito.client(emulator.url)
     with pytest.raises(idp.exceptions.ResourceNotFoundException):
         idp.resend_confirmation_code(ClientId="no-such-client", Username="anyone@cruddur.example")
+
+
+def test_tokens_last_as_long_as_the_app_client_says(emulator, signed_in):
+    local, tokens = signed_in
+    for token in (tokens["AccessToken"], tokens["IdToken"]):
+        lifetime = claims(token)["exp"] - claims(token)["iat"]
+        assert lifetime == cognito.ACCESS_TOKEN_MINUTES * 60
+    idp = cognito.client(emulator.url)
+    hourly = idp.create_user_pool_client(UserPoolId=local.user_pool_id, ClientName="defaults",
+                                         ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH",
+                                                            "ALLOW_REFRESH_TOKEN_AUTH"])["UserPoolClient"]
+    answer = idp.initiate_auth(ClientId=hourly["ClientId"], AuthFlow="USER_PASSWORD_AUTH", AuthParameters={
+        "USERNAME": cognito.DEMO_USERS[0].email, "PASSWORD": cognito.DEMO_PASSWORD})["AuthenticationResult"]
+    access = claims(answer["AccessToken"])
+    assert access["exp"] - access["iat"] == 3600  # Cognito's default when the client names no lifetime
+
+
+def test_after_a_global_sign_out_the_session_cannot_be_refreshed(emulator, signed_in):
+    local, tokens = signed_in
+    idp = cognito.client(emulator.url)
+    idp.global_sign_out(AccessToken=tokens["AccessToken"])
+    with pytest.raises(idp.exceptions.NotAuthorizedException):
+        idp.get_tokens_from_refresh_token(ClientId=local.client_id, RefreshToken=tokens["RefreshToken"])
