@@ -217,6 +217,9 @@ def main(argv: list[str] | None = None) -> int:
             rows.append((c, pair))
             print(f"c={c:<3} api/baseline throughput, median of {ROUNDS} pairs: {pair.ratio:.2f} "
                   f"(pairs {pair.spread()})", flush=True)
+        # A fresh token: the one above may be near its five-minute end after the runs (docs/api.md)
+        token = local_cognito.sign_in(moto.url, pool.client_id, user.email, local_cognito.DEMO_PASSWORD)
+        auth = {"Authorization": f"Bearer {token['AccessToken']}"}
         signed_in = paired(lambda: api.load(8, args.seconds), lambda: api.load(8, args.seconds, auth))
         print(f"signed-in cost: {signed_in.cost:.2f}× (pairs {signed_in.spread(invert=True)})", flush=True)
         rss = api.server.worker_rss_mb()

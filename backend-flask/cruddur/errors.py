@@ -51,5 +51,13 @@ class Conflict(ApiError):
     status = 409
 
 
+class RateLimited(ApiError):
+    status = 429
+
+    def __init__(self, retry_after: int, message: str):
+        super().__init__("rate_limited", message)
+        self.retry_after = retry_after
+
+
 class Unavailable(ApiError):
     status = 503

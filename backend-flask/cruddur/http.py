@@ -16,7 +16,7 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from cruddur import inputs, logs
 from cruddur.config import MAX_BODY_BYTES
-from cruddur.errors import ApiError, Invalid, Unauthorized, excerpt
+from cruddur.errors import ApiError, Invalid, RateLimited, Unauthorized, excerpt
 
 # Werkzeug's own statuses, given stable codes for clients to switch on.
 HTTP_CODES = {
@@ -68,6 +68,8 @@ def init_app(app: Flask) -> None:
         if isinstance(err, Unauthorized):
             logs.event("request unauthorized", logging.WARNING, reason=err.reason)
             response.headers["WWW-Authenticate"] = 'Bearer error="invalid_token"'
+        elif isinstance(err, RateLimited):
+            response.headers["Retry-After"] = str(err.retry_after)
         elif err.status >= 500:
             logs.event("dependency unavailable", logging.ERROR, code=err.code, cause=repr(err.__cause__))
         return response

@@ -15,11 +15,13 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import time
 from datetime import datetime, timezone
 
 import psycopg
 import pytest
 from hypothesis import HealthCheck, settings
+from jose import jwt
 
 from cruddur import create_app
 from cruddur.admin.db import load_volume
@@ -169,7 +171,10 @@ class Auth:
         self.aws, self.cognito, self.tokens = aws, cognito, {}
 
     def sign_in(self, handle: str) -> dict:
-        if handle not in self.tokens:
+        """The user's tokens, signed in again when the cached ones have less than a minute left (the
+        emulator's client issues five-minute tokens, as production's does, and a session lasts longer)."""
+        cached = self.tokens.get(handle)
+        if cached is None or jwt.get_unverified_claims(cached["AccessToken"])["exp"] - time.time() < 60:
             user = next(u for u in local_cognito.DEMO_USERS if u.handle == handle)
             self.tokens[handle] = local_cognito.sign_in(self.aws.url, self.cognito.client_id, user.email,
                                                         local_cognito.DEMO_PASSWORD)

@@ -103,6 +103,28 @@ describe("the API cannot be reached", () => {
     expect(await screen.findByText("written offline", { selector: ".activity-message" })).toBeTruthy();
     expect(posted).toEqual(["written offline"]);
   });
+
+  it("says which write budget a refused crud hit, in the API's words, and keeps what was written", async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    const user = userEvent.setup({ advanceTimers: vi.advanceTimersByTime });
+    seedSession();
+    const budget = "Too many cruds: 20 per 10 minutes. Try again in 30 seconds.";
+    fakeNetwork({
+      api: {
+        "GET /api/me": () => ALICE,
+        "GET /api/activities/home": () => page([]),
+        "POST /api/activities": () => json(429, { error: { code: "rate_limited", message: budget } }, { "Retry-After": "30" }),
+      },
+    });
+    renderApp("/");
+    const box = await screen.findByRole("textbox", { name: "What's happening?" });
+    await user.type(box, "one too many");
+    await user.click(screen.getByRole("button", { name: "Crud" }));
+    const alert = await screen.findByRole("alert");
+    expect(within(alert).getByText(budget)).toBeTruthy();
+    expect(within(alert).getByRole("button", { name: "Try again in 30 seconds" }).disabled).toBe(true);
+    expect(box.value).toBe("one too many");
+  });
 });
 
 describe("before the API has answered", () => {
@@ -138,7 +160,7 @@ describe("the API answers with an error", () => {
     const user = userEvent.setup({ advanceTimers: vi.advanceTimersByTime });
     seedSession();
     const { api } = flakyApi({ "GET /api/me": () => ALICE, "GET /api/activities/home": () => page([]) });
-    api.down = () => json(429, { error: { code: "rate_limited", message: "Slow down." } }, { "Retry-After": "30" });
+    api.down = () => json(429, { error: { code: "too_many_requests", message: "Slow down." } }, { "Retry-After": "30" });
     renderApp("/");
     const alert = await screen.findByRole("alert");
     expect(within(alert).getByText(/^Cruddur is getting more requests/).textContent).toBe(

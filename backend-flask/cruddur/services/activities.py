@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from cruddur import paging
+from cruddur import budgets, paging
 from cruddur.errors import Invalid, NotFound
 from cruddur.paging import Page, Position
 from cruddur.services import users
@@ -40,12 +40,14 @@ def create(db, author: dict, message: str, ttl: str, now: datetime) -> dict:
     text = _message(message)
     if ttl not in TTLS:
         raise Invalid("ttl_unknown", "Pick one of: " + ", ".join(TTLS) + ".")
+    budgets.spend(db, author["uuid"], "crud", now)
     return db.commit("activities/create", user_uuid=author["uuid"], message=text,
                      expires_at=now + TTLS[ttl], now=now)
 
 
 def reply(db, author: dict, parent_uuid: str, message: str, now: datetime) -> dict:
     text = _message(message)
+    budgets.spend(db, author["uuid"], "reply", now)
     created = db.commit("activities/reply", user_uuid=author["uuid"], parent_uuid=parent_uuid,
                         message=text, now=now)
     if not created:

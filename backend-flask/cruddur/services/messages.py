@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
+from cruddur import budgets
 from cruddur.errors import Invalid, NotFound
 from cruddur.messages_store import MessagesStore, conversation_uuid
 from cruddur.paging import Page, Position
@@ -95,5 +96,8 @@ def send(store: MessagesStore, db, sender: dict, message: str, now: datetime, *,
     else:
         row = _membership(store, sender, group_uuid)
         recipient_uuid, group = row["other_user_uuid"], row["message_group_uuid"]
+    if handle is not None:
+        budgets.spend(db, sender_uuid, "conversation", now)
+    budgets.spend(db, sender_uuid, "message", now)
     stored = store.post(group, sender_uuid, recipient_uuid, text, now)
     return {"message_group_uuid": group, "message": _shape_message(stored, {sender_uuid: sender})}

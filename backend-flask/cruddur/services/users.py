@@ -5,6 +5,7 @@ import re
 from collections.abc import Callable
 from datetime import datetime
 
+from cruddur import budgets
 from cruddur.errors import Conflict, NotFound, excerpt
 from cruddur.services.text import written
 
@@ -62,5 +63,6 @@ def update_profile(db, sub: str, display_name: str | None, bio: str | None, now:
         blank="A display name needs at least one character.")
     text = current["bio"] if bio is None else written(bio, BIO_MAX, "bio",
                                                       too_long=f"A bio holds {BIO_MAX} characters at most.", blank=None)
+    budgets.spend(db, current["uuid"], "profile", now)
     handle = db.value("users/update_profile", sub=sub, display_name=name, bio=text)
     return profile(db, handle, now)

@@ -30,7 +30,8 @@ function explain(error) {
       return { text: `Cruddur hit a problem on its side (HTTP ${error.status}): ${error.message}`, retry: true };
     case "rateLimited":
       return {
-        text: `Cruddur is getting more requests from you than it takes at once. ${
+        // The API's write budgets say which budget and how much it holds; other 429s get the general words.
+        text: error.code === "rate_limited" ? error.message : `Cruddur is getting more requests from you than it takes at once. ${
           error.retryAfter ? `Wait ${seconds(error.retryAfter)}, then try again.` : "Wait a moment, then try again."
         }`,
         retry: true,
