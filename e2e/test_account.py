@@ -67,3 +67,20 @@ def test_a_forgotten_password_is_replaced_with_a_code(stack, open_page):
     try_sign_in(page, email, local_cognito.DEMO_PASSWORD)  # the password before the reset
     expect(page.get_by_role("alert")).to_have_text("Incorrect username or password.")
     sign_in(page, email, "Brand-New-Secret-9!", expect_handle=handle)
+
+
+def test_a_handle_someone_has_is_refused_at_sign_up_and_no_account_is_made(stack, open_page):
+    taken = local_cognito.DEMO_USERS[0].handle.upper()  # handles are one whatever their case
+    email = f"copycat{uuid.uuid4().hex[:8]}@cruddur.example"
+    page = open_page()
+    page.goto("/signup")
+    page.get_by_role("textbox", name="Name").fill("Copy Cat")
+    page.get_by_role("textbox", name="Handle").fill(taken)
+    page.get_by_role("textbox", name="Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign up").click()
+    expect(page.get_by_role("alert")).to_have_text(f"@{taken} is already someone's handle. Choose another one.")
+    expect(page.get_by_role("heading", name="Sign up")).to_be_visible()
+    idp = local_cognito.client(stack.aws.url)
+    pool = local_cognito.provision(stack.aws.url).user_pool_id
+    assert idp.list_users(UserPoolId=pool, Filter=f'email = "{email}"')["Users"] == []

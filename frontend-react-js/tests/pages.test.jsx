@@ -293,6 +293,7 @@ describe("Sign up, confirm and sign in", () => {
   it("carries the email from sign-up to Confirm", async () => {
     const user = userEvent.setup();
     const net = fakeNetwork({
+      api: { "GET /api/users/@newbie/short": () => json(404, { error: { code: "user_not_found", message: "No such user." } }) },
       cognito: { SignUp: () => json(200, { UserConfirmed: false, UserSub: "sub-new", CodeDeliveryDetails: { DeliveryMedium: "EMAIL", Destination: "n***@e.com" } }) },
     });
     renderApp("/signup");
@@ -306,6 +307,38 @@ describe("Sign up, confirm and sign in", () => {
     expect(screen.getByRole("textbox", { name: "Email" }).value).toBe("new@example.com");
     const attrs = Object.fromEntries(net.calls.cognito[0].body.UserAttributes.map((a) => [a.Name, a.Value]));
     expect(attrs).toEqual({ email: "new@example.com", name: "New Person", preferred_username: "newbie" });
+  });
+
+  it("refuses a handle someone already has before any account is made", async () => {
+    const user = userEvent.setup();
+    const net = fakeNetwork({
+      api: { "GET /api/users/@Londo/short": () => json(200, { uuid: "u-2", handle: "londo", display_name: "Londo Mollari" }) },
+      cognito: { SignUp: () => json(200, { UserConfirmed: false, UserSub: "sub-new" }) },
+    });
+    renderApp("/signup");
+    await user.type(await screen.findByRole("textbox", { name: "Name" }), "Not Londo");
+    await user.type(screen.getByRole("textbox", { name: "Handle" }), "@Londo");
+    await user.type(screen.getByRole("textbox", { name: "Email" }), "other@example.com");
+    await user.type(screen.getByLabelText("Password"), "Passw0rd!long");
+    await user.click(screen.getByRole("button", { name: "Sign up" }));
+    expect(await screen.findByText("@Londo is already someone's handle. Choose another one.")).toBeTruthy();
+    expect(net.calls.cognito).toEqual([]);
+  });
+
+  it("does not guess the handle is free when the API cannot be asked", async () => {
+    const user = userEvent.setup();
+    const net = fakeNetwork({
+      api: { "GET /api/users/@someone/short": () => { throw new TypeError("Failed to fetch"); } },
+      cognito: { SignUp: () => json(200, { UserConfirmed: false, UserSub: "s" }) },
+    });
+    renderApp("/signup");
+    await user.type(await screen.findByRole("textbox", { name: "Name" }), "Someone");
+    await user.type(screen.getByRole("textbox", { name: "Handle" }), "someone");
+    await user.type(screen.getByRole("textbox", { name: "Email" }), "someone@example.com");
+    await user.type(screen.getByLabelText("Password"), "Passw0rd!long");
+    await user.click(screen.getByRole("button", { name: "Sign up" }));
+    expect(await screen.findByText("Cannot reach Cruddur right now. Check your connection and try again.")).toBeTruthy();
+    expect(net.calls.cognito).toEqual([]);
   });
 
   it("resends the confirmation code to the prefilled email", async () => {

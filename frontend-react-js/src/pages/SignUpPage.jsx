@@ -3,19 +3,18 @@ import { routes } from "../app/routes.js";
 import { AuthForm } from "../components/AuthForm.jsx";
 import { Field } from "../components/Field.jsx";
 import { register } from "../lib/auth.js";
-import { HANDLE_PATTERN } from "../lib/users.js";
+import { HANDLE_PATTERN, handleTaken } from "../lib/users.js";
 
 export default function SignUpPage() {
   const navigate = useNavigate();
 
   async function signUp(form) {
     const email = form.get("email").trim();
-    await register({
-      email,
-      password: form.get("password"),
-      name: form.get("name").trim(),
-      handle: form.get("handle").trim().replace(/^@/, ""),
-    });
+    const handle = form.get("handle").trim().replace(/^@/, "");
+    if (await handleTaken(handle)) {
+      throw new Error(`@${handle} is already someone's handle. Choose another one.`);
+    }
+    await register({ email, password: form.get("password"), name: form.get("name").trim(), handle });
     // The email travels in the URL so Confirm still has it after a reload or a later visit.
     navigate(routes.confirm.link(email));
   }
