@@ -3,7 +3,7 @@ import threading
 import pytest
 
 from devstack import cognito as local_cognito
-from helpers import post_crud, sub_of
+from helpers import post_crud, reply, sub_of
 
 
 def test_first_call_creates_user_from_cognito_attributes(client, auth, db):
@@ -59,7 +59,8 @@ def test_cognito_handle_taken_by_another_user_is_a_conflict(client, auth, db):
 
 def test_profile_shows_user_and_their_live_cruds(client, auth, clock):
     one = post_crud(client, auth, "bayko", "one")
-    post_crud(client, auth, "londo", "not mine")
+    theirs = post_crud(client, auth, "londo", "not mine")
+    reply(client, auth, "bayko", theirs["uuid"], "a reply is not one of the profile's cruds")
     client.post("/api/profile/update", json={"bio": "Cloud engineer."}, headers=auth.headers("bayko"))
     r = client.get("/api/activities/@BAYKO")
     assert r.status_code == 200

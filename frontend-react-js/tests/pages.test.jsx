@@ -169,6 +169,23 @@ describe("User page", () => {
     expect(net.calls.api.find((c) => c.key === "POST /api/profile/update").body).toEqual({ display_name: "Alice Doe", bio: "Cloud person" });
   });
 
+  it("shows a new name on your own cruds as soon as the rename is saved", async () => {
+    const user = userEvent.setup();
+    signedIn({
+      "GET /api/activities/@alice": () => ({ profile: ALICE, ...page([activity({ handle: "alice", display_name: "Alice Doe", message: "mine" })]) }),
+      "POST /api/profile/update": (call) => ({ ...ALICE, ...call.body }),
+    });
+    renderApp("/@alice");
+    await user.click(await screen.findByRole("button", { name: "Edit profile" }));
+    const name = screen.getByRole("textbox", { name: "Display name" });
+    await user.clear(name);
+    await user.type(name, "Alice Renamed");
+    await user.click(screen.getByRole("button", { name: "Save profile" }));
+    const crud = (await screen.findByText("mine")).closest("article");
+    expect(within(crud).getByText("Alice Renamed")).toBeTruthy();
+    expect(within(crud).queryByText("Alice Doe")).toBeNull();
+  });
+
   it("offers a message button on someone else's profile, and no edit form", async () => {
     signedIn({ "GET /api/activities/@bob": () => ({ profile: { ...ALICE, uuid: "u-bob", handle: "bob", display_name: "Bob Roe" }, ...page([]) }) });
     renderApp("/@bob");

@@ -54,7 +54,10 @@ export function usePaged(load, deps, { older = false } = {}) {
     [older],
   );
 
-  return { ...state, older, loadMore, add, retry };
+  /** Change the items already shown (a rename the API just confirmed) without refetching. */
+  const update = useCallback((change) => setState((s) => ({ ...s, items: s.items.map(change) })), []);
+
+  return { ...state, older, loadMore, add, update, retry };
 }
 
 /** One request's state, for pages that show a single object. */

@@ -60,6 +60,8 @@ export default function UserPage() {
               onSaved={(saved) => {
                 setProfile((p) => ({ ...p, ...saved }));
                 session.setUser({ ...session.user, ...saved });
+                // The cruds already listed carry the name they were fetched with: show the new one now.
+                feed.update((item) => (item.handle === saved.handle ? { ...item, display_name: saved.display_name } : item));
                 setEditing(false);
               }}
               onCancel={() => setEditing(false)}
