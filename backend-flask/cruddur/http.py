@@ -24,6 +24,13 @@ HTTP_CODES = {
     415: "json_required",
 }
 
+# Werkzeug's own words for these are written for a server's owner ("If you entered the URL manually please
+# check your spelling"); the web app shows the message to people.
+HTTP_MESSAGES = {
+    404: "There is nothing at this address.",
+    413: f"Request bodies are limited to {MAX_BODY_BYTES} bytes.",
+}
+
 
 def iso(value: datetime) -> str:
     return value.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
@@ -77,7 +84,7 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(err: HTTPException):
         code = HTTP_CODES.get(err.code, "http_error")
-        message = err.description if err.code != 413 else f"Request bodies are limited to {MAX_BODY_BYTES} bytes."
+        message = HTTP_MESSAGES.get(err.code) or err.description
         response = jsonify({"error": {"code": code, "message": message}})
         response.status_code = err.code
         if err.code == 405 and getattr(err, "valid_methods", None):

@@ -13,6 +13,7 @@ from helpers import written_rows
 def test_unknown_path_is_json_404(client):
     r = client.get("/api/no-such-thing")
     assert (r.status_code, r.json["error"]["code"]) == (404, "not_found")
+    assert r.json["error"]["message"] == "There is nothing at this address."  # words for people, not Werkzeug's
 
 
 def test_wrong_method_is_json_405_with_allow(client):
