@@ -180,11 +180,3 @@ def test_tokens_last_as_long_as_the_app_client_says(emulator, signed_in):
         "USERNAME": cognito.DEMO_USERS[0].email, "PASSWORD": cognito.DEMO_PASSWORD})["AuthenticationResult"]
     access = claims(answer["AccessToken"])
     assert access["exp"] - access["iat"] == 3600  # Cognito's default when the client names no lifetime
-
-
-def test_after_a_global_sign_out_the_session_cannot_be_refreshed(emulator, signed_in):
-    local, tokens = signed_in
-    idp = cognito.client(emulator.url)
-    idp.global_sign_out(AccessToken=tokens["AccessToken"])
-    with pytest.raises(idp.exceptions.NotAuthorizedException):
-        idp.get_tokens_from_refresh_token(ClientId=local.client_id, RefreshToken=tokens["RefreshToken"])

@@ -306,6 +306,16 @@ describe("Messages", () => {
   });
 });
 
+/** Fill in Sign up as a person would and press the button. */
+async function signUp(user, { name, handle, email }) {
+  renderApp("/signup");
+  await user.type(await screen.findByRole("textbox", { name: "Name" }), name);
+  await user.type(screen.getByRole("textbox", { name: "Handle" }), handle);
+  await user.type(screen.getByRole("textbox", { name: "Email" }), email);
+  await user.type(screen.getByLabelText("Password"), "Passw0rd!long");
+  await user.click(screen.getByRole("button", { name: "Sign up" }));
+}
+
 describe("Sign up, confirm and sign in", () => {
   it("carries the email from sign-up to Confirm", async () => {
     const user = userEvent.setup();
@@ -313,12 +323,7 @@ describe("Sign up, confirm and sign in", () => {
       api: { "GET /api/users/@newbie/short": () => json(404, { error: { code: "user_not_found", message: "No such user." } }) },
       cognito: { SignUp: () => json(200, { UserConfirmed: false, UserSub: "sub-new", CodeDeliveryDetails: { DeliveryMedium: "EMAIL", Destination: "n***@e.com" } }) },
     });
-    renderApp("/signup");
-    await user.type(await screen.findByRole("textbox", { name: "Name" }), "New Person");
-    await user.type(screen.getByRole("textbox", { name: "Handle" }), "newbie");
-    await user.type(screen.getByRole("textbox", { name: "Email" }), "new@example.com");
-    await user.type(screen.getByLabelText("Password"), "Passw0rd!long");
-    await user.click(screen.getByRole("button", { name: "Sign up" }));
+    await signUp(user, { name: "New Person", handle: "newbie", email: "new@example.com" });
 
     expect(await screen.findByRole("heading", { name: "Confirm your email" })).toBeTruthy();
     expect(screen.getByRole("textbox", { name: "Email" }).value).toBe("new@example.com");
@@ -332,12 +337,7 @@ describe("Sign up, confirm and sign in", () => {
       api: { "GET /api/users/@Londo/short": () => json(200, { uuid: "u-2", handle: "londo", display_name: "Londo Mollari" }) },
       cognito: { SignUp: () => json(200, { UserConfirmed: false, UserSub: "sub-new" }) },
     });
-    renderApp("/signup");
-    await user.type(await screen.findByRole("textbox", { name: "Name" }), "Not Londo");
-    await user.type(screen.getByRole("textbox", { name: "Handle" }), "@Londo");
-    await user.type(screen.getByRole("textbox", { name: "Email" }), "other@example.com");
-    await user.type(screen.getByLabelText("Password"), "Passw0rd!long");
-    await user.click(screen.getByRole("button", { name: "Sign up" }));
+    await signUp(user, { name: "Not Londo", handle: "@Londo", email: "other@example.com" });
     expect(await screen.findByText("@Londo is already someone's handle. Choose another one.")).toBeTruthy();
     expect(net.calls.cognito).toEqual([]);
   });
@@ -348,12 +348,7 @@ describe("Sign up, confirm and sign in", () => {
       api: { "GET /api/users/@someone/short": () => { throw new TypeError("Failed to fetch"); } },
       cognito: { SignUp: () => json(200, { UserConfirmed: false, UserSub: "s" }) },
     });
-    renderApp("/signup");
-    await user.type(await screen.findByRole("textbox", { name: "Name" }), "Someone");
-    await user.type(screen.getByRole("textbox", { name: "Handle" }), "someone");
-    await user.type(screen.getByRole("textbox", { name: "Email" }), "someone@example.com");
-    await user.type(screen.getByLabelText("Password"), "Passw0rd!long");
-    await user.click(screen.getByRole("button", { name: "Sign up" }));
+    await signUp(user, { name: "Someone", handle: "someone", email: "someone@example.com" });
     expect(await screen.findByText("Cannot reach Cruddur right now. Check your connection and try again.")).toBeTruthy();
     expect(net.calls.cognito).toEqual([]);
   });
