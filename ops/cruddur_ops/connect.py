@@ -41,7 +41,7 @@ def preflight(ctx, cluster: str, service_name: str, task_id: str | None, contain
     if not task.get("enableExecuteCommand"):
         raise OpsError(f"task {ecs.task_id(task['taskArn'])} started before ECS Exec was enabled; "
                        f"deploy again to replace it")
-    container = next((c for c in task.get("containers", []) if c["name"] == container_name), None)
+    container = ecs.container_of(task, container_name)
     if container is None:
         raise OpsError(f"task {ecs.task_id(task['taskArn'])} has no container {container_name}")
     agent = next((a for a in container.get("managedAgents", []) if a.get("name") == "ExecuteCommandAgent"), {})

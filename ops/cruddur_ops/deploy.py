@@ -200,9 +200,9 @@ def _deploy(args, ctx, service_config, stage: _Stage) -> dict | None:
         started = ctx.aws.ecs.create_service(**create_input(cluster, rendered.service, registered.arn))["service"]
         seen: set[str] = set()
     else:
-        out.progress(f"updating service {service_config.name}: {ecs.revision_name(_running(live))} -> "
-                     f"{ecs.revision_name(registered.arn)}")
-        seen = {event["id"] for event in live.raw.get("events", [])}
+        out.progress(f"updating service {service_config.name}: "
+                     f"{ecs.revision_name(live.running_task_definition)} -> {ecs.revision_name(registered.arn)}")
+        seen = live.event_ids
         started = ctx.aws.ecs.update_service(**{**update, "taskDefinition": registered.arn})["service"]
     result = watch_deployment(ctx, args, cluster, service_config.name, ecs.Service(started), registered.arn,
                               rendered.task_definition, seen, stage.previous, timeout, stage)
@@ -213,16 +213,12 @@ def _deploy(args, ctx, service_config, stage: _Stage) -> dict | None:
     return result
 
 
-def _running(live: ecs.Service) -> str:
-    return live.primary.task_definition if live.primary else live.task_definition
-
-
 def _force_new_deployment(args, ctx, cluster, service_config, stage: _Stage, timeout) -> dict | None:
     live = ecs.describe_service(ctx.aws.ecs, cluster, service_config.name)
     if live is None:
         raise OpsError(f"--force-new-deployment: service {service_config.name} does not exist in cluster {cluster} "
                        "yet; deploy it without the flag first")
-    running = _running(live)
+    running = live.running_task_definition
     request = {"cluster": cluster, "service": service_config.name, "taskDefinition": running,
                "forceNewDeployment": True}
     if args.dry_run:
@@ -231,7 +227,7 @@ def _force_new_deployment(args, ctx, cluster, service_config, stage: _Stage, tim
         return None
     ctx.out.progress(f"rolling {service_config.name} again on {ecs.revision_name(running)} (--force-new-deployment: "
                      "new tasks read secrets and parameters afresh)")
-    seen = {event["id"] for event in live.raw.get("events", [])}
+    seen = live.event_ids
     started = ctx.aws.ecs.update_service(**request)["service"]
     stage.previous = live.known_good.task_definition if live.known_good else None
     task_definition = ecs.describe_task_definition(ctx.aws.ecs, running) or {}
@@ -256,19 +252,22 @@ def migrate(args, ctx, cluster, service_config, rendered, task_definition_arn, l
     stage.migration_task = task["taskArn"]
     out.progress(f"migrations: `{' '.join(command)}` on {revision} (task {ecs.task_id(task['taskArn'])})")
     follower = watch.LogFollower(ctx.aws.logs, rendered.task_definition, task, container)
-    task = run_task.wait_stopped(ctx, cluster, task["taskArn"], ecs.parse_duration(args.timeout),
-                                 on_poll=lambda: [out.progress(f"  | {line}") for line in follower.new_lines()])
-    for line in follower.new_lines():
-        out.progress(f"  | {line}")
+
+    def stream() -> None:
+        for line in follower.new_lines():
+            out.progress(f"  | {line}")
+
+    task = run_task.wait_stopped(ctx, cluster, task["taskArn"], ecs.parse_duration(args.timeout), on_poll=stream)
+    stream()  # what the container wrote after the last poll
     stage.migration_task = None
-    exited = next((c for c in task.get("containers", []) if c["name"] == container), {})
+    exited = ecs.container_of(task, container) or {}
     code = exited.get("exitCode")
     if code == 0:
         out.progress(f"migrations: done on {revision} (exit 0)")
         return
     how = f"exited with {code}" if code is not None else \
         f"stopped without an exit code ({exited.get('reason') or task.get('stoppedReason', 'no reason given')})"
-    untouched = f"still {ecs.revision_name(_running(live))}" if live else "not created"
+    untouched = f"still {ecs.revision_name(live.running_task_definition)}" if live else "not created"
     if not out.is_json:
         out.line("why:")
         out.line(f"  migration task {ecs.task_id(task['taskArn'])} {how}; its last log lines:")
@@ -376,7 +375,7 @@ def interrupted(args, ctx, cluster: str, stage: _Stage) -> str:
     ctx.aws.ecs.update_service(cluster=cluster, service=name, taskDefinition=stage.previous)
     outcome = watch.Outcome(INTERRUPTED, "")
     try:
-        returned = settle(ctx, cluster, name, {event["id"] for event in service.raw.get("events", [])},
+        returned = settle(ctx, cluster, name, service.event_ids,
                           ecs.parse_duration(args.timeout), outcome)
     except KeyboardInterrupt:
         return f"interrupted twice: the rollback of {name} to {back_to} goes on without us. Follow with: status {name}"

@@ -52,6 +52,16 @@ class Service:
         return next((d for d in self.deployments if d.is_primary), None)
 
     @property
+    def running_task_definition(self) -> str:
+        """What the service runs now: its primary deployment's definition (the service's own field lags)."""
+        return self.primary.task_definition if self.primary else self.task_definition
+
+    @property
+    def event_ids(self) -> set[str]:
+        """The ids of the events it holds now: a wait started after them prints only newer ones."""
+        return {event["id"] for event in self.raw.get("events", [])}
+
+    @property
     def known_good(self) -> Deployment | None:
         """The deployment to fall back to: the primary if it completed, else a completed older one."""
         completed = [d for d in self.deployments if d.has_completed]
@@ -74,6 +84,11 @@ class Service:
     def events(self) -> list[dict]:
         """Oldest first (ECS lists them newest first)."""
         return list(reversed(self.raw.get("events", [])))
+
+
+def container_of(task: dict, name: str) -> dict | None:
+    """The named container of a described task, or None."""
+    return next((c for c in task.get("containers", []) if c["name"] == name), None)
 
 
 def describe_service(ecs, cluster: str, name: str) -> Service | None:

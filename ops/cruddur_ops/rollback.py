@@ -38,7 +38,7 @@ def _task_definitions_of(ecs_client, cluster: str, service_arn: str) -> list[tup
 
 
 def target(ecs_client, cluster: str, service: ecs.Service) -> str:
-    current = service.primary.task_definition if service.primary else service.task_definition
+    current = service.running_task_definition
     avoid = {current}
     for status, task_definition in _task_definitions_of(ecs_client, cluster, service.raw["serviceArn"]):
         if status == "SUCCESSFUL" and task_definition not in avoid:
@@ -54,14 +54,14 @@ def run(args, ctx) -> int:
     cluster = context.cluster_of(args, ctx)
     client = ctx.aws.ecs
     service = ecs.require_service(client, cluster, service_config.name)
-    current = service.primary.task_definition if service.primary else service.task_definition
+    current = service.running_task_definition
     destination = target(client, cluster, service)
     ctx.out.progress(f"rolling back {service_config.name}: {ecs.revision_name(current)} -> "
                      f"{ecs.revision_name(destination)} (last successful deployment)")
     if args.dry_run:
         return ctx.out.json({"updateService": {"cluster": cluster, "service": service_config.name,
                                                "taskDefinition": destination}})
-    seen = {event["id"] for event in service.raw.get("events", [])}
+    seen = service.event_ids
     started = client.update_service(cluster=cluster, service=service_config.name, taskDefinition=destination)
     task_definition = ecs.describe_task_definition(client, destination) or {}
     try:

@@ -62,7 +62,7 @@ def run(args, ctx) -> int:
                  args.command)
     ctx.out.progress(f"started task {ecs.task_id(task['taskArn'])} on {ecs.revision_name(service.task_definition)}")
     task = wait_stopped(ctx, cluster, task["taskArn"], ecs.parse_duration(args.timeout))
-    container = next((c for c in task.get("containers", []) if c["name"] == container_name), None)
+    container = ecs.container_of(task, container_name)
     code = container.get("exitCode") if container else None
     task_definition = ecs.describe_task_definition(ctx.aws.ecs, task["taskDefinitionArn"]) or {}
     for line in watch.log_tail(ctx.aws.logs, task_definition, task, container_name):
