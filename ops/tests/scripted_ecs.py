@@ -117,6 +117,13 @@ class ScriptedEcs:
     def _service_of(self, deployment: dict) -> dict:
         return next(service for service in self.services.values() if deployment in service["deployments"])
 
+    def deployment_by_ecs(self, service: dict, task_definition: str) -> dict:
+        """A deployment ECS starts itself (a rollback) or someone else starts: ours stays the one we watch."""
+        started = self._started
+        deployment = self.new_deployment(service, task_definition)
+        self._started = started
+        return deployment
+
     def ours(self) -> dict:
         """The deployment the code under test started: the newest one created through our API."""
         return self._started
@@ -300,9 +307,7 @@ def circuit_breaker_rollback(fake):
     ours.update(rolloutState="FAILED", rolloutStateReason="ECS deployment circuit breaker: tasks failed to start.")
     fake.set_history_status(ours, "ROLLBACK_SUCCESSFUL")
     fake.event(service, f"(deployment {ours['id']}) deployment failed: tasks failed to start.")
-    started = fake._started
-    fake.new_deployment(service, previous["taskDefinition"])
-    fake._started = started
+    fake.deployment_by_ecs(service, previous["taskDefinition"])
     fake.event(service, f"rolling back to deployment {previous['id']}.")
 
 
@@ -324,9 +329,7 @@ def alarm_rollback(alarm_name: str):
         fake.set_history_status(ours, "ROLLBACK_SUCCESSFUL")
         fake.event(service, f"(deployment {ours['id']}) deployment failed: alarm detected.")
         last_good = next(d for d in reversed(fake.completed_order) if d != ours["taskDefinition"])
-        started = fake._started
-        fake.new_deployment(service, last_good)
-        fake._started = started
+        fake.deployment_by_ecs(service, last_good)
     return step
 
 
@@ -370,10 +373,8 @@ def _blue_green_stage(stage: str, hook):
         ours.update(rolloutState="FAILED", rolloutStateReason=f"Service deployment rolled back: lifecycle hook "
                                                               f"failed at {stage}.")
         fake.event(service, f"(deployment {ours['id']}) deployment failed: lifecycle hook failed.")
-        started = fake._started
-        fake.new_deployment(service, previous["taskDefinition"])
+        fake.deployment_by_ecs(service, previous["taskDefinition"])
         fake.service_deployments.pop()  # a blue/green rollback stays within the service deployment it undoes
-        fake._started = started
     return step
 
 
@@ -385,9 +386,7 @@ def _blue_green_done(fake):
 def superseded_by(task_definition_arn_of):
     """Someone else deploys while we wait."""
     def step(fake):
-        started = fake._started
-        fake.new_deployment(fake.service(), task_definition_arn_of(fake))
-        fake._started = started
+        fake.deployment_by_ecs(fake.service(), task_definition_arn_of(fake))
     return step
 
 
