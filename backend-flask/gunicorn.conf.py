@@ -1,7 +1,8 @@
 """Gunicorn settings for the API: `gunicorn -c gunicorn.conf.py app:app` from backend-flask/.
 
-Binds 0.0.0.0:$PORT (4567), sizes itself from GUNICORN_WORKERS / GUNICORN_THREADS, writes its access
-log as JSON lines to stdout (CloudWatch via awslogs), and on SIGTERM (ECS stopping a task) stops taking
+Binds 0.0.0.0:$PORT (4567) when run alone (bin/serve binds it to a unix socket behind nginx instead), sizes
+itself from GUNICORN_WORKERS / GUNICORN_THREADS, writes its own lines as JSON to stdout (CloudWatch via
+awslogs), and on SIGTERM (ECS stopping a task) stops taking
 new connections and lets requests in flight finish within graceful_timeout, under ECS's stopTimeout.
 """
 import json
@@ -27,35 +28,19 @@ control_socket_disable = True
 limit_request_line = 4094
 limit_request_fields = 100
 limit_request_field_size = 8190
-accesslog = "-"
+# The access line is nginx's (nginx.conf): bin/serve runs gunicorn behind it, one line per answer.
 errorlog = "-"
 loglevel = "info"
 
 
 class JsonLogger(Logger):
-    """Gunicorn's own lines as JSON, like the app's: one object per line, values escaped properly.
-
-    The access line holds no query string (it can carry a cursor or search words) and no request
-    headers (Authorization); the request id ties it to the app's lines.
-    """
+    """Gunicorn's own lines as JSON, like the app's: one object per line, values escaped properly."""
 
     def setup(self, cfg):
         super().setup(cfg)
         for log in (self.error_log, self.access_log):
             for handler in log.handlers:
                 handler.setFormatter(JsonFormatter())
-
-    def access(self, resp, req, environ, request_time):
-        if not self.access_log_enabled:
-            return
-        status = resp.status.split(None, 1)[0] if isinstance(resp.status, str) else resp.status
-        headers = dict((k.lower(), v) for k, v in resp.headers)
-        self.access_log.info("request", extra={"fields": {
-            "method": environ.get("REQUEST_METHOD"), "path": environ.get("PATH_INFO"), "status": int(status),
-            "bytes": getattr(resp, "sent", None), "duration_ms": round(request_time.total_seconds() * 1000, 1),
-            "request_id": headers.get("x-request-id"), "remote": environ.get("REMOTE_ADDR"),
-            "user_agent": environ.get("HTTP_USER_AGENT"),
-        }})
 
 
 logger_class = JsonLogger

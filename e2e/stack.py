@@ -1,9 +1,10 @@
 """The whole Cruddur stack for browser journeys, on free ports, owned and torn down by the caller.
 
 PostgreSQL (devstack.postgres), the AWS emulator with Cognito and the messages table (devstack.moto,
-devstack.cognito), the API under gunicorn exactly as its image runs it, and the production build of the
-web app served by Debian's nginx as a non-root process with the production nginx.conf. Nothing here is
-a test double: the browser talks to what production runs, only pointed at local stand-ins for AWS.
+devstack.cognito), the API under bin/serve (nginx in front of gunicorn) exactly as its image runs it, and
+the production build of the web app served by Debian's nginx as a non-root process with the production
+nginx.conf. Nothing here is a test double: the browser talks to what production runs, only pointed at
+local stand-ins for AWS.
 """
 from __future__ import annotations
 
@@ -93,7 +94,8 @@ def seed(database_url: str, pool: local_cognito.LocalCognito, aws_url: str) -> N
 
 def start_backend(*, database_url: str, frontend_url: str, pool: local_cognito.LocalCognito,
                   aws_url: str, log: Path) -> Backend:
-    """gunicorn -c gunicorn.conf.py app:app from backend-flask/, configured by the env contract only."""
+    """bin/serve from backend-flask/ (nginx in front of gunicorn, as the image runs it), configured by the env
+    contract only."""
     port = free_port()
     env = {
         **os.environ, **FAKE_CREDENTIALS,
@@ -111,7 +113,7 @@ def start_backend(*, database_url: str, frontend_url: str, pool: local_cognito.L
     }
     with open(log, "ab") as out:  # the child writes through its own copy of the descriptor
         proc = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "app:app"],
+            [sys.executable, "bin/serve"],
             cwd=BACKEND_DIR, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
         )
     url = f"http://127.0.0.1:{port}"

@@ -89,6 +89,8 @@ def init_app(app: Flask) -> None:
         response.status_code = err.code
         if err.code == 405 and getattr(err, "valid_methods", None):
             response.headers["Allow"] = ", ".join(err.valid_methods)
+        elif err.code == 413:
+            _discard_body()
         return response
 
     @app.errorhandler(Exception)
@@ -115,12 +117,28 @@ def _bound_streamed_body() -> None:
     environ["CONTENT_LENGTH"] = str(len(body))
 
 
+def _discard_body() -> None:
+    """Read what is left of a refused body, so the connection can carry the next request.
+
+    gunicorn drains at most 64 KiB of an unread body and otherwise closes the connection after the answer,
+    without saying so in it; nginx, which keeps its connections to gunicorn open, would send the next request
+    down the closed one and answer 502. nginx caps bodies (client_max_body_size), so this read is bounded.
+    """
+    stream = request.environ["wsgi.input"]
+    while stream.read(65536):
+        pass
+
+
 def _security_headers(response):
     # Browsers must not guess another type from a JSON answer; and nothing a signed-in caller was
     # shown may be kept by the browser or a shared cache for whoever comes next.
     response.headers["X-Content-Type-Options"] = "nosniff"
     if "Authorization" in request.headers:
         response.headers["Cache-Control"] = "no-store"
+    # the route's rule, not its path, names the metrics nginx writes (nginx.conf): a handful of series, not one
+    # per crud; nginx keeps the header from clients
+    if request.url_rule is not None:
+        response.headers["X-Cruddur-Route"] = request.url_rule.rule
     return response
 
 

@@ -41,6 +41,9 @@ def test_docker_reports_healthy_and_health_check_answers(api):
     assert container.health() == "healthy"
     r = requests.get(f"{url}/api/health-check", timeout=5)
     assert (r.status_code, r.json()) == (200, {"success": True})
+    # bin/serve is the container's process; nginx answers in front of gunicorn (docs/api.md, "Serving")
+    assert r.headers["Server"] == "nginx"
+    assert container.exec("cat", "/proc/1/cmdline").split("\0")[:2] == ["python", "/backend-flask/bin/serve"]
 
 
 def test_signed_in_request_is_served(api, aws, local_cognito):

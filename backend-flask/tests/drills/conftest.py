@@ -13,9 +13,9 @@ import psycopg
 import pytest
 
 from cruddur.migrations import migrate
-from devstack.gunicorn import Gunicorn
 from devstack.moto import FAKE_CREDENTIALS
 from devstack.postgres import throwaway
+from devstack.serve import Served
 
 SEED = Path(__file__).resolve().parents[2] / "db" / "seed.sql"
 
@@ -41,11 +41,11 @@ def api_env(aws, cognito):
 
 @pytest.fixture
 def serve(tmp_path):
-    """serve(env) → a running Gunicorn, stopped after the test."""
+    """serve(env) → a running Served, stopped after the test."""
     started = []
 
-    def start(env: dict, name: str = "api") -> Gunicorn:
-        server = Gunicorn(env, tmp_path / f"{name}.log")
+    def start(env: dict, name: str = "api") -> Served:
+        server = Served(env, tmp_path / f"{name}.log")
         started.append(server)
         return server
 

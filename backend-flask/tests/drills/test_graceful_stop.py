@@ -1,4 +1,6 @@
-"""SIGTERM while requests are in flight (ECS stopping a task): they finish, then the process exits."""
+"""SIGTERM while requests are in flight (ECS stopping a task): they finish, then the process exits.
+
+bin/serve stops nginx first (it finishes what it holds, gunicorn still answering), then gunicorn."""
 import threading
 
 import psycopg
@@ -9,7 +11,7 @@ from drills.drill import poll_until
 FEED = "/api/activities/home"
 IN_FLIGHT = 8  # as many as 2 workers × 4 threads hold at once
 RUNNING = 4  # at least this many must be inside a query (one worker may take more than its threads)
-GRACEFUL_TIMEOUT = 20  # gunicorn.conf.py's graceful_timeout, inside ECS's default 30 s stopTimeout
+GRACEFUL_TIMEOUT = 20  # nginx's drain (15 s) and gunicorn's stop after it, inside ECS's default 30 s stopTimeout
 
 
 def waiting_on_lock(url: str) -> int:
@@ -38,8 +40,8 @@ def test_sigterm_lets_in_flight_requests_finish_and_exits_in_time(drill_cluster,
             t.start()
         poll_until(lambda: waiting_on_lock(url) >= RUNNING, timeout=30)
         api.terminate()
-        # release the table only once gunicorn has begun its shutdown, so the requests finish during it
-        poll_until(lambda: "Handling signal: term" in api.log_path.read_text(), timeout=10)
+        # release the table only once the shutdown has begun, so the requests finish during it
+        poll_until(lambda: "stopping: nginx finishes" in api.log_path.read_text(), timeout=10)
     finally:
         holder.rollback()
         holder.close()
