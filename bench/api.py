@@ -1,7 +1,7 @@
-"""`make bench`: the API's feed against a minimal Flask + psycopg baseline, measured side by side.
+"""`make bench`: the API's feed against the least Flask app answering the same question, measured side by side.
 
 One run starts everything itself — a throwaway PostgreSQL seeded with realistic volume, the local AWS
-emulator with a Cognito pool, the API and the baseline under the same production gunicorn config —
+emulator with a Cognito pool, the API and the least app each behind nginx (bin/serve) and under gunicorn alone —
 then drives both with wrk and prints ratios, which a noisy machine cannot fake the way it fakes
 absolute numbers. Server processes run on one core and wrk on the other where there are two.
 Results go to bench/RESULTS.md. Never part of CI's pass/fail.
@@ -32,9 +32,9 @@ sys.path[:0] = [str(ROOT), str(BACKEND)]
 from cruddur.admin.db import load_volume  # noqa: E402
 from cruddur.migrations import migrate  # noqa: E402
 from devstack import cognito as local_cognito  # noqa: E402
-from devstack.gunicorn import Gunicorn  # noqa: E402
 from devstack.moto import FAKE_CREDENTIALS, MotoServer  # noqa: E402
 from devstack.postgres import throwaway  # noqa: E402
+from devstack.serve import Served  # noqa: E402
 
 RESULTS = ROOT / "bench" / "RESULTS.md"
 FEED = "/api/activities/home"
@@ -42,6 +42,9 @@ FEED = "/api/activities/home"
 # of the pairs' ratios. On this kind of shared VM one server's CPU cost per request drifts by ±30 % from one
 # minute to the next (measured), so pairs close in time compare like with like and the median drops outliers.
 ROUNDS = 7
+LEAST_SERVED = "GET /api/activities/home: the API against the least app, both behind nginx as production serves them"
+LEAST_ALONE = "GET /api/activities/home: the API (behind nginx) against the least app under gunicorn alone"
+DESIGN = "Serving design: the API behind nginx (bin/serve) against the API under gunicorn alone"
 
 
 @dataclass
@@ -87,7 +90,7 @@ class Measured:
     application_name, so the CPU each request costs is counted on both sides of the connection."""
     TICK = os.sysconf("SC_CLK_TCK")
 
-    def __init__(self, name: str, server: Gunicorn, database_url: str):
+    def __init__(self, name: str, server: Served, database_url: str):
         self.name, self.server, self.database_url = name, server, database_url
 
     @property
@@ -110,7 +113,7 @@ class Measured:
         return ticks / self.TICK
 
     def load(self, connections: int, seconds: int, headers: dict | None = None) -> Load:
-        pids = [*self.server.worker_pids(), *self._backends()]
+        pids = [*self.server.serving_pids(), *self._backends()]
         before = self._cpu_seconds(pids)
         result = wrk(self.url + FEED, connections, seconds, headers)
         if result.requests:
@@ -199,33 +202,43 @@ def main(argv: list[str] | None = None) -> int:
                "AWS_ENDPOINT_URL": moto.url, "AWS_COGNITO_USER_POOL_ID": pool.user_pool_id,
                "AWS_COGNITO_USER_POOL_CLIENT_ID": pool.client_id, "AWS_COGNITO_JWKS_URL": pool.jwks_url,
                "FRONTEND_URL": "http://localhost:3000"}
-        api = Measured("cruddur-api", stack.enter_context(Gunicorn(
-            {**env, "CONNECTION_URL": named(url, "cruddur-api")}, work / "api.log")), url)
-        base = Measured("bench-baseline", stack.enter_context(Gunicorn(
-            {**env, "CONNECTION_URL": named(url, "bench-baseline")}, work / "baseline.log",
-            chdir=ROOT / "bench" / "baseline")), url)
+        def measured(name: str, front: bool, chdir: Path = BACKEND) -> Measured:
+            server = Served({**env, "CONNECTION_URL": named(url, name)}, work / f"{name}.log", chdir=chdir,
+                            front=front)
+            return Measured(name, stack.enter_context(server), url)
+
+        # The API as production serves it (bin/serve: nginx in front of gunicorn) and as it was served before
+        # (gunicorn alone); the least app (bench/baseline) under each of the two designs.
+        api = measured("cruddur-api", front=True)
+        api_alone = measured("cruddur-api-alone", front=False)
+        least = measured("least-served", front=True, chdir=ROOT / "bench" / "baseline")
+        least_alone = measured("least-alone", front=False, chdir=ROOT / "bench" / "baseline")
+        servers = (api, api_alone, least, least_alone)
         auth = {"Authorization": f"Bearer {token['AccessToken']}"}
-        for server in (api, base):
+        for server in servers:
             requests.get(server.url + FEED, timeout=10).raise_for_status()
         requests.get(api.url + FEED, headers=auth, timeout=10).raise_for_status()
-        for server in (api, base):
-            wrk(server.url + FEED, 8, 2)  # warm both up: pools filled, code paths hot
+        for server in servers:
+            wrk(server.url + FEED, 8, 2)  # warm every side up: pools filled, code paths hot
 
-        rows = []
-        for c in levels:
-            pair = paired(partial(base.load, c, args.seconds), partial(api.load, c, args.seconds))
-            rows.append((c, pair))
-            print(f"c={c:<3} api/baseline throughput, median of {ROUNDS} pairs: {pair.ratio:.2f} "
-                  f"(pairs {pair.spread()})", flush=True)
+        sections = {}
+        for title, first, second in (
+                (LEAST_SERVED, least, api), (LEAST_ALONE, least_alone, api), (DESIGN, api_alone, api)):
+            rows = []
+            for c in levels:
+                pair = paired(partial(first.load, c, args.seconds), partial(second.load, c, args.seconds))
+                rows.append((c, pair))
+                print(f"{title}: c={c:<3} {pair.ratio:.2f} (pairs {pair.spread()})", flush=True)
+            sections[title] = rows
         # A fresh token: the one above may be near its five-minute end after the runs (docs/api.md)
         token = local_cognito.sign_in(moto.url, pool.client_id, user.email, local_cognito.DEMO_PASSWORD)
         auth = {"Authorization": f"Bearer {token['AccessToken']}"}
         signed_in = paired(lambda: api.load(8, args.seconds), lambda: api.load(8, args.seconds, auth))
         print(f"signed-in cost: {signed_in.cost:.2f}× (pairs {signed_in.spread(invert=True)})", flush=True)
         rss = api.server.worker_rss_mb()
-        base_rss = base.server.worker_rss_mb()
+        base_rss = least.server.worker_rss_mb()
 
-    report = render(args, rows, signed_in, rss, base_rss)
+    report = render(args, sections, signed_in, rss, base_rss)
     if not args.api_only:
         report += "\n".join(extra_sections()) + "\n"
     RESULTS.write_text(report)
@@ -237,33 +250,41 @@ def cpu(load: Load) -> str:
     return f"{load.cpu_ms:.2f}" if load.cpu_ms is not None else "n/a"
 
 
-def render(args, rows: list[tuple[int, Comparison]], signed_in: Comparison, rss, base_rss) -> str:
+def render(args, sections: dict[str, list[tuple[int, Comparison]]], signed_in: Comparison, rss, base_rss) -> str:
     when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     lines = [
         "# Benchmark results", "",
         f"Measured {when} by `make bench` on {os.cpu_count()} cores; servers on core 0, wrk on core 1. "
         f"Data: {args.users} users, {args.activities} cruds (+ about a tenth as replies, a fifth expired). "
-        f"Both servers use backend-flask/gunicorn.conf.py ({os.environ.get('GUNICORN_WORKERS', '2')} workers × "
-        f"{os.environ.get('GUNICORN_THREADS', '4')} threads).", "",
+        f"Every gunicorn uses backend-flask/gunicorn.conf.py ({os.environ.get('GUNICORN_WORKERS', '2')} workers × "
+        f"{os.environ.get('GUNICORN_THREADS', '4')} threads); \"behind nginx\" is backend-flask/bin/serve, as the "
+        "image runs it. The least app (bench/baseline/app.py) is one query whose JSON PostgreSQL builds, passed "
+        "through as the body.", "",
         f"Every comparison is {ROUNDS} pairs of {args.seconds}-second runs, the two sides back to back; a ratio is "
-        "the median of the pairs' ratios, and the range beside it shows how far single pairs strayed. "
-        "Requests per second, latencies and CPU are those of each side's median run. CPU ms/req is what one "
-        "request cost the server's workers plus its own PostgreSQL backends: with servers and database "
-        "sharing one core, throughput follows it.", "",
-        "## GET /api/activities/home against the minimal Flask + psycopg baseline (goal: ratio ≥ 0.6)", "",
-        "| clients | API req/s | API p50 ms | API p99 ms | API CPU ms/req | baseline req/s | baseline p50 ms "
-        "| baseline p99 ms | baseline CPU ms/req | ratio | pairs | errors |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "the median of the pairs' ratios (second side's throughput over the first's), and the range beside it "
+        "shows how far single pairs strayed. Requests per second, latencies and CPU are those of each side's "
+        "median run. CPU ms/req is what one request cost the server's processes (gunicorn's workers and "
+        "nginx's) plus its own PostgreSQL backends: with servers and database sharing one core, throughput "
+        "follows it.", "",
     ]
-    for c, pair in rows:
-        b, a = pair.typical(pair.first), pair.typical(pair.second)
-        lines.append(f"| {c} | {a.requests_per_s:.0f} | {a.p50_ms:.2f} | {a.p99_ms:.2f} | {cpu(a)} "
-                     f"| {b.requests_per_s:.0f} | {b.p50_ms:.2f} | {b.p99_ms:.2f} | {cpu(b)} "
-                     f"| **{pair.ratio:.2f}** | {pair.spread()} | {pair.errors} |")
+    for title, rows in sections.items():
+        first, second = ("gunicorn alone", "behind nginx") if title == DESIGN else ("least app", "API")
+        lines += [
+            f"## {title}", "",
+            f"| clients | {second} req/s | p50 ms | p99 ms | CPU ms/req | {first} req/s | p50 ms | p99 ms "
+            "| CPU ms/req | ratio | pairs | errors |",
+            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        for c, pair in rows:
+            b, a = pair.typical(pair.first), pair.typical(pair.second)
+            lines.append(f"| {c} | {a.requests_per_s:.0f} | {a.p50_ms:.2f} | {a.p99_ms:.2f} | {cpu(a)} "
+                         f"| {b.requests_per_s:.0f} | {b.p50_ms:.2f} | {b.p99_ms:.2f} | {cpu(b)} "
+                         f"| **{pair.ratio:.2f}** | {pair.spread()} | {pair.errors} |")
+        lines.append("")
     anon, signed = signed_in.typical(signed_in.first), signed_in.typical(signed_in.second)
     cpu_cost = signed_in.cpu_cost
     lines += [
-        "", "## Signed-in against anonymous, same feed, 8 clients (goal: cost ≤ 1.15×)", "",
+        "## Signed-in against anonymous, same feed, 8 clients (goal: cost ≤ 1.15×)", "",
         "| | req/s | p50 ms | p99 ms | CPU ms/req |", "|---|---:|---:|---:|---:|",
         f"| anonymous | {anon.requests_per_s:.0f} | {anon.p50_ms:.2f} | {anon.p99_ms:.2f} | {cpu(anon)} |",
         f"| signed in (token checked on every request) | {signed.requests_per_s:.0f} | {signed.p50_ms:.2f} "
@@ -273,7 +294,7 @@ def render(args, rows: list[tuple[int, Comparison]], signed_in: Comparison, rss,
             + (f", {cpu_cost:.2f}× in CPU per request." if cpu_cost else "."), "",
         "## Memory", "",
         f"Resident memory per API worker after the runs: {', '.join(f'{m:.0f} MB' for m in rss)} "
-        f"(baseline workers: {', '.join(f'{m:.0f} MB' for m in base_rss)}).", "",
+        f"(least app's workers: {', '.join(f'{m:.0f} MB' for m in base_rss)}).", "",
     ]
     return "\n".join(lines) + "\n"
 
