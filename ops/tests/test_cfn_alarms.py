@@ -14,11 +14,16 @@ from cruddur_ops import cfn_template
 TARGET_GROUPS = {"backend-flask": "BackendTargetGroup", "frontend-react-js": "FrontendTargetGroup"}
 
 
+def _as_in_service_files(name: dict) -> str:
+    """A template's `!Sub cruddur-${Environment}-...` as the service files spell it, with their placeholder."""
+    return name["Fn::Sub"].replace("${Environment}", "${CRUDDUR_ENVIRONMENT}")
+
+
 @pytest.fixture
 def alarms(repo_root) -> dict[str, dict]:
     template = cfn_template.load(repo_root / "aws/cfn/cluster/template.yaml")
-    return {r["Properties"]["AlarmName"]: r["Properties"] for r in template["Resources"].values()
-            if r["Type"] == "AWS::CloudWatch::Alarm"}
+    return {_as_in_service_files(r["Properties"]["AlarmName"]): r["Properties"]
+            for r in template["Resources"].values() if r["Type"] == "AWS::CloudWatch::Alarm"}
 
 
 def dimensions_of(alarm: dict) -> list[list[dict]]:
@@ -32,8 +37,8 @@ def test_each_service_rolls_back_on_its_own_alarms(service, alarms, repo_root):
     configured = json.loads((repo_root / f"aws/json/service-{service}.json").read_text())[
         "deploymentConfiguration"]["alarms"]
     assert (configured["enable"], configured["rollback"]) == (True, True)
-    assert configured["alarmNames"] == [f"cruddur-{service}-5xx-rate", f"cruddur-{service}-p99-latency",
-                                        f"cruddur-{service}-unhealthy-hosts"]
+    own = f"cruddur-${{CRUDDUR_ENVIRONMENT}}-{service}"
+    assert configured["alarmNames"] == [f"{own}-5xx-rate", f"{own}-p99-latency", f"{own}-unhealthy-hosts"]
     for name in configured["alarmNames"]:
         assert name in alarms, f"{name} is not defined in aws/cfn/cluster/template.yaml"
         for dimensions in dimensions_of(alarms[name]):
@@ -46,7 +51,7 @@ def test_alarms_need_two_bad_minutes_and_stay_quiet_without_traffic(alarms):
     for name, alarm in alarms.items():
         assert (alarm["EvaluationPeriods"], alarm["DatapointsToAlarm"]) == (2, 2), name
         assert alarm["TreatMissingData"] == "notBreaching", name
-    rate = alarms["cruddur-backend-flask-5xx-rate"]
+    rate = alarms["cruddur-${CRUDDUR_ENVIRONMENT}-backend-flask-5xx-rate"]
     [expression] = [m for m in rate["Metrics"] if m.get("ReturnData")]
     assert expression["Expression"] == "IF(requests > 0, 100 * errors / requests, 0)"
-    assert alarms["cruddur-backend-flask-p99-latency"]["ExtendedStatistic"] == "p99"
+    assert alarms["cruddur-${CRUDDUR_ENVIRONMENT}-backend-flask-p99-latency"]["ExtendedStatistic"] == "p99"
