@@ -28,7 +28,7 @@ from cruddur_ops import cfn_deploy, cfn_stacks, cfn_template, config
 from cruddur_ops.errors import FAILED, TIMED_OUT, OpsError
 from cruddur_ops.output import Output
 
-STACKS = ["cluster", "data", "dns", "guardrails", "iam", "network", "registry", "signing"]
+STACKS = ["cluster", "data", "dns", "guardrails", "iam", "monitoring", "network", "registry", "signing"]
 
 # Resource types of each stack that moto's CloudFormation cannot create.
 EMULATOR_GAPS = {
@@ -39,6 +39,7 @@ EMULATOR_GAPS = {
     "cluster": {"AWS::ServiceDiscovery::HttpNamespace", "AWS::CloudWatch::Alarm",  # alarms: test_cfn_alarms.py
                 "AWS::SNS::TopicPolicy", "AWS::SNS::Subscription"},
     "data": {"AWS::Cognito::UserPool", "AWS::Cognito::UserPoolClient"},
+    "monitoring": {"AWS::CloudWatch::Alarm"},  # test_cfn_alarms.py
     "dns": {"AWS::CertificateManager::Certificate", "AWS::WAFv2::WebACL", "AWS::WAFv2::WebACLAssociation",
             "AWS::WAFv2::LoggingConfiguration"},  # the edge: test_cfn_edge.py
     "guardrails": {"AWS::S3::BucketPolicy", "AWS::SNS::TopicPolicy", "AWS::SNS::Subscription",
@@ -46,7 +47,7 @@ EMULATOR_GAPS = {
                    "AWS::Config::DeliveryChannel", "AWS::Config::ConfigRule",
                    "AWS::GuardDuty::Detector"},  # the detector's features: test_guardrails.py, audit's tests
 }
-CHAIN_OR_LINT_ONLY = {"cluster", "data", "dns", "signing"}
+CHAIN_OR_LINT_ONLY = {"cluster", "data", "dns", "monitoring", "signing"}
 # One per account and region, shared by every environment: no Environment parameter, named cruddur-<stack>.
 ACCOUNT_STACKS = {"registry", "signing", "guardrails"}
 

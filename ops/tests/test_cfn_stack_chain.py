@@ -39,7 +39,7 @@ def _deploy(cli, aws, stack, *parameters, env="staging"):
 
 
 ENVIRONMENTS = ("staging", "prod")
-ENVIRONMENT_STACKS = ("network", "iam", "cluster")  # the environment's stacks the emulator can create
+ENVIRONMENT_STACKS = ("network", "iam", "cluster", "monitoring")  # the environment's stacks the emulator can create
 
 
 @pytest.fixture
@@ -61,7 +61,16 @@ def test_each_environments_stacks_deploy_in_order_and_export_what_task_definitio
     assert account["signing"]["ReleaseSigningKeyAlias"] == "alias/cruddur-release-signing"
     assert account["signing"]["ReleaseSigningKeyArn"].startswith("arn:aws:kms:us-east-1:123456789012:key/")
     for env, outputs in deployed.items():
-        network, iam, cluster = (outputs[stack] for stack in ENVIRONMENT_STACKS)
+        network, iam, cluster, monitoring = (outputs[stack] for stack in ENVIRONMENT_STACKS)
+        assert monitoring["DashboardName"] == f"cruddur-{env}"
+        body = json.loads(aws.cloudwatch.get_dashboard(DashboardName=f"cruddur-{env}")["DashboardBody"])
+        balancer_metrics = [m for w in body["widgets"] if w["type"] == "metric" for m in w["properties"]["metrics"]
+                            if m[0] == "AWS/ApplicationELB"]
+        [alb_arn] = [b["LoadBalancerArn"] for b in
+                     aws.elbv2.describe_load_balancers(Names=[f"cruddur-{env}-alb"])["LoadBalancers"]]
+        assert {m[m.index("LoadBalancer") + 1] for m in balancer_metrics} == {alb_arn.split(":loadbalancer/")[1]}
+        assert {m[m.index("TargetGroup") + 1] for m in balancer_metrics} == {
+            cluster[key].split(":")[5] for key in ("BackendTargetGroupArn", "FrontendTargetGroupArn")}
         assert len(network["PrivateSubnetIds"].split(",")) == 2
         assert network["BackendSecurityGroupId"] != network["FrontendSecurityGroupId"]
         assert iam["ExecutionRoleArn"] == f"arn:aws:iam::123456789012:role/cruddur-{env}-task-execution"
