@@ -131,7 +131,7 @@ def _strategy(value, root: Path, name: str, path: Path) -> Path | None:
 def _database(table: dict, path: Path, environment: Environment) -> DatabaseConfig:
     defaults = DatabaseConfig(instance=f"{environment.prefix}-db")  # the data stack's DBInstanceIdentifier
     return DatabaseConfig(
-        instance=defaults.instance,
+        instance=defaults.instance,  # not configurable: the naming rule decides it
         reserve=_count(table.get("reserve", defaults.reserve), path, "database.reserve"),
         one_off_connections=_count(table.get("one_off_connections", defaults.one_off_connections), path,
                                    "database.one_off_connections"),
