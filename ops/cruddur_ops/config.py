@@ -2,6 +2,7 @@
 file aws/environments/<name>.toml of the environment a command acts on, with the names that follow from it."""
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import tomllib
@@ -130,8 +131,8 @@ def _strategy(value, root: Path, name: str, path: Path) -> Path | None:
 
 def _database(table: dict, path: Path, environment: Environment) -> DatabaseConfig:
     defaults = DatabaseConfig(instance=f"{environment.prefix}-db")  # the data stack's DBInstanceIdentifier
-    return DatabaseConfig(
-        instance=defaults.instance,  # not configurable: the naming rule decides it
+    return dataclasses.replace(
+        defaults,
         reserve=_count(table.get("reserve", defaults.reserve), path, "database.reserve"),
         one_off_connections=_count(table.get("one_off_connections", defaults.one_off_connections), path,
                                    "database.one_off_connections"),
