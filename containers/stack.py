@@ -4,6 +4,8 @@ Shared by the proof (containers/tests) and the bench, so both run the images exa
 """
 from __future__ import annotations
 
+import tomllib
+
 import boto3
 
 from containers import run
@@ -14,6 +16,8 @@ from devstack.moto import FAKE_CREDENTIALS
 REGION = FAKE_CREDENTIALS["AWS_DEFAULT_REGION"]
 ACCOUNT_ID = "123456789012"  # the emulator's account
 HOST_NETWORK = ["--network", "host"]
+# The task definitions render as for aws/ops.toml's default environment: its parameter path, its table name.
+ENVIRONMENT = tomllib.loads((run.ROOT / "aws" / "ops.toml").read_text())["environment"]
 FRONTEND_RUNTIME = {
     "BACKEND_URL": "https://api.cruddur.example",
     "AWS_DEFAULT_REGION": "eu-west-2",
@@ -31,7 +35,8 @@ def aws_client(aws_url: str, service: str):
 
 def backend_variables(local: cognito.LocalCognito) -> dict[str, str]:
     """Values for the ${...} placeholders of aws/task-definitions/backend-flask.json."""
-    return {"FRONTEND_URL": "http://localhost:3000", "BACKEND_URL": "http://localhost:4567",
+    return {"CRUDDUR_ENVIRONMENT": ENVIRONMENT,
+            "FRONTEND_URL": "http://localhost:3000", "BACKEND_URL": "http://localhost:4567",
             "AWS_DEFAULT_REGION": REGION, "AWS_ACCOUNT_ID": ACCOUNT_ID,
             "AWS_COGNITO_USER_POOL_ID": local.user_pool_id, "AWS_COGNITO_USER_POOL_CLIENT_ID": local.client_id}
 
@@ -39,8 +44,8 @@ def backend_variables(local: cognito.LocalCognito) -> dict[str, str]:
 def backend_secrets(aws_url: str, database_url: str, container_def: dict, variables: dict[str, str]) -> dict:
     """The task's secrets, stored in SSM as deploy does and read back by ARN as the ECS agent does."""
     ssm = aws_client(aws_url, "ssm")
-    ssm.put_parameter(Name="/cruddur/backend-flask/CONNECTION_URL", Value=database_url, Type="SecureString",
-                      Overwrite=True)
+    ssm.put_parameter(Name=f"/cruddur/{ENVIRONMENT}/backend-flask/CONNECTION_URL", Value=database_url,
+                      Type="SecureString", Overwrite=True)
     return {s["name"]: ssm.get_parameter(Name=run.render(s["valueFrom"], variables),
                                          WithDecryption=True)["Parameter"]["Value"]
             for s in container_def["secrets"]}

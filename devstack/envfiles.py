@@ -78,7 +78,7 @@ def values(target: str, env: Mapping[str, str], stack: Mapping | None = None) ->
                 "user_pool_client_id": _need(env, "AWS_COGNITO_USER_POOL_CLIENT_ID", why),
                 "frontend_url": _need(env, "FRONTEND_URL", why),
                 "backend_url": _need(env, "BACKEND_URL", why),
-                # Secrets reach the task from SSM (/cruddur/backend-flask/CONNECTION_URL), never a file.
+                # Secrets reach the task from SSM (/cruddur/<env>/backend-flask/CONNECTION_URL), never a file.
                 "connection_url": "",
                 # Real AWS: boto3's own endpoints and Cognito's own key set.
                 "aws_endpoint_url": "", "cognito_endpoint": "", "jwks_url": "",

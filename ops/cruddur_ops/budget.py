@@ -27,7 +27,7 @@ def reads_database(task_definition: dict) -> bool:
                for secret in container.get("secrets", []))
 
 
-def check(ctx, cluster: str, service_config, rendered) -> list[Check]:
+def check(ctx, cluster: str, rendered) -> list[Check]:
     task, service = rendered.task_definition, rendered.service
     if not reads_database(task):
         return []
@@ -39,7 +39,7 @@ def check(ctx, cluster: str, service_config, rendered) -> list[Check]:
     except (KeyError, ValueError):
         return [Check(GROUP, "NG", subject, "set GUNICORN_WORKERS and DB_POOL_MAX_SIZE in the task definition's "
                                             "environment: the budget multiplies them")]
-    tasks, why = _max_tasks(ctx, cluster, service_config, service)
+    tasks, why = _max_tasks(ctx, cluster, rendered)
     percent = 200 if service.get("deploymentConfiguration", {}).get("strategy") == "BLUE_GREEN" else \
         service.get("deploymentConfiguration", {}).get("maximumPercent", 200)
     peak = math.ceil(tasks * percent / 100)
@@ -57,12 +57,12 @@ def check(ctx, cluster: str, service_config, rendered) -> list[Check]:
     return [Check(GROUP, "OK" if fits else "NG", subject, arithmetic)]
 
 
-def _max_tasks(ctx, cluster: str, service_config, service: dict) -> tuple[int, str]:
+def _max_tasks(ctx, cluster: str, rendered) -> tuple[int, str]:
     """The most tasks the service can run outside a deploy: the larger of the scaling file's maximum (what
     deploy is about to apply) and the live scalable target's; else the service file's desiredCount."""
-    counts = []
-    if service_config.scaling:
-        counts.append((scaling.load(service_config.scaling).max_capacity, "scaled"))
+    service, counts = rendered.service, []
+    if rendered.scaling:
+        counts.append((rendered.scaling.max_capacity, "scaled"))
     live = scaling.scalable_target(ctx.aws.client("application-autoscaling"), cluster, service["serviceName"])
     if live:
         counts.append((live["MaxCapacity"], "scaled"))

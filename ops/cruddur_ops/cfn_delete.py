@@ -11,15 +11,17 @@ HELP = "delete an aws/cfn stack (asks first)"
 
 
 def configure(parser) -> None:
-    parser.add_argument("stack", help="a folder of aws/cfn, or the full stack name")
+    parser.add_argument("stack", help="a folder of aws/cfn (the environment's stack, or the account's), or the "
+                                      "full stack name")
     parser.add_argument("--yes", action="store_true", help="delete without asking")
     parser.add_argument("--timeout", type=float, default=3600, help="seconds to follow the stack (default 3600)")
 
 
 def run(args, ctx) -> int:
     confirm = (lambda _prompt: True) if args.yes else cfn_stacks.confirm_on_terminal
-    return delete(ctx.aws.cloudformation, cfn_stacks.stack_name(args.stack), out=ctx.out, confirm=confirm,
-                  clock=ctx.clock, sleep=ctx.sleep, timeout=args.timeout)
+    name = cfn_stacks.stack_name(ctx.root, args.stack, ctx.config.environment)
+    return delete(ctx.aws.cloudformation, name, out=ctx.out, confirm=confirm, clock=ctx.clock, sleep=ctx.sleep,
+                  timeout=args.timeout)
 
 
 def delete(cfn, name: str, *, out: Output, confirm: Callable[[str], bool], clock, sleep,

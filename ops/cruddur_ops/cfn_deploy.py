@@ -9,7 +9,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from cruddur_ops import cfn_stacks
+from botocore.exceptions import ClientError
+
+from cruddur_ops import cfn_stacks, cfn_template
 from cruddur_ops.errors import FAILED, OK, TIMED_OUT, OpsError
 from cruddur_ops.output import Output, table
 
@@ -22,19 +24,16 @@ def configure(parser) -> None:
     parser.add_argument("stack", help="a folder of aws/cfn "
                                       "(network, registry, iam, signing, data, cluster, dns, guardrails)")
     parser.add_argument("-p", "--parameter", action="append", default=[], metavar="KEY=VALUE",
-                        help="template parameter (repeatable); unnamed ones keep their previous or default value")
+                        help="template parameter (repeatable), over the environment file's [stacks.<stack>]; "
+                             "unnamed ones keep their previous or default value")
     parser.add_argument("--template", type=Path, help="template file (default aws/cfn/<stack>/template.yaml)")
     parser.add_argument("--yes", action="store_true", help="execute without asking (CI)")
     parser.add_argument("--timeout", type=float, default=3600, help="seconds to follow the stack (default 3600)")
 
 
 def run(args, ctx) -> int:
-    template = args.template or cfn_stacks.template_path(ctx.root, args.stack)
-    request = ChangeRequest(
-        stack_name=cfn_stacks.stack_name(args.stack),
-        template_body=template.read_text(),
-        parameters=parse_parameters(args.parameter),
-    )
+    path = args.template or cfn_stacks.template_path(ctx.root, args.stack)
+    request = change_request(args.stack, path, ctx.config.environment, parse_parameters(args.parameter))
     confirm = (lambda _prompt: True) if args.yes else cfn_stacks.confirm_on_terminal
     return deploy(ctx.aws.cloudformation, request, out=ctx.out, confirm=confirm, clock=ctx.clock,
                   sleep=ctx.sleep, timeout=args.timeout, change_set_name=f"cruddur-{ctx.now():%Y%m%d%H%M%S}")
@@ -45,6 +44,16 @@ class ChangeRequest:
     stack_name: str
     template_body: str
     parameters: dict[str, str]
+
+
+def change_request(stack: str, path: Path, environment, given: dict[str, str]) -> ChangeRequest:
+    """An environment's stack gets Environment=<name> and the environment file's parameters for it; an
+    account's stack only what is given."""
+    template = cfn_template.load(path)
+    parameters = {"Environment": environment.name, **environment.parameters.get(stack, {})} \
+        if cfn_stacks.per_environment(template) else {}
+    return ChangeRequest(stack_name=cfn_stacks.deployed_name(stack, template, environment),
+                         template_body=path.read_text(), parameters={**parameters, **given})
 
 
 def parse_parameters(pairs: list[str]) -> dict[str, str]:
@@ -63,12 +72,19 @@ def deploy(cfn, request: ChangeRequest, *, out: Output, confirm: Callable[[str],
     existing = cfn_stacks.describe(cfn, request.stack_name)
     change_type = change_set_type(existing)
     out.line(f"{request.stack_name}: creating change set {change_set_name} ({change_type})")
-    created = cfn.create_change_set(
-        StackName=request.stack_name, ChangeSetName=change_set_name, ChangeSetType=change_type,
-        TemplateBody=request.template_body, Capabilities=CAPABILITIES,
-        Parameters=parameter_list(cfn, request, existing),
-        Tags=[{"Key": "project", "Value": "cruddur"}],
-    )
+    try:
+        created = cfn.create_change_set(
+            StackName=request.stack_name, ChangeSetName=change_set_name, ChangeSetType=change_type,
+            TemplateBody=request.template_body, Capabilities=CAPABILITIES,
+            Parameters=parameter_list(cfn, request, existing),
+            Tags=[{"Key": "project", "Value": "cruddur"}],
+        )
+    except ClientError as e:  # an unchanged update refused outright (UpdateStack's words), not as a FAILED set
+        if e.response["Error"]["Code"] == "ValidationError" and \
+                any(marker in e.response["Error"]["Message"] for marker in NO_CHANGES):
+            out.line(f"{request.stack_name}: no changes")
+            return OK
+        raise
     change_set_id, stack_id = created["Id"], created["StackId"]
     change_set = wait_for_change_set(cfn, change_set_id, clock=clock, sleep=sleep, timeout=timeout,
                                      poll_seconds=poll_seconds)

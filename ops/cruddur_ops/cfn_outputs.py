@@ -2,7 +2,7 @@
 
 Output keys are CamelCase (CloudFormation allows nothing else); the ${PLACEHOLDER}s of aws/task-definitions
 and aws/json are the same names in UPPER_SNAKE_CASE: ExecutionRoleArn fills ${EXECUTION_ROLE_ARN}.
-`--env` prints them in that form, ready for `export`.
+`--shell` prints them in that form, ready for `export`.
 """
 from __future__ import annotations
 
@@ -17,16 +17,17 @@ HELP = "print a deployed aws/cfn stack's outputs"
 
 
 def configure(parser) -> None:
-    parser.add_argument("stack", help="a folder of aws/cfn, or the full stack name")
-    parser.add_argument("--env", action="store_true", help="print NAME=value lines with placeholder names")
+    parser.add_argument("stack", help="a folder of aws/cfn (the environment's stack, or the account's), or the "
+                                      "full stack name")
+    parser.add_argument("--shell", action="store_true", help="print NAME=value lines with placeholder names")
 
 
 def run(args, ctx) -> int:
-    name = cfn_stacks.stack_name(args.stack)
+    name = cfn_stacks.stack_name(ctx.root, args.stack, ctx.config.environment)
     values = outputs(ctx.aws.cloudformation, name)
     if ctx.out.is_json:
         return ctx.out.json(values)
-    if args.env:
+    if args.shell:
         for key, value in sorted(values.items()):
             ctx.out.line(f"{placeholder_name(key)}={shlex.quote(value)}")
         return OK

@@ -1,7 +1,9 @@
 """The CloudFormation stacks under aws/cfn/, and how the cfn commands follow one while it changes.
 
-A stack's template is aws/cfn/<stack>/template.yaml and it is deployed as `cruddur-<stack>`, the name the
-other templates import from (their NetworkStack/ClusterStack parameters default to it).
+A stack's template is aws/cfn/<stack>/template.yaml. A template with an `Environment` parameter makes one
+stack per environment, deployed as `cruddur-<env>-<stack>` (network, iam, data, cluster, dns, monitoring),
+and imports from its own environment's stacks by that name; the others make one stack per account and region,
+`cruddur-<stack>` (registry, signing, guardrails), which every environment shares.
 """
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from pathlib import Path
 
 from botocore.exceptions import ClientError
 
+from cruddur_ops import cfn_template
 from cruddur_ops.errors import FAILED, TIMED_OUT, OpsError
 from cruddur_ops.output import Output, table
 
@@ -32,8 +35,18 @@ def template_path(root: Path, stack: str) -> Path:
     return path
 
 
-def stack_name(stack: str) -> str:
-    return stack if stack.startswith(STACK_PREFIX) else STACK_PREFIX + stack
+def per_environment(template: dict) -> bool:
+    return "Environment" in template.get("Parameters", {})
+
+
+def deployed_name(stack: str, template: dict, environment) -> str:
+    return f"{environment.prefix}-{stack}" if per_environment(template) else STACK_PREFIX + stack
+
+
+def stack_name(root: Path, stack: str, environment) -> str:
+    """The deployed name of a folder of aws/cfn in `environment`; anything else is taken as a full stack name."""
+    path = root / TEMPLATES / stack / "template.yaml"
+    return deployed_name(stack, cfn_template.load(path), environment) if path.is_file() else stack
 
 
 def describe(cfn, name: str) -> dict | None:

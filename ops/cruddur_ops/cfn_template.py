@@ -34,6 +34,8 @@ def load(path: Path) -> dict:
 
 SAMPLE_ACCOUNT = "123456789012"
 SAMPLE_REGION = "us-east-1"
+# Parameters without a default, as a deploy would pass them (cfn-deploy passes Environment).
+SAMPLE_PARAMETERS = {"Environment": "staging"}
 
 
 def identity_policies(template: dict) -> dict[str, dict]:
@@ -47,7 +49,8 @@ def identity_policies(template: dict) -> dict[str, dict]:
             for policy in properties.get("Policies", []):
                 found[f"{logical_id}/{policy['PolicyName']}"] = resolve(policy["PolicyDocument"], template)
         elif resource["Type"] in ("AWS::IAM::ManagedPolicy", "AWS::IAM::Policy"):
-            name = properties.get("ManagedPolicyName") or properties.get("PolicyName") or logical_id
+            name = resolve(properties.get("ManagedPolicyName") or properties.get("PolicyName") or logical_id,
+                           template)
             found[f"{logical_id}/{name}"] = resolve(properties["PolicyDocument"], template)
     return found
 
@@ -77,13 +80,15 @@ _ARN_FORMATS = {
     "AWS::DynamoDB::Table": "arn:aws:dynamodb:{region}:{account}:table/{name}",
     "AWS::SNS::Topic": "arn:aws:sns:{region}:{account}:{name}",
     "AWS::KMS::Key": "arn:aws:kms:{region}:{account}:key/{name}",
+    "AWS::ECR::Repository": "arn:aws:ecr:{region}:{account}:repository/{name}",
 }
 
 
 def _sample_arn(logical_id: str, template: dict) -> str:
     resource = template["Resources"][logical_id]
     properties = resource.get("Properties", {})
-    name = next((v for k, v in properties.items() if k.endswith("Name") and isinstance(v, str)), logical_id)
+    name = next((resolve(v, template) for k, v in properties.items()
+                 if k.endswith("Name") and isinstance(resolve(v, template), str)), logical_id)
     return _ARN_FORMATS[resource["Type"]].format(account=SAMPLE_ACCOUNT, region=SAMPLE_REGION, name=name)
 
 
@@ -94,7 +99,7 @@ def _ref(name: str, template: dict) -> str:
         return pseudo[name]
     parameter = template.get("Parameters", {}).get(name)
     if parameter is not None:
-        return str(parameter.get("Default") or f"sample-{name.lower()}")
+        return str(parameter.get("Default") or SAMPLE_PARAMETERS.get(name) or f"sample-{name.lower()}")
     return f"arn:aws:sample:{SAMPLE_REGION}:{SAMPLE_ACCOUNT}:{name}"
 
 

@@ -53,8 +53,11 @@ class _Parser(argparse.ArgumentParser):
 
 def _common_flags() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--region", help="AWS region (default: AWS_DEFAULT_REGION, then aws/ops.toml)")
-    common.add_argument("--cluster", help="ECS cluster (default from aws/ops.toml)")
+    common.add_argument("--env", help=f"environment, one of aws/environments/*.toml (default: "
+                                      f"{ops_config.ENVIRONMENT_VARIABLE}, then aws/ops.toml)")
+    common.add_argument("--region", help="AWS region (default: the environment file's, then AWS_DEFAULT_REGION, "
+                                         "then aws/ops.toml)")
+    common.add_argument("--cluster", help="ECS cluster (default: the environment's, cruddur-<env>)")
     common.add_argument("--output", choices=("text", "json"), default="text", help="output format")
     return common
 
@@ -82,7 +85,7 @@ def main(argv: list[str] | None = None, runtime: Runtime | None = None) -> int:
     stderr = runtime.stderr or sys.stderr
     try:
         args = build_parser().parse_args(argv)
-        cfg = ops_config.load(runtime.root, runtime.environ)
+        cfg = ops_config.load(runtime.root, runtime.environ, args.env)
         if args.region:
             cfg = dataclasses.replace(cfg, region=args.region)
         out = Output(runtime.stdout, stderr, fmt=args.output, tty=runtime.tty)

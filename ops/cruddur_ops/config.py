@@ -1,7 +1,10 @@
-"""The one ops config file (aws/ops.toml): default region, cluster and the files of each service."""
+"""The ops config: aws/ops.toml (the files of each service, the default environment) and the environment
+file aws/environments/<name>.toml of the environment a command acts on, with the names that follow from it."""
 from __future__ import annotations
 
+import dataclasses
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,6 +13,11 @@ from cruddur_ops.errors import OpsError
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG_FILE = "aws/ops.toml"
+ENVIRONMENTS = "aws/environments"
+# Which environment a command acts on when --env does not say (CRUDDUR_ENV is the API's development/production).
+ENVIRONMENT_VARIABLE = "CRUDDUR_ENVIRONMENT"
+# Short enough that the longest name built from it, the target group cruddur-<env>-backend-alt, fits AWS's 32.
+ENVIRONMENT_NAME = re.compile(r"[a-z][a-z0-9]{0,11}")
 
 
 @dataclass(frozen=True)
@@ -30,10 +38,28 @@ class ServiceConfig:
 
 
 @dataclass(frozen=True)
+class Environment:
+    """One Cruddur (staging, prod, ...) from aws/environments/<name>.toml. Every name of its own resources is
+    `cruddur-<name>...` (paths `/cruddur/<name>/...`), the rule the templates follow with their Environment
+    parameter; the registry, the release key and the guardrails belong to the account and serve them all."""
+
+    name: str
+    region: str | None = None
+    # CloudFormation parameters of each stack, as `cfn-deploy` passes them (-p overrides one).
+    parameters: dict[str, dict[str, str]] = field(default_factory=dict)
+    # Values of the ${PLACEHOLDER}s in aws/task-definitions and aws/json; numbers stay numbers.
+    placeholders: dict[str, str | int] = field(default_factory=dict)
+
+    @property
+    def prefix(self) -> str:
+        return f"cruddur-{self.name}"
+
+
+@dataclass(frozen=True)
 class DatabaseConfig:
     """What `verify` needs for the connection budget: the RDS instance, and what stays outside the services."""
 
-    instance: str = "cruddur-db"
+    instance: str
     reserve: int = 10
     one_off_connections: int = 2
 
@@ -43,7 +69,9 @@ class OpsConfig:
     root: Path
     region: str
     cluster: str
+    environment: Environment
     services: dict[str, ServiceConfig] = field(default_factory=dict)
+    # Folders of aws/cfn whose outputs fill placeholders (deployed names: cruddur_ops.cfn_stacks.stack_name).
     stacks: list[str] = field(default_factory=list)
     # KMS keys whose release signatures are trusted; the first one signs (more than one during a rotation).
     signing_keys: list[str] = field(default_factory=list)
@@ -55,7 +83,7 @@ class OpsConfig:
     deploy_all_by_default: bool = False
     # A new deployment whose tasks stopped this many times for the same reason is rolled back at once.
     crash_loop_stops: int = 3
-    database: DatabaseConfig = field(default_factory=DatabaseConfig)
+    database: DatabaseConfig | None = None
 
     def service(self, name: str) -> ServiceConfig:
         try:
@@ -101,10 +129,10 @@ def _strategy(value, root: Path, name: str, path: Path) -> Path | None:
     return overlay
 
 
-def _database(table: dict, path: Path) -> DatabaseConfig:
-    defaults = DatabaseConfig()
-    return DatabaseConfig(
-        instance=str(table.get("instance", defaults.instance)),
+def _database(table: dict, path: Path, environment: Environment) -> DatabaseConfig:
+    defaults = DatabaseConfig(instance=f"{environment.prefix}-db")  # the data stack's DBInstanceIdentifier
+    return dataclasses.replace(
+        defaults,
         reserve=_count(table.get("reserve", defaults.reserve), path, "database.reserve"),
         one_off_connections=_count(table.get("one_off_connections", defaults.one_off_connections), path,
                                    "database.one_off_connections"),
@@ -133,9 +161,45 @@ def _release(value, services: dict, path: Path) -> list[str]:
     return list(value)
 
 
-def load(root: Path = ROOT, environ=os.environ) -> OpsConfig:
+def known_environments(root: Path) -> list[str]:
+    return sorted(p.stem for p in (root / ENVIRONMENTS).glob("*.toml"))
+
+
+def _table(value, path: Path, key: str) -> dict:
+    if not isinstance(value, dict):
+        raise OpsError(f"{path}: {key} must be a table")
+    return value
+
+
+def load_environment(root: Path, name: str) -> Environment:
+    """aws/environments/<name>.toml; an unknown name is refused with the known ones."""
+    path = root / ENVIRONMENTS / f"{name}.toml"
+    if not ENVIRONMENT_NAME.fullmatch(name) or not path.is_file():
+        raise OpsError(f"unknown environment {name!r} (known in {ENVIRONMENTS}: "
+                       f"{', '.join(known_environments(root)) or 'none'}; a name is 1-12 of a-z and 0-9)")
+    raw = read_toml(path, "environment file")
+    unknown = sorted(set(raw) - {"region", "stacks", "placeholders"})
+    if unknown:
+        raise OpsError(f"{path}: unknown key {', '.join(unknown)} (region, [stacks.<stack>], [placeholders])")
+    stacks = _table(raw.get("stacks", {}), path, "stacks")
+    placeholders = _table(raw.get("placeholders", {}), path, "placeholders")
+    for key, value in placeholders.items():
+        if isinstance(value, bool) or not isinstance(value, (str, int)):
+            raise OpsError(f"{path}: placeholders.{key} must be a string or a whole number")
+    return Environment(
+        name=name,
+        region=raw.get("region"),
+        parameters={stack: {key: str(value) for key, value in _table(table, path, f"stacks.{stack}").items()}
+                    for stack, table in stacks.items()},
+        placeholders=dict(placeholders),
+    )
+
+
+def load(root: Path = ROOT, environ=os.environ, environment: str | None = None) -> OpsConfig:
+    """The config for `environment` (else CRUDDUR_ENVIRONMENT, else aws/ops.toml's `environment`)."""
     path = root / CONFIG_FILE
     raw = read_toml(path, "config file")
+    env = load_environment(root, environment or environ.get(ENVIRONMENT_VARIABLE) or raw.get("environment", ""))
     services = {}
     for name, table in raw.get("services", {}).items():
         try:
@@ -155,8 +219,9 @@ def load(root: Path = ROOT, environ=os.environ) -> OpsConfig:
             raise OpsError(f"{path}: [services.{name}] lacks {e.args[0]}") from None
     return OpsConfig(
         root=root,
-        region=environ.get("AWS_DEFAULT_REGION") or raw.get("region", "us-east-1"),
-        cluster=raw.get("cluster", "cruddur"),
+        region=env.region or environ.get("AWS_DEFAULT_REGION") or raw.get("region", "us-east-1"),
+        cluster=env.prefix,
+        environment=env,
         services=services,
         stacks=list(raw.get("stacks", [])),
         signing_keys=list(raw.get("signing_keys", [])),
@@ -164,5 +229,5 @@ def load(root: Path = ROOT, environ=os.environ) -> OpsConfig:
         release=_release(raw.get("release", list(services)), services, path),
         deploy_all_by_default=_flag(raw.get("deploy_all_by_default", False), path, "deploy_all_by_default"),
         crash_loop_stops=_positive(raw.get("crash_loop_stops", 3), path, "crash_loop_stops"),
-        database=_database(raw.get("database", {}), path),
+        database=_database(raw.get("database", {}), path, env),
     )

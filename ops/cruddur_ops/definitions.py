@@ -48,7 +48,7 @@ class Variables:
     AWS call.
     """
 
-    def __init__(self, flags: Mapping[str, str] = (), environ: Mapping[str, str] = (),
+    def __init__(self, flags: Mapping[str, str | int] = (), environ: Mapping[str, str] = (),
                  stack_outputs: Callable[[], Mapping[str, str]] = dict,
                  derived: Mapping[str, Callable[[], str | None]] = ()):
         self._given = [dict(flags), dict(environ)]
@@ -57,9 +57,9 @@ class Variables:
         self._derived = dict(derived)
         self._cache: dict[str, str | None] = {}
 
-    def get(self, name: str) -> str | None:
+    def get(self, name: str) -> str | int | None:
         for layer in self._given:
-            if layer.get(name):
+            if layer.get(name) not in (None, ""):
                 return layer[name]
         if name not in self._cache:
             if self._stack_outputs is None:
@@ -89,17 +89,21 @@ def load_template(path: Path) -> dict:
 
 
 def fill(template, variables: Variables, label: str):
-    """Replace every ${NAME}. A list item that is exactly "${NAME}" takes a comma-separated value as
-    several items (subnet ids). Any unset name stops rendering, naming the file and every missing name."""
+    """Replace every ${NAME}. A string that is exactly "${NAME}" takes the value with its type (a count from
+    the environment file stays a number); a list item that is exactly "${NAME}" takes a comma-separated value
+    as several items (subnet ids). Any unset name stops rendering, naming the file and every missing name."""
     missing: list[str] = []
 
-    def text(value: str) -> str:
+    def text(value: str):
         def one(match):
             found = variables.get(match.group(1))
             if found is None:
                 missing.append(match.group(1))
                 return match.group(0)
-            return found
+            return str(found)
+        whole = PLACEHOLDER.fullmatch(value)
+        if whole and variables.get(whole.group(1)) is not None:
+            return variables.get(whole.group(1))
         return PLACEHOLDER.sub(one, value)
 
     def walk(node):
@@ -110,7 +114,8 @@ def fill(template, variables: Variables, label: str):
             for item in node:
                 whole = PLACEHOLDER.fullmatch(item) if isinstance(item, str) else None
                 if whole and variables.get(whole.group(1)) is not None:
-                    items.extend(part.strip() for part in variables.get(whole.group(1)).split(",") if part.strip())
+                    items.extend(part.strip() for part in str(variables.get(whole.group(1))).split(",")
+                                 if part.strip())
                 else:
                     items.append(walk(item))
             return items

@@ -167,7 +167,6 @@ def _deploy(args, ctx, service_config, stage: _Stage) -> dict | None:
     out = ctx.out
     if args.force_new_deployment:
         return _force_new_deployment(args, ctx, cluster, service_config, stage, timeout)
-    scaled = scaling.load(service_config.scaling) if service_config.scaling else None
     rendered = rendering.render(ctx, args, service_config)
     rendered, made, code = verify.preflight(ctx, args, cluster, rendered, infrastructure=not args.skip_verify)
     if code:
@@ -206,8 +205,8 @@ def _deploy(args, ctx, service_config, stage: _Stage) -> dict | None:
         started = ctx.aws.ecs.update_service(**{**update, "taskDefinition": registered.arn})["service"]
     result = watch_deployment(ctx, args, cluster, service_config.name, ecs.Service(started), registered.arn,
                               rendered.task_definition, seen, stage.previous, timeout, stage)
-    if scaled:
-        scaling.apply(ctx, cluster, rendered.service, scaled)
+    if rendered.scaling:
+        scaling.apply(ctx, cluster, rendered.service, rendered.scaling)
     keep = ctx.config.keep_revisions if args.keep is None else args.keep
     ecs.keep_newest(ctx.aws.ecs, cluster, rendered.task_definition["family"], keep, out)
     return result

@@ -1,6 +1,7 @@
 """`diff <service>`: local files against what ECS runs, as a normalised unified diff (exit 0 same, 2 changed)."""
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import json
 
@@ -40,7 +41,7 @@ def compute(ctx, args, service_config) -> list[str]:
     """The diffs, task definition first; empty when nothing differs."""
     rendered = rendering.render(ctx, args, service_config)
     # Compared as deploy would register it: images by the digest their tags point at now.
-    rendered = rendering.Rendered(release.resolve(ctx, rendered.task_definition), rendered.service)
+    rendered = dataclasses.replace(rendered, task_definition=release.resolve(ctx, rendered.task_definition))
     cluster = context.cluster_of(args, ctx)
     live_service = ecs.describe_service(ctx.aws.ecs, cluster, service_config.name)
     live_task_name = live_service.task_definition if live_service else rendered.task_definition["family"]

@@ -17,9 +17,9 @@ def configure(parser) -> None:
     parser.add_argument("--container", help="only this container's streams")
 
 
-def log_source(service_config, container: str | None) -> tuple[str, str]:
-    """(log group, stream prefix) from the service's task definition file: awslogs settings have no
-    placeholders in the group or prefix, so no rendering (and no AWS call) is needed."""
+def log_source(service_config, container: str | None, environment: str) -> tuple[str, str]:
+    """(log group, stream prefix) from the service's task definition file: the awslogs settings name no
+    placeholder but the environment's, so they are filled without a rendering's AWS calls."""
     task_definition = definitions.load_template(service_config.task_definition)
     containers = task_definition.get("containerDefinitions", [])
     chosen = next((c for c in containers if c["name"] == (container or service_config.container)), None)
@@ -28,6 +28,9 @@ def log_source(service_config, container: str | None) -> tuple[str, str]:
     options = chosen.get("logConfiguration", {}).get("options", {})
     if "awslogs-group" not in options:
         raise OpsError(f"container {chosen['name']} does not log through awslogs")
+    options = definitions.fill({key: options[key] for key in ("awslogs-group", "awslogs-stream-prefix")},
+                               definitions.Variables(flags={"CRUDDUR_ENVIRONMENT": environment}),
+                               service_config.task_definition.name)
     prefix = f"{options['awslogs-stream-prefix']}/{chosen['name']}/" if container else ""
     return options["awslogs-group"], prefix
 
@@ -52,7 +55,7 @@ def fetch(logs, group: str, prefix: str, start_ms: int) -> list[dict]:
 
 
 def run(args, ctx) -> int:
-    group, prefix = log_source(context.service_of(args, ctx), args.container)
+    group, prefix = log_source(context.service_of(args, ctx), args.container, ctx.config.environment.name)
     start_ms = int((ctx.now().timestamp() - ecs.parse_duration(args.since)) * 1000)
     seen: set[str] = set()
     try:

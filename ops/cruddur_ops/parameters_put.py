@@ -1,4 +1,4 @@
-"""parameters-put: a local env file -> SSM SecureString parameters under /cruddur/backend-flask/.
+"""parameters-put: a local env file -> SSM SecureString parameters under /cruddur/<env>/backend-flask/.
 
 Values are secrets: they go to SSM and nowhere else. Nothing here prints, logs or puts a value in an
 error message; a bad line is named by its number only.
@@ -18,13 +18,12 @@ from cruddur_ops.errors import OK, OpsError
 from cruddur_ops.output import Output
 
 HELP = "load secrets from an env file into SSM SecureString parameters (never printing a value)"
-PREFIX = "/cruddur/backend-flask/"
 NAME = re.compile(r"[A-Z][A-Z0-9_]*")
 
 
 def configure(parser) -> None:
     parser.add_argument("env_file", type=Path, help="KEY=VALUE lines, e.g. backend-flask/.env.prod (git-ignored)")
-    parser.add_argument("--prefix", default=PREFIX, help=f"parameter path (default {PREFIX})")
+    parser.add_argument("--prefix", help="parameter path (default /cruddur/<env>/backend-flask/)")
     parser.add_argument("--key-id", help="KMS key for the SecureStrings (default: the account's aws/ssm key)")
 
 
@@ -34,8 +33,10 @@ def run(args, ctx) -> int:
     except OSError as e:
         raise OpsError(f"cannot read {args.env_file}: {e.strerror}") from None
     values = parse_env(text, str(args.env_file))
-    put(ctx.aws.ssm, values, prefix=args.prefix, key_id=args.key_id, out=ctx.out)
-    for line in running_readers(ctx, context.cluster_of(args, ctx), [args.prefix + key for key in values]):
+    environment = ctx.config.environment.name
+    prefix = args.prefix or f"/cruddur/{environment}/backend-flask/"
+    put(ctx.aws.ssm, values, prefix=prefix, key_id=args.key_id, out=ctx.out, environment=environment)
+    for line in running_readers(ctx, context.cluster_of(args, ctx), [prefix + key for key in values]):
         ctx.out.warn(line)
     return OK
 
@@ -84,10 +85,11 @@ def parse_env(text: str, source: str = "env file") -> dict[str, str]:
     return values
 
 
-def put(ssm, values: dict[str, str], *, prefix: str, key_id: str | None, out: Output) -> int:
-    if not (prefix.startswith("/cruddur/") and prefix.endswith("/")):
-        raise OpsError(f"prefix {prefix!r} must start with /cruddur/ and end with / "
-                       "(the execution role reads only /cruddur/*)")
+def put(ssm, values: dict[str, str], *, prefix: str, key_id: str | None, out: Output, environment: str) -> int:
+    own = f"/cruddur/{environment}/"
+    if not (prefix.startswith(own) and prefix.endswith("/")):
+        raise OpsError(f"prefix {prefix!r} must start with {own} and end with / "
+                       f"(the {environment} execution role reads only {own}*)")
     for key, value in values.items():
         request = {"Name": prefix + key, "Value": value, "Type": "SecureString", "Overwrite": True}
         if key_id:

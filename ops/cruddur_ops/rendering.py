@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from botocore.exceptions import ClientError
 
-from cruddur_ops import definitions, images
+from cruddur_ops import cfn_stacks, definitions, images, scaling
 from cruddur_ops.errors import OpsError
 
 
@@ -14,8 +14,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("--var", action="append", default=[], metavar="NAME=VALUE",
                         help="set a ${NAME} placeholder (repeatable; wins over the environment)")
     parser.add_argument("--stack", action="append", default=[], metavar="STACK",
-                        help="CloudFormation stack whose outputs fill placeholders (repeatable; default: the "
-                             "stacks in aws/ops.toml that exist)")
+                        help="CloudFormation stack (a folder of aws/cfn or a full name) whose outputs fill "
+                             "placeholders (repeatable; default: the stacks in aws/ops.toml that exist)")
     parser.add_argument("--image-tag", help="image tag (default: the current 12-character commit)")
 
 
@@ -23,6 +23,8 @@ def add_arguments(parser) -> None:
 class Rendered:
     task_definition: dict
     service: dict
+    # The service's autoscaling file, filled like the other two; None when it runs a fixed count.
+    scaling: scaling.Scaling | None = None
 
 
 def placeholder_name(output_key: str) -> str:
@@ -35,7 +37,7 @@ def stack_outputs(ctx, stacks: list[str], must_exist: bool) -> dict[str, str]:
     """Outputs of `stacks`, by placeholder name. Stacks named on the command line must exist; the
     default ones may not (yet): whatever they would have filled is then reported as not set."""
     outputs: dict[str, str] = {}
-    for stack in stacks:
+    for stack in (cfn_stacks.stack_name(ctx.root, name, ctx.config.environment) for name in stacks):
         try:
             described = ctx.aws.cloudformation.describe_stacks(StackName=stack)["Stacks"]
         except ClientError as e:
@@ -48,7 +50,11 @@ def stack_outputs(ctx, stacks: list[str], must_exist: bool) -> dict[str, str]:
 
 
 def variables(ctx, args) -> definitions.Variables:
-    flags = {"AWS_DEFAULT_REGION": ctx.config.region, **definitions.parse_var_flags(args.var)}
+    """--var over the environment file's placeholders over the environment's name and region, then the shell's
+    environment, stack outputs and derived values (definitions.Variables)."""
+    environment = ctx.config.environment
+    flags = {"AWS_DEFAULT_REGION": ctx.config.region, "CRUDDUR_ENVIRONMENT": environment.name,
+             **environment.placeholders, **definitions.parse_var_flags(args.var)}
     if args.image_tag:
         flags["IMAGE_TAG"] = args.image_tag
     return definitions.Variables(
@@ -72,13 +78,17 @@ def overlay(base: dict, over: dict) -> dict:
     return merged
 
 
+def _label(ctx, path) -> str:
+    return str(path.relative_to(ctx.root)) if path.is_relative_to(ctx.root) else str(path)
+
+
 def render(ctx, args, service) -> Rendered:
-    """Both files of `service` filled, checked against the API model, secrets checked."""
+    """The files of `service` filled, checked against the API model, secrets checked."""
     values = variables(ctx, args)
     files = {}
     for path, api in ((service.task_definition, definitions.TASK_DEFINITION),
                       (service.service_definition, definitions.SERVICE)):
-        label = str(path.relative_to(ctx.root)) if path.is_relative_to(ctx.root) else str(path)
+        label = _label(ctx, path)
         template = definitions.load_template(path)
         if api == definitions.SERVICE and service.blue_green:
             template = overlay(template, definitions.load_template(service.blue_green))
@@ -90,4 +100,8 @@ def render(ctx, args, service) -> Rendered:
     if service_definition.get("serviceName") != service.name:
         raise OpsError(f"{service.service_definition.relative_to(ctx.root)}: serviceName is "
                        f"{service_definition.get('serviceName')!r}, expected {service.name!r}")
-    return Rendered(task_definition, service_definition)
+    scaled = None
+    if service.scaling:
+        label = _label(ctx, service.scaling)
+        scaled = scaling.parse(definitions.fill(definitions.load_template(service.scaling), values, label), label)
+    return Rendered(task_definition, service_definition, scaled)

@@ -9,9 +9,7 @@ the count is autoscaling's, and the service file's value is used only when the s
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
-from cruddur_ops.definitions import load_template
 from cruddur_ops.errors import OpsError
 
 NAMESPACE = "ecs"
@@ -26,15 +24,15 @@ class Scaling:
     target_tracking: list[dict]
 
 
-def load(path: Path) -> Scaling:
-    raw = load_template(path)
+def parse(raw: dict, label: str) -> Scaling:
+    """A filled scaling file (cruddur_ops.rendering fills its placeholders like the service's other files)."""
     low, high = raw.get("minCapacity"), raw.get("maxCapacity")
     if not (isinstance(low, int) and isinstance(high, int) and 1 <= low <= high):
-        raise OpsError(f"{path}: minCapacity and maxCapacity must be whole numbers, 1 ≤ minCapacity ≤ maxCapacity")
+        raise OpsError(f"{label}: minCapacity and maxCapacity must be whole numbers, 1 ≤ minCapacity ≤ maxCapacity")
     policies = raw.get("targetTracking", [])
     for policy in policies:
         if policy.get("metric") not in METRICS or not policy.get("policyName"):
-            raise OpsError(f"{path}: each targetTracking entry needs a policyName and a metric out of "
+            raise OpsError(f"{label}: each targetTracking entry needs a policyName and a metric out of "
                            f"{', '.join(METRICS)}")
     return Scaling(low, high, policies)
 

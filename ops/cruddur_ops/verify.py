@@ -8,6 +8,7 @@ anything is NG.
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 from urllib.parse import unquote
 
@@ -161,13 +162,12 @@ def preflight(ctx, args, cluster: str, rendered: rendering.Rendered,
     gate = release.check(ctx, args, found)
     made = gate.checks
     if infrastructure:
-        service_config = ctx.config.service(rendered.service["serviceName"])
-        made = made + checks(ctx.aws, cluster, rendered) + budget.check(ctx, cluster, service_config, rendered)
+        made = made + checks(ctx.aws, cluster, rendered) + budget.check(ctx, cluster, rendered)
     code = gate.code or (VERIFY_FAILED if any(c.status == "NG" for c in made) else OK)
     if code:
         return rendered, made, code
     pinned = release.pin(rendered.task_definition, found, gate.bypassed)
-    return rendering.Rendered(pinned, rendered.service), made, OK
+    return dataclasses.replace(rendered, task_definition=pinned), made, OK
 
 
 def refuse(out, service_name: str, cluster: str, made: list[Check], code: int):

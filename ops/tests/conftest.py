@@ -24,6 +24,12 @@ from tests import scripted_ecs as s
 
 REGION = "us-east-1"
 ACCOUNT = "123456789012"  # moto's account
+ENV = "staging"  # aws/ops.toml's default environment, the one the commands act on unless told otherwise
+
+
+def family(service: str, env: str = ENV) -> str:
+    """The task definition family of `service` in `env` (aws/task-definitions/<service>.json)."""
+    return f"cruddur-{env}-{service}"
 
 
 @pytest.fixture(scope="session")
@@ -105,18 +111,19 @@ STACK_VALUES = {
     "AWS_ACCOUNT_ID": ACCOUNT,
     "ECR_REGISTRY": f"{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com",
     "IMAGE_TAG": "0123456789ab",
-    "EXECUTION_ROLE_ARN": f"arn:aws:iam::{ACCOUNT}:role/CruddurServiceExecutionRole",
-    "BACKEND_TASK_ROLE_ARN": f"arn:aws:iam::{ACCOUNT}:role/CruddurBackendTaskRole",
-    "FRONTEND_TASK_ROLE_ARN": f"arn:aws:iam::{ACCOUNT}:role/CruddurFrontendTaskRole",
-    "FRONTEND_URL": "https://cruddur.example.com",
-    "BACKEND_URL": "https://api.cruddur.example.com",
+    "EXECUTION_ROLE_ARN": f"arn:aws:iam::{ACCOUNT}:role/cruddur-{ENV}-task-execution",
+    "BACKEND_TASK_ROLE_ARN": f"arn:aws:iam::{ACCOUNT}:role/cruddur-{ENV}-backend-flask-task",
+    "FRONTEND_TASK_ROLE_ARN": f"arn:aws:iam::{ACCOUNT}:role/cruddur-{ENV}-frontend-react-js-task",
+    "FRONTEND_URL": f"https://{ENV}.cruddur.example.com",
+    "BACKEND_URL": f"https://api.{ENV}.cruddur.example.com",
     "AWS_COGNITO_USER_POOL_ID": "us-east-1_abcdefghi",
     "AWS_COGNITO_USER_POOL_CLIENT_ID": "5ldvhg4k2mcdg0pbb0k4a1p0bb",
     "PRIVATE_SUBNET_IDS": "subnet-0aaa,subnet-0bbb",
     "BACKEND_SECURITY_GROUP_ID": "sg-0backend",
     "FRONTEND_SECURITY_GROUP_ID": "sg-0frontend",
-    "BACKEND_TARGET_GROUP_ARN": f"arn:aws:elasticloadbalancing:{REGION}:{ACCOUNT}:targetgroup/cruddur-backend/1",
-    "FRONTEND_TARGET_GROUP_ARN": f"arn:aws:elasticloadbalancing:{REGION}:{ACCOUNT}:targetgroup/cruddur-frontend/2",
+    "BACKEND_TARGET_GROUP_ARN": f"arn:aws:elasticloadbalancing:{REGION}:{ACCOUNT}:targetgroup/cruddur-{ENV}-backend/1",
+    "FRONTEND_TARGET_GROUP_ARN":
+        f"arn:aws:elasticloadbalancing:{REGION}:{ACCOUNT}:targetgroup/cruddur-{ENV}-frontend/2",
 }
 
 
@@ -179,48 +186,48 @@ def world(aws, moto_server) -> dict:
         aws.ecr.create_repository(repositoryName=repository,
                                   imageScanningConfiguration={"scanOnPush": True}, imageTagMutability="IMMUTABLE")
         put_release(aws, moto_server, repository, values["IMAGE_TAG"])
-    aws.ssm.put_parameter(Name="/cruddur/backend-flask/CONNECTION_URL", Type="SecureString",
+    aws.ssm.put_parameter(Name=f"/cruddur/{ENV}/backend-flask/CONNECTION_URL", Type="SecureString",
                           Value="postgresql://cruddur:s3cret@db.internal:5432/cruddur")
-    for key, name in (("EXECUTION_ROLE_ARN", "CruddurServiceExecutionRole"),
-                      ("BACKEND_TASK_ROLE_ARN", "CruddurBackendTaskRole"),
-                      ("FRONTEND_TASK_ROLE_ARN", "CruddurFrontendTaskRole")):
-        values[key] = aws.iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(ECS_TRUST))["Role"]["Arn"]
-    for group in ("/cruddur/backend-flask", "/cruddur/frontend-react-js"):
+    for key in ("EXECUTION_ROLE_ARN", "BACKEND_TASK_ROLE_ARN", "FRONTEND_TASK_ROLE_ARN"):
+        values[key] = aws.iam.create_role(RoleName=values[key].rsplit("/", 1)[1],
+                                          AssumeRolePolicyDocument=json.dumps(ECS_TRUST))["Role"]["Arn"]
+    for group in (f"/cruddur/{ENV}/backend-flask", f"/cruddur/{ENV}/frontend-react-js"):
         aws.logs.create_log_group(logGroupName=group)
         aws.logs.put_retention_policy(logGroupName=group, retentionInDays=30)
     vpc = aws.ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
     subnets = [aws.ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.0.{i}.0/24")["Subnet"]["SubnetId"] for i in (1, 2)]
     values["PRIVATE_SUBNET_IDS"] = ",".join(subnets)
-    alb_sg = aws.ec2.create_security_group(GroupName="cruddur-alb", Description="alb", VpcId=vpc)["GroupId"]
+    alb_sg = aws.ec2.create_security_group(GroupName=f"cruddur-{ENV}-alb", Description="alb", VpcId=vpc)["GroupId"]
     values["ALB_SECURITY_GROUP_ID"] = alb_sg
     for key, name, port in (("BACKEND", "backend-flask", 4567), ("FRONTEND", "frontend-react-js", 3000)):
-        sg = aws.ec2.create_security_group(GroupName=f"cruddur-{name}", Description=name, VpcId=vpc)["GroupId"]
+        sg = aws.ec2.create_security_group(GroupName=f"cruddur-{ENV}-{name}", Description=name, VpcId=vpc)["GroupId"]
         aws.ec2.authorize_security_group_ingress(GroupId=sg, IpPermissions=[{
             "IpProtocol": "tcp", "FromPort": port, "ToPort": port, "UserIdGroupPairs": [{"GroupId": alb_sg}]}])
         values[f"{key}_SECURITY_GROUP_ID"] = sg
         values[f"{key}_TARGET_GROUP_ARN"] = aws.elbv2.create_target_group(
-            Name=f"cruddur-{name}", Protocol="HTTP", Port=port, VpcId=vpc, TargetType="ip",
+            Name=f"cruddur-{ENV}-{key.lower()}", Protocol="HTTP", Port=port, VpcId=vpc, TargetType="ip",
             HealthCheckPath="/api/health-check" if key == "BACKEND" else "/health-check",
         )["TargetGroups"][0]["TargetGroupArn"]
     # The load balancer the target groups serve (ALBRequestCountPerTarget scaling names both).
     public = [aws.ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.0.{i}.0/24", AvailabilityZone=f"{REGION}{zone}")[
         "Subnet"]["SubnetId"] for i, zone in ((101, "a"), (102, "b"))]
-    alb = aws.elbv2.create_load_balancer(Name="cruddur-alb", Subnets=public, SecurityGroups=[alb_sg])[
+    alb = aws.elbv2.create_load_balancer(Name=f"cruddur-{ENV}-alb", Subnets=public, SecurityGroups=[alb_sg])[
         "LoadBalancers"][0]["LoadBalancerArn"]
     listener = aws.elbv2.create_listener(LoadBalancerArn=alb, Protocol="HTTP", Port=80, DefaultActions=[
         {"Type": "forward", "TargetGroupArn": values["FRONTEND_TARGET_GROUP_ARN"]}])["Listeners"][0]["ListenerArn"]
     aws.elbv2.create_rule(ListenerArn=listener, Priority=10, Actions=[
         {"Type": "forward", "TargetGroupArn": values["BACKEND_TARGET_GROUP_ARN"]}], Conditions=[
-        {"Field": "host-header", "HostHeaderConfig": {"Values": ["api.cruddur.example.com"]}}])
+        {"Field": "host-header", "HostHeaderConfig": {"Values": [f"api.{ENV}.cruddur.example.com"]}}])
     # The database, with the max_connections the data stack sets.
-    aws.rds.create_db_parameter_group(DBParameterGroupName="cruddur-postgres18", DBParameterGroupFamily="postgres18",
+    group = f"cruddur-{ENV}-postgres18"
+    aws.rds.create_db_parameter_group(DBParameterGroupName=group, DBParameterGroupFamily="postgres18",
                                       Description="Cruddur")
-    aws.rds.modify_db_parameter_group(DBParameterGroupName="cruddur-postgres18", Parameters=[
+    aws.rds.modify_db_parameter_group(DBParameterGroupName=group, Parameters=[
         {"ParameterName": "max_connections", "ParameterValue": "80", "ApplyMethod": "pending-reboot"}])
-    aws.rds.create_db_instance(DBInstanceIdentifier="cruddur-db", Engine="postgres", DBInstanceClass="db.t4g.micro",
-                               DBParameterGroupName="cruddur-postgres18", AllocatedStorage=20,
+    aws.rds.create_db_instance(DBInstanceIdentifier=f"cruddur-{ENV}-db", Engine="postgres",
+                               DBInstanceClass="db.t4g.micro", DBParameterGroupName=group, AllocatedStorage=20,
                                MasterUsername="cruddurroot", ManageMasterUserPassword=True)
-    aws.ecs.create_cluster(clusterName="cruddur",
+    aws.ecs.create_cluster(clusterName=f"cruddur-{ENV}",
                            settings=[{"name": "containerInsights", "value": "enabled"}])
     return values
 
@@ -276,8 +283,8 @@ def rollout(aws, world, clock, cli, moto_server):
 
 def put_log_lines(aws, task_id, container, count, service="backend-flask"):
     stream = f"{service}/{container}/{task_id}"
-    aws.logs.create_log_stream(logGroupName=f"/cruddur/{service}", logStreamName=stream)
+    aws.logs.create_log_stream(logGroupName=f"/cruddur/{ENV}/{service}", logStreamName=stream)
     now = int(time.time() * 1000)
-    aws.logs.put_log_events(logGroupName=f"/cruddur/{service}", logStreamName=stream,
+    aws.logs.put_log_events(logGroupName=f"/cruddur/{ENV}/{service}", logStreamName=stream,
                             logEvents=[{"timestamp": now + i, "message": f"{container} line {i}"}
                                        for i in range(count)])

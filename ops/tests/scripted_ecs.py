@@ -101,11 +101,11 @@ class ScriptedEcs:
         service["deployments"].insert(0, deployment)
         service["taskDefinition"] = task_definition
         self.service_deployments.append({
-            "serviceDeploymentArn": f"arn:aws:ecs:{REGION}:{ACCOUNT}:service-deployment/cruddur/"
+            "serviceDeploymentArn": f"arn:aws:ecs:{REGION}:{ACCOUNT}:service-deployment/cruddur-staging/"
                                     f"{service['serviceName']}/{deployment['id'].split('/')[-1]}",
             "serviceArn": service["serviceArn"], "clusterArn": service["clusterArn"],
             "status": "IN_PROGRESS", "createdAt": self._now(), "startedAt": self._now(),
-            "targetServiceRevisionArn": f"arn:aws:ecs:{REGION}:{ACCOUNT}:service-revision/cruddur/"
+            "targetServiceRevisionArn": f"arn:aws:ecs:{REGION}:{ACCOUNT}:service-revision/cruddur-staging/"
                                         f"{service['serviceName']}/{next(self._ids)}",
             "_taskDefinition": task_definition, "_deploymentId": deployment["id"],
         })
@@ -138,7 +138,7 @@ class ScriptedEcs:
         self._request("CreateService", params)
         name = params["serviceName"]
         service = {
-            "serviceArn": f"arn:aws:ecs:{REGION}:{ACCOUNT}:service/cruddur/{name}", "serviceName": name,
+            "serviceArn": f"arn:aws:ecs:{REGION}:{ACCOUNT}:service/cruddur-staging/{name}", "serviceName": name,
             "clusterArn": f"arn:aws:ecs:{REGION}:{ACCOUNT}:cluster/{params.get('cluster', 'default')}",
             "status": "ACTIVE", "desiredCount": params.get("desiredCount", 1), "runningCount": 0,
             "pendingCount": 0, "deployments": [], "events": [], "createdAt": self._now(),
@@ -221,7 +221,7 @@ class ScriptedEcs:
 
     def run_task(self, **params):
         self._request("RunTask", params)
-        arn = f"arn:aws:ecs:{REGION}:{ACCOUNT}:task/cruddur/{next(self._ids):032x}"
+        arn = f"arn:aws:ecs:{REGION}:{ACCOUNT}:task/cruddur-staging/{next(self._ids):032x}"
         self.tasks[arn] = {"taskArn": arn, "taskDefinitionArn": self._task_definition_arn(params["taskDefinition"]),
                            "lastStatus": "PROVISIONING", "desiredStatus": "RUNNING", "containers": [],
                            "startedBy": params.get("startedBy", "")}
@@ -236,8 +236,11 @@ class ScriptedEcs:
     def _finish_migration(self, task: dict) -> None:
         container = task["overrides"]["containerOverrides"][0]["name"]
         if self._logs is not None and self.migration["lines"]:
-            group = f"/cruddur/{task['taskDefinitionArn'].rsplit('/', 1)[-1].split(':')[0]}"
-            stream = f"{container}/{container}/{task['taskArn'].rsplit('/', 1)[-1]}"
+            definition = self._moto.describe_task_definition(taskDefinition=task["taskDefinitionArn"])["taskDefinition"]
+            [options] = [c["logConfiguration"]["options"] for c in definition["containerDefinitions"]
+                         if c["name"] == container]
+            group = options["awslogs-group"]
+            stream = f"{options['awslogs-stream-prefix']}/{container}/{task['taskArn'].rsplit('/', 1)[-1]}"
             self._logs.create_log_stream(logGroupName=group, logStreamName=stream)
             start = int(self._now().timestamp() * 1000)
             self._logs.put_log_events(logGroupName=group, logStreamName=stream, logEvents=[
@@ -287,7 +290,7 @@ def task_stopped(task_id: str, stopped_reason: str, containers: list[tuple[str, 
     """A task of our deployment stops; containers are (name, exit code, reason)."""
     def step(fake):
         service, ours = fake.service(), fake.ours()
-        arn = f"arn:aws:ecs:{REGION}:{ACCOUNT}:task/cruddur/{task_id}"
+        arn = f"arn:aws:ecs:{REGION}:{ACCOUNT}:task/cruddur-staging/{task_id}"
         fake.tasks[arn] = {
             "taskArn": arn, "taskDefinitionArn": ours["taskDefinition"], "lastStatus": "STOPPED",
             "desiredStatus": "STOPPED", "startedBy": ours["id"], "group": f"service:{service['serviceName']}",

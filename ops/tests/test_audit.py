@@ -8,7 +8,7 @@ import pytest
 
 from cruddur_ops.aws import Aws
 from tests import scripted_ecs as s
-from tests.conftest import ACCOUNT, REGION, new_session, put_image, put_release, var_flags
+from tests.conftest import ACCOUNT, REGION, family, new_session, put_image, put_release, var_flags
 
 
 def run_tasks(fake, service: str, count: int = 1) -> None:
@@ -17,7 +17,7 @@ def run_tasks(fake, service: str, count: int = 1) -> None:
     definition = fake.describe_task_definition(taskDefinition=fake.service(service)["taskDefinition"])
     revision = int(definition["taskDefinition"]["revision"])
     for index in range(count):
-        arn = f"arn:aws:ecs:{REGION}:{ACCOUNT}:task/cruddur/{service[:4]}{revision:04x}{index:024x}"
+        arn = f"arn:aws:ecs:{REGION}:{ACCOUNT}:task/cruddur-staging/{service[:4]}{revision:04x}{index:024x}"
         fake.tasks[arn] = {
             "taskArn": arn, "taskDefinitionArn": definition["taskDefinition"]["taskDefinitionArn"],
             "lastStatus": "RUNNING", "desiredStatus": "RUNNING", "group": f"service:{service}",
@@ -46,7 +46,7 @@ def account(aws, world, cli, ecs_world):
                                   DefaultActions=[forward])
         assert cli(["register", service, *var_flags(world)], aws=aws, environ={}).code == 0
         rendered = json.loads(cli(["render", service, *var_flags(world)], aws=aws, environ={}).stdout)["service"]
-        fake.create_service(**{**rendered, "cluster": "cruddur", "taskDefinition": service})
+        fake.create_service(**{**rendered, "cluster": "cruddur-staging", "taskDefinition": family(service)})
         run_tasks(fake, service)
     aws.s3.create_bucket(Bucket="cruddur-audit")
     aws.cloudtrail.create_trail(Name="cruddur", S3BucketName="cruddur-audit")
@@ -78,7 +78,8 @@ def test_a_compliant_account_passes_every_check(account, cli):
         ("running images signed", front, f"frontend-react-js@{digest}: signed by alias/cruddur-release-signing"),
         ("no HIGH/CRITICAL findings", back, f"backend-flask@{digest}"),
         ("no HIGH/CRITICAL findings", front, f"frontend-react-js@{digest}"),
-        ("released through the gate", "backend-flask:1", ""), ("released through the gate", "frontend-react-js:1", ""),
+        ("released through the gate", "cruddur-staging-backend-flask:1", ""),
+        ("released through the gate", "cruddur-staging-frontend-react-js:1", ""),
         ("no secrets in environment", "backend-flask/backend-flask", ""),
         ("no secrets in environment", "frontend-react-js/frontend-react-js", ""),
         ("non-root, read-only, unprivileged", "backend-flask/backend-flask", ""),
@@ -86,9 +87,9 @@ def test_a_compliant_account_passes_every_check(account, cli):
         ("execution role != task role", "backend-flask", ""), ("execution role != task role", "frontend-react-js", ""),
         ("only the load balancer reaches it", "backend-flask", ""),
         ("only the load balancer reaches it", "frontend-react-js", ""),
-        ("Container Insights on", "cruddur", ""),
-        ("log retention set", "/cruddur/backend-flask", "30 days"),
-        ("log retention set", "/cruddur/frontend-react-js", "30 days"),
+        ("Container Insights on", "cruddur-staging", ""),
+        ("log retention set", "/cruddur/staging/backend-flask", "30 days"),
+        ("log retention set", "/cruddur/staging/frontend-react-js", "30 days"),
         ("CloudTrail trail logging", "cruddur", ""), ("AWS Config recording", "default", ""),
         ("runtime threat detection", f"GuardDuty {account['detector']}", "Runtime Monitoring, Fargate agent managed"),
         ("alerts topic subscribed", "cruddur-alerts", "1 confirmed"),
@@ -115,18 +116,19 @@ def test_every_broken_rule_fails_with_its_reason_and_exit_1(aws, account, cli, m
                      image=container["image"].replace(":bbbbbbbbbbbb", f"@{vulnerable}"))
     container["environment"].append({"name": "DB_PASSWORD", "value": "hunter2"})
     arn = aws.ecs.register_task_definition(**task)["taskDefinition"]["taskDefinitionArn"]
-    fake.update_service(cluster="cruddur", service="backend-flask", taskDefinition=arn)
+    fake.update_service(cluster="cruddur-staging", service="backend-flask", taskDefinition=arn)
     run_tasks(fake, "backend-flask")
     # frontend-react-js: an unsigned, unscanned image let through the gate with both emergency flags.
     unsigned = put_image(aws, "frontend-react-js", "cccccccccccc")
     assert cli(["register", "frontend-react-js", "--allow-unsigned", "--allow-unscanned", "--scan-timeout", "0s",
                 *var_flags({**account, "IMAGE_TAG": "cccccccccccc"})], aws=aws, environ={}).code == 0
-    fake.update_service(cluster="cruddur", service="frontend-react-js", taskDefinition="frontend-react-js:2")
+    fake.update_service(cluster="cruddur-staging", service="frontend-react-js",
+                        taskDefinition="cruddur-staging-frontend-react-js:2")
     run_tasks(fake, "frontend-react-js")
     aws.ec2.authorize_security_group_ingress(GroupId=account["FRONTEND_SECURITY_GROUP_ID"], IpPermissions=[
         {"IpProtocol": "tcp", "FromPort": 3000, "ToPort": 3000, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
-    aws.ecs.update_cluster(cluster="cruddur", settings=[{"name": "containerInsights", "value": "disabled"}])
-    aws.logs.delete_retention_policy(logGroupName="/cruddur/frontend-react-js")
+    aws.ecs.update_cluster(cluster="cruddur-staging", settings=[{"name": "containerInsights", "value": "disabled"}])
+    aws.logs.delete_retention_policy(logGroupName="/cruddur/staging/frontend-react-js")
     aws.cloudtrail.stop_logging(Name="cruddur")
     aws.config.stop_configuration_recorder(ConfigurationRecorderName="default")
     aws.sns.delete_topic(TopicArn=aws.sns.create_topic(Name="cruddur-alerts")["TopicArn"])
@@ -147,7 +149,7 @@ def test_every_broken_rule_fails_with_its_reason_and_exit_1(aws, account, cli, m
          f"backend-flask@{vulnerable[:19]}: CVE-2026-4444 HIGH in zlib 1.2.13 (fixed in no fixed version known): "
          "no exception"),
         ("no HIGH/CRITICAL findings", new_frontend_task, f"frontend-react-js@{unsigned[:19]}: scan never ran"),
-        ("released through the gate", "frontend-react-js:2",
+        ("released through the gate", "cruddur-staging-frontend-react-js:2",
          "deployed with a bypass (frontend-react-js: allow-unscanned,allow-unsigned)"),
         ("no secrets in environment", "backend-flask/backend-flask", "plain values: DB_PASSWORD"),
         ("non-root, read-only, unprivileged", "backend-flask/backend-flask",
@@ -155,8 +157,8 @@ def test_every_broken_rule_fails_with_its_reason_and_exit_1(aws, account, cli, m
         ("execution role != task role", "backend-flask", "execution role and task role must both be set and differ"),
         ("only the load balancer reaches it", "frontend-react-js",
          f"{account['FRONTEND_SECURITY_GROUP_ID']} open to 0.0.0.0/0"),
-        ("Container Insights on", "cruddur", "containerInsights is disabled"),
-        ("log retention set", "/cruddur/frontend-react-js", "kept forever"),
+        ("Container Insights on", "cruddur-staging", "containerInsights is disabled"),
+        ("log retention set", "/cruddur/staging/frontend-react-js", "kept forever"),
         ("CloudTrail trail logging", "cruddur", "trail exists but is not logging"),
         ("AWS Config recording", "configuration recorder", "recorder stopped"),
         ("runtime threat detection", f"GuardDuty {account['detector']}",

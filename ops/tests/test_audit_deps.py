@@ -38,6 +38,7 @@ class Recorded:
 def project(tmp_path):
     (tmp_path / "aws").mkdir()
     shutil.copy(FIXTURES.parents[2] / "aws" / "ops.toml", tmp_path / "aws" / "ops.toml")
+    shutil.copytree(FIXTURES.parents[2] / "aws" / "environments", tmp_path / "aws" / "environments")
     (tmp_path / "requirements.txt").write_text("urllib3==1.26.4\n")
     shutil.copytree(NPM_PROJECT, tmp_path / "web")
     return tmp_path

@@ -111,7 +111,7 @@ def test_a_healthy_green_version_goes_through_every_stage(rollout, test_rule, ho
     assert (configuration["strategy"], configuration["bakeTimeInMinutes"]) == ("BLUE_GREEN", 10)
     assert configuration["lifecycleHooks"][0]["lifecycleStages"] == ["POST_TEST_TRAFFIC_SHIFT"]
     assert configuration["deploymentCircuitBreaker"] == {"enable": True, "rollback": True}  # kept from the base
-    assert configuration["alarms"]["alarmNames"][0] == "cruddur-backend-flask-5xx-rate"
+    assert configuration["alarms"]["alarmNames"][0] == "cruddur-staging-backend-flask-5xx-rate"
     assert update["loadBalancers"][0]["advancedConfiguration"]["alternateTargetGroupArn"] == \
         BLUE_GREEN_VALUES["BACKEND_ALTERNATE_TARGET_GROUP_ARN"]
     assert test_rule.seen == [("/api/health-check/ready", "green"), ("/api/activities/home", "green")]
@@ -130,7 +130,7 @@ def test_a_failing_smoke_test_rolls_back_before_production_traffic_moves(rollout
     assert "  service deployment ROLLBACK_SUCCESSFUL at POST_TEST_TRAFFIC_SHIFT: lifecycle hook " \
            f"{BLUE_GREEN_VALUES['SMOKE_TEST_FUNCTION_ARN']} returned FAILED at POST_TEST_TRAFFIC_SHIFT; rolled back\n" \
         in result.stdout
-    assert result.stderr.endswith("rolled back: backend-flask returned to backend-flask:1\n")
+    assert result.stderr.endswith("rolled back: backend-flask returned to cruddur-staging-backend-flask:1\n")
     assert rollout.fake.service()["taskDefinition"] == rollout.previous
     logged = json.loads(capsys.readouterr().out.splitlines()[-1])  # the line the Lambda writes to its log
     assert logged == {"stage": "POST_TEST_TRAFFIC_SHIFT",

@@ -24,11 +24,11 @@ import pytest
 from botocore.stub import Stubber
 from moto.cloudformation.parsing import get_model_map
 
-from cruddur_ops import cfn_deploy, cfn_template
+from cruddur_ops import cfn_deploy, cfn_stacks, cfn_template, config
 from cruddur_ops.errors import FAILED, TIMED_OUT, OpsError
 from cruddur_ops.output import Output
 
-STACKS = ["cluster", "data", "dns", "guardrails", "iam", "network", "registry", "signing"]
+STACKS = ["cluster", "data", "dns", "guardrails", "iam", "monitoring", "network", "registry", "signing"]
 
 # Resource types of each stack that moto's CloudFormation cannot create.
 EMULATOR_GAPS = {
@@ -36,8 +36,10 @@ EMULATOR_GAPS = {
     "registry": set(),
     "iam": set(),
     "signing": set(),  # it creates the key, but symmetric: test_cfn_stack_chain.py's emulator fixes that
-    "cluster": {"AWS::ServiceDiscovery::HttpNamespace", "AWS::CloudWatch::Alarm"},  # alarms: test_cfn_alarms.py
+    "cluster": {"AWS::ServiceDiscovery::HttpNamespace", "AWS::CloudWatch::Alarm",  # alarms: test_cfn_alarms.py
+                "AWS::SNS::TopicPolicy", "AWS::SNS::Subscription"},
     "data": {"AWS::Cognito::UserPool", "AWS::Cognito::UserPoolClient"},
+    "monitoring": {"AWS::CloudWatch::Alarm"},  # test_cfn_alarms.py
     "dns": {"AWS::CertificateManager::Certificate", "AWS::WAFv2::WebACL", "AWS::WAFv2::WebACLAssociation",
             "AWS::WAFv2::LoggingConfiguration"},  # the edge: test_cfn_edge.py
     "guardrails": {"AWS::S3::BucketPolicy", "AWS::SNS::TopicPolicy", "AWS::SNS::Subscription",
@@ -45,7 +47,9 @@ EMULATOR_GAPS = {
                    "AWS::Config::DeliveryChannel", "AWS::Config::ConfigRule",
                    "AWS::GuardDuty::Detector"},  # the detector's features: test_guardrails.py, audit's tests
 }
-CHAIN_OR_LINT_ONLY = {"cluster", "data", "dns", "signing"}
+CHAIN_OR_LINT_ONLY = {"cluster", "data", "dns", "monitoring", "signing"}
+# One per account and region, shared by every environment: no Environment parameter, named cruddur-<stack>.
+ACCOUNT_STACKS = {"registry", "signing", "guardrails"}
 
 
 def _types(repo_root, stack):
@@ -64,23 +68,33 @@ def test_every_stack_is_either_deployed_in_the_emulator_or_listed_as_lint_only(r
     assert set(DEPLOYED) | CHAIN_OR_LINT_ONLY == set(STACKS)
 
 
+@pytest.mark.parametrize("stack", STACKS)
+def test_a_stack_is_the_environments_or_the_accounts_by_its_environment_parameter(repo_root, stack):
+    template = cfn_template.load(repo_root / "aws" / "cfn" / stack / "template.yaml")
+    expected = f"cruddur-{stack}" if stack in ACCOUNT_STACKS else f"cruddur-prod-{stack}"
+    assert cfn_stacks.stack_name(repo_root, stack, config.Environment("prod")) == expected
+    if stack not in ACCOUNT_STACKS:
+        assert "Default" not in template["Parameters"]["Environment"], "a deploy must say which environment"
+
+
 def _network(aws):
-    vpc = aws.ec2.describe_vpcs(Filters=[{"Name": "tag:Name", "Values": ["cruddur"]}])["Vpcs"]
+    vpc = aws.ec2.describe_vpcs(Filters=[{"Name": "tag:Name", "Values": ["cruddur-staging"]}])["Vpcs"]
     assert [v["CidrBlock"] for v in vpc] == ["10.0.0.0/16"]
     subnets = aws.ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc[0]["VpcId"]]}])["Subnets"]
     assert len(subnets) == 4 and len({s["AvailabilityZone"] for s in subnets}) == 2
     groups = {g["GroupName"]: g for g in aws.ec2.describe_security_groups(
         Filters=[{"Name": "vpc-id", "Values": [vpc[0]["VpcId"]]}])["SecurityGroups"]}
-    assert {"cruddur-alb", "cruddur-backend-flask", "cruddur-frontend-react-js", "cruddur-database"} <= set(groups)
-    alb_ports = sorted(p["FromPort"] for p in groups["cruddur-alb"]["IpPermissions"])
+    assert {"cruddur-staging-alb", "cruddur-staging-backend-flask", "cruddur-staging-frontend-react-js",
+            "cruddur-staging-database"} <= set(groups)
+    alb_ports = sorted(p["FromPort"] for p in groups["cruddur-staging-alb"]["IpPermissions"])
     assert alb_ports == [80, 443]
-    db_rules = groups["cruddur-database"]["IpPermissions"]
+    db_rules = groups["cruddur-staging-database"]["IpPermissions"]
     assert [(r["FromPort"], [p["GroupId"] for p in r["UserIdGroupPairs"]]) for r in db_rules] == \
-        [(5432, [groups["cruddur-backend-flask"]["GroupId"]])]
-    for service, port in (("cruddur-backend-flask", 4567), ("cruddur-frontend-react-js", 3000)):
+        [(5432, [groups["cruddur-staging-backend-flask"]["GroupId"]])]
+    for service, port in (("cruddur-staging-backend-flask", 4567), ("cruddur-staging-frontend-react-js", 3000)):
         sources = [(rule["FromPort"], pair["GroupId"])
                    for rule in groups[service]["IpPermissions"] for pair in rule["UserIdGroupPairs"]]
-        assert sources == [(port, groups["cruddur-alb"]["GroupId"])], service
+        assert sources == [(port, groups["cruddur-staging-alb"]["GroupId"])], service
 
 
 def _registry(aws):
@@ -88,24 +102,26 @@ def _registry(aws):
     assert set(repos) == {"backend-flask", "frontend-react-js"}
     for name, repo in repos.items():
         assert repo["imageTagMutability"] == "IMMUTABLE", name
+    assert [r["RoleName"] for r in aws.iam.list_roles()["Roles"]] == ["CruddurReleaseRole"]
+    assert aws.iam.list_role_policies(RoleName="CruddurReleaseRole")["PolicyNames"] == ["cruddur-release"]
     # moto's CloudFormation drops the lifecycle policy and keeps ScanOnPush in a casing the ECR API response
     # loses: the template tests and checkov's CKV_AWS_163 cover those two.
 
 
 def _iam(aws):
-    roles = {r["RoleName"] for r in aws.iam.list_roles()["Roles"]}
-    assert {"CruddurServiceExecutionRole", "CruddurBackendTaskRole", "CruddurFrontendTaskRole",
-            "CruddurReleaseRole", "CruddurDeployRole", "CruddurEcsLoadBalancerRole", "CruddurEcsHookRole",
-            "CruddurSmokeTestRole"} == roles
-    assert aws.iam.list_role_policies(RoleName="CruddurEcsHookRole")["PolicyNames"] == ["cruddur-ecs-hook"]
-    assert aws.iam.list_role_policies(RoleName="CruddurSmokeTestRole")["PolicyNames"] == ["cruddur-smoke-test"]
-    assert aws.iam.list_role_policies(RoleName="CruddurServiceExecutionRole")["PolicyNames"] == ["cruddur-execution"]
-    assert aws.iam.list_role_policies(RoleName="CruddurBackendTaskRole")["PolicyNames"] == ["cruddur-messages"]
-    assert aws.iam.list_role_policies(RoleName="CruddurFrontendTaskRole")["PolicyNames"] == []
-    assert aws.iam.list_role_policies(RoleName="CruddurReleaseRole")["PolicyNames"] == ["cruddur-release"]
-    assert aws.iam.list_role_policies(RoleName="CruddurDeployRole")["PolicyNames"] == ["cruddur-deploy"]
+    policies = {r["RoleName"]: aws.iam.list_role_policies(RoleName=r["RoleName"])["PolicyNames"]
+                for r in aws.iam.list_roles()["Roles"]}
+    assert policies == {
+        "cruddur-staging-task-execution": ["cruddur-execution"],
+        "cruddur-staging-backend-flask-task": ["cruddur-messages"],
+        "cruddur-staging-frontend-react-js-task": [],
+        "cruddur-staging-deploy": ["cruddur-deploy"],
+        "cruddur-staging-ecs-load-balancer": [],
+        "cruddur-staging-ecs-hook": ["cruddur-ecs-hook"],
+        "cruddur-staging-smoke-test": ["cruddur-smoke-test"],
+    }
     # moto's CloudFormation creates the managed policy but does not attach ManagedPolicyArns to roles.
-    assert [p["PolicyName"] for p in aws.iam.list_policies(Scope="Local")["Policies"]] == ["CruddurEcsExec"]
+    assert [p["PolicyName"] for p in aws.iam.list_policies(Scope="Local")["Policies"]] == ["cruddur-staging-ecs-exec"]
     # What the policies allow is proven on the template itself (test_policies.py): moto hands the
     # documents back as Python reprs rather than JSON.
 
@@ -139,10 +155,11 @@ def test_deploy_creates_the_stack_in_the_emulator(cli, aws, stack):
     result = cli(["cfn-deploy", stack, "--yes"], aws=aws)
     assert result.code == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0].startswith(f"cruddur-{stack}: creating change set cruddur-") and lines[0].endswith("(CREATE)")
+    name = f"cruddur-{stack}" if stack in ACCOUNT_STACKS else f"cruddur-staging-{stack}"
+    assert lines[0].startswith(f"{name}: creating change set cruddur-") and lines[0].endswith("(CREATE)")
     assert lines[1].split() == ["ACTION", "RESOURCE", "TYPE", "REPLACEMENT"]
     assert any(line.split()[:1] == ["Add"] for line in lines[2:])
-    assert lines[-1] == f"cruddur-{stack}: CREATE_COMPLETE"
+    assert lines[-1] == f"{name}: CREATE_COMPLETE"
     assert any("CREATE_COMPLETE" in line and "AWS::CloudFormation::Stack" in line for line in lines)
     DEPLOYED[stack](aws)
 

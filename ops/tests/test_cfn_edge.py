@@ -4,9 +4,13 @@ logged without credentials) and HSTS on every HTTPS answer, while plain HTTP onl
 Read from the templates: the dns stack, which holds the edge, cannot be created in the emulator (ACM, and
 moto's CloudFormation fails outright on WAFv2 resources); cfn-lint and checkov check the shapes.
 """
+from pathlib import Path
+
 import pytest
 
-from cruddur_ops import cfn_template
+from cruddur_ops import cfn_template, config
+
+REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -22,7 +26,8 @@ def cluster(repo_root):
 def test_the_web_acl_guards_the_load_balancer_with_managed_rules_and_a_rate_limit(dns):
     resources = dns["Resources"]
     association = resources["WebAclAssociation"]["Properties"]
-    assert association == {"ResourceArn": {"Fn::ImportValue": {"Fn::Sub": "${ClusterStack}-LoadBalancerArn"}},
+    load_balancer = {"Fn::ImportValue": {"Fn::Sub": "cruddur-${Environment}-cluster-LoadBalancerArn"}}
+    assert association == {"ResourceArn": load_balancer,
                            "WebACLArn": {"Fn::GetAtt": ["WebAcl", "Arn"]}}
     acl = resources["WebAcl"]["Properties"]
     assert (acl["Scope"], acl["DefaultAction"]) == ("REGIONAL", {"Allow": {}})
@@ -35,6 +40,9 @@ def test_the_web_acl_guards_the_load_balancer_with_managed_rules_and_a_rate_limi
     assert managed == {"AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet"}
     assert len({rule["Priority"] for rule in acl["Rules"]}) == len(acl["Rules"])
     assert dns["Parameters"]["RequestsPerIpPer5Minutes"]["Default"] == 2000
+    limits = {name: config.load_environment(REPO, name).parameters["dns"]["RequestsPerIpPer5Minutes"]
+              for name in config.known_environments(REPO)}
+    assert limits == {"prod": "2000", "staging": "1000"}  # each environment's own, from its file
 
 
 def test_blocked_requests_are_logged_without_credentials(dns):
@@ -43,7 +51,7 @@ def test_blocked_requests_are_logged_without_credentials(dns):
     assert logging["LoggingFilter"]["DefaultBehavior"] == "DROP"
     assert logging["LoggingFilter"]["Filters"][0]["Conditions"] == [{"ActionCondition": {"Action": "BLOCK"}}]
     group = dns["Resources"]["WebAclLogGroup"]["Properties"]["LogGroupName"]
-    assert group.startswith("aws-waf-logs-")  # the only groups WAF writes to
+    assert group == {"Fn::Sub": "aws-waf-logs-cruddur-${Environment}"}  # WAF writes only to aws-waf-logs-*
 
 
 def test_https_answers_carry_hsts_and_http_only_redirects(dns, cluster):

@@ -27,7 +27,7 @@ def test_outputs_prints_the_stack_outputs(cli, aws, repo_root):
 
 def test_outputs_of_a_missing_stack_is_an_error(cli, aws):
     result = cli(["cfn-outputs", "dns"], aws=aws)
-    assert (result.code, result.stderr.strip()) == (1, "error: stack cruddur-dns does not exist")
+    assert (result.code, result.stderr.strip()) == (1, "error: stack cruddur-staging-dns does not exist")
 
 
 def test_delete_removes_the_stack_after_yes(cli, aws):
@@ -52,4 +52,4 @@ def test_delete_asks_first_and_keeps_the_stack_when_declined(cli, aws, clock):
 
 def test_deleting_a_missing_stack_is_a_no_op(cli, aws):
     result = cli(["cfn-delete", "network", "--yes"], aws=aws)
-    assert (result.code, result.stdout.strip()) == (0, "cruddur-network: does not exist; nothing to delete")
+    assert (result.code, result.stdout.strip()) == (0, "cruddur-staging-network: does not exist; nothing to delete")

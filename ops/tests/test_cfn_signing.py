@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from cruddur_ops import cfn_stacks, cfn_template
+from cruddur_ops import cfn_stacks, cfn_template, config
 
 ROOT = Path(__file__).resolve().parents[2]
 SIGNING = cfn_template.load(ROOT / "aws/cfn/signing/template.yaml")
@@ -22,38 +22,46 @@ IAM = cfn_template.load(ROOT / "aws/cfn/iam/template.yaml")
 KEY = SIGNING["Resources"]["ReleaseSigningKey"]["Properties"]
 STATEMENTS = KEY["KeyPolicy"]["Statement"]
 
-ACCOUNT = "account"  # the root principal: what the account's IAM policies could hand on
-RELEASE, DEPLOY, SOMEONE_ELSE = "release role", "deploy role", "someone else"
-
-
-def _import(output: str) -> dict:
-    return {"Fn::ImportValue": {"Fn::Sub": "${IamStack}-" + output}}
-
-
-ROLE_EXPORTS = {RELEASE: _import("ReleaseRoleArn"), DEPLOY: _import("DeployRoleArn")}
+ACCOUNT, RELEASE, DEPLOY, PROD_DEPLOY, SOMEONE_ELSE, ELSEWHERE = (
+    "account", "release role", "deploy role", "prod's deploy role", "someone else", "another account's deploy role")
+RELEASE_IMPORT = {"Fn::ImportValue": {"Fn::Sub": "${RegistryStack}-ReleaseRoleArn"}}
+# Who asks, as the request context KMS evaluates the policy against: (principal ARN, principal's account).
+A = cfn_template.SAMPLE_ACCOUNT
+PRINCIPALS = {
+    ACCOUNT: (f"arn:aws:iam::{A}:root", A),
+    RELEASE: (f"arn:aws:iam::{A}:role/CruddurReleaseRole", A),
+    DEPLOY: (f"arn:aws:iam::{A}:role/cruddur-staging-deploy", A),
+    PROD_DEPLOY: (f"arn:aws:iam::{A}:role/cruddur-prod-deploy", A),
+    SOMEONE_ELSE: (f"arn:aws:iam::{A}:role/cruddur-staging-backend-flask-task", A),
+    ELSEWHERE: ("arn:aws:iam::999999999999:role/cruddur-staging-deploy", "999999999999"),
+}
 
 
 def _as_list(value):
     return value if isinstance(value, list) else [value]
 
 
-def _names(statement) -> set[str]:
-    """Which of our principals a statement's Principal names."""
+def _value(value):
+    """An intrinsic in a key policy, resolved with the sample account; the release role's import is its ARN."""
+    return PRINCIPALS[RELEASE][0] if value == RELEASE_IMPORT else cfn_template.resolve(value, SIGNING)
+
+
+def _named(statement, who: str) -> bool:
+    """Whether a statement's Principal names `who` (the root principal is the account itself, not its roles)."""
     principal = statement["Principal"]["AWS"]
-    if principal == "*":
-        return {ACCOUNT, RELEASE, DEPLOY, SOMEONE_ELSE}
-    if principal == {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}:
-        return {ACCOUNT}
-    return {who for who, export in ROLE_EXPORTS.items() if principal == export}
+    return principal == "*" or _value(principal) == PRINCIPALS[who][0]
 
 
-def _deny_applies(statement, who: str) -> bool:
-    condition = statement.get("Condition")
-    if condition is None:
-        return True
-    assert list(condition) == ["ArnNotEquals"] and list(condition["ArnNotEquals"]) == ["aws:PrincipalArn"], \
-        "the test reads only the conditions the policy uses"
-    return ROLE_EXPORTS.get(who) != condition["ArnNotEquals"]["aws:PrincipalArn"]
+def _conditions_hold(statement, who: str) -> bool:
+    arn, account = PRINCIPALS[who]
+    context = {"aws:PrincipalArn": arn, "aws:PrincipalAccount": account}
+    tests = {"StringEquals": lambda have, want: have == want, "ArnLike": fnmatch.fnmatchcase,
+             "ArnNotEquals": lambda have, want: have != want}
+    for operator, pairs in statement.get("Condition", {}).items():
+        assert operator in tests and set(pairs) <= set(context), "the test reads only the conditions the policy uses"
+        if not all(tests[operator](context[key], _value(want)) for key, want in pairs.items()):
+            return False
+    return True
 
 
 def _actions_match(statement, action: str) -> bool:
@@ -61,20 +69,19 @@ def _actions_match(statement, action: str) -> bool:
 
 
 def may(who: str, action: str) -> bool:
-    applicable = [s for s in STATEMENTS if who in _names(s) and _actions_match(s, action)]
-    allowed = any(s["Effect"] == "Allow" for s in applicable)
-    denied = any(s["Effect"] == "Deny" and _deny_applies(s, who) for s in applicable)
-    return allowed and not denied
+    applicable = [s for s in STATEMENTS if _named(s, who) and _actions_match(s, action) and _conditions_hold(s, who)]
+    return any(s["Effect"] == "Allow" for s in applicable) and not any(s["Effect"] == "Deny" for s in applicable)
 
 
-@pytest.mark.parametrize("who, signs", [(RELEASE, True), (DEPLOY, False), (ACCOUNT, False), (SOMEONE_ELSE, False)])
+@pytest.mark.parametrize("who, signs", [(RELEASE, True), (DEPLOY, False), (PROD_DEPLOY, False), (ACCOUNT, False),
+                                        (SOMEONE_ELSE, False), (ELSEWHERE, False)])
 def test_only_the_release_role_may_sign(who, signs):
     assert may(who, "kms:Sign") is signs
 
 
 @pytest.mark.parametrize("action", ["kms:Verify", "kms:GetPublicKey", "kms:DescribeKey"])
-def test_deployers_may_verify_and_read_the_public_key(action):
-    assert may(DEPLOY, action)
+def test_every_environments_deployers_may_verify_and_read_the_public_key(action):
+    assert (may(DEPLOY, action), may(PROD_DEPLOY, action)) == (True, True)
 
 
 def test_the_release_role_reads_its_public_key_but_verifies_nothing_through_kms():
@@ -84,7 +91,7 @@ def test_the_release_role_reads_its_public_key_but_verifies_nothing_through_kms(
 @pytest.mark.parametrize("action", ["kms:Sign", "kms:Verify", "kms:GetPublicKey", "kms:CreateGrant",
                                     "kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"])
 def test_the_account_administers_without_using_the_key_or_granting_its_use(action):
-    [root] = [s for s in STATEMENTS if _names(s) == {ACCOUNT}]
+    [root] = [s for s in STATEMENTS if s["Principal"]["AWS"] != "*" and _named(s, ACCOUNT)]
     assert not _actions_match(root, action), f"the root statement must not allow {action}"
     assert not may(ACCOUNT, action)
 
@@ -96,9 +103,9 @@ def test_the_account_can_still_administer_the_key(action):
     assert may(ACCOUNT, action)
 
 
-def test_nobody_outside_the_policy_uses_the_key():
-    assert [a for a in ("kms:Sign", "kms:Verify", "kms:GetPublicKey", "kms:DescribeKey")
-            if may(SOMEONE_ELSE, a)] == []
+@pytest.mark.parametrize("who", [SOMEONE_ELSE, ELSEWHERE])
+def test_nobody_outside_the_policy_uses_the_key(who):
+    assert [a for a in ("kms:Sign", "kms:Verify", "kms:GetPublicKey", "kms:DescribeKey") if may(who, a)] == []
 
 
 def test_the_key_is_an_ecdsa_p256_signing_key_kept_when_the_stack_goes():
@@ -108,11 +115,14 @@ def test_the_key_is_an_ecdsa_p256_signing_key_kept_when_the_stack_goes():
     assert (resource["DeletionPolicy"], resource["UpdateReplacePolicy"]) == ("Retain", "Retain")
 
 
-def test_the_roles_are_imported_from_the_iam_stack_that_exports_them():
-    assert SIGNING["Parameters"]["IamStack"]["Default"] == cfn_stacks.stack_name("iam")
-    for output in ("ReleaseRoleArn", "DeployRoleArn"):
-        assert IAM["Outputs"][output]["Export"] == {"Name": {"Fn::Sub": "${AWS::StackName}-" + output}}
-    assert IAM["Resources"]["ReleaseRole"]["Properties"]["RoleName"] == "CruddurReleaseRole"
+def test_the_release_role_is_imported_from_the_registry_stack_and_the_deploy_roles_are_named_by_their_rule():
+    registry = cfn_template.load(ROOT / "aws/cfn/registry/template.yaml")
+    assert SIGNING["Parameters"]["RegistryStack"]["Default"] == \
+        cfn_stacks.stack_name(ROOT, "registry", config.Environment("staging"))
+    assert registry["Outputs"]["ReleaseRoleArn"]["Export"] == {"Name": {"Fn::Sub": "${AWS::StackName}-ReleaseRoleArn"}}
+    assert registry["Resources"]["ReleaseRole"]["Properties"]["RoleName"] == "CruddurReleaseRole"
+    # The key policy's pattern is the iam stack's role name with the environment left open.
+    assert IAM["Resources"]["DeployRole"]["Properties"]["RoleName"] == {"Fn::Sub": "cruddur-${Environment}-deploy"}
 
 
 def test_the_alias_and_outputs_are_what_the_deploy_tooling_reads():
@@ -125,8 +135,7 @@ def test_the_alias_and_outputs_are_what_the_deploy_tooling_reads():
         assert output["Export"] == {"Name": {"Fn::Sub": "${AWS::StackName}-" + name}}
 
 
-def test_ops_toml_trusts_the_release_key_and_reads_the_signing_stack_after_iam():
-    config = tomllib.loads((ROOT / "aws/ops.toml").read_text())
-    assert config["signing_keys"] == ["alias/cruddur-release-signing"]
-    stacks = config["stacks"]
-    assert stacks.index("cruddur-iam") < stacks.index("cruddur-signing")
+def test_ops_toml_trusts_the_release_key_and_reads_the_signing_stack():
+    ops = tomllib.loads((ROOT / "aws/ops.toml").read_text())
+    assert ops["signing_keys"] == ["alias/cruddur-release-signing"]
+    assert "signing" in ops["stacks"]

@@ -13,8 +13,8 @@ from tests.conftest import REGION
 def running_task(rollout):
     rollout.existing_service()
     service = rollout.fake.service()
-    task = rollout.fake.run_task(cluster="cruddur", taskDefinition=service["taskDefinition"], launchType="FARGATE",
-                                 startedBy=service["deployments"][0]["id"])["tasks"][0]
+    task = rollout.fake.run_task(cluster="cruddur-staging", taskDefinition=service["taskDefinition"],
+                                 launchType="FARGATE", startedBy=service["deployments"][0]["id"])["tasks"][0]
     task.update(lastStatus="RUNNING", group="service:backend-flask", enableExecuteCommand=True, containers=[
         {"name": "backend-flask", "runtimeId": "abc123-1234", "lastStatus": "RUNNING",
          "managedAgents": [{"name": "ExecuteCommandAgent", "lastStatus": "RUNNING"}]}])
@@ -59,7 +59,8 @@ def test_connect_hands_the_session_to_the_plugin(rollout, cli, running_task):
     task_id = running_task["taskArn"].rsplit("/", 1)[-1]
     assert calls == [["session-manager-plugin", json.dumps({"sessionId": "ecs-execute-command-1",
                                                             "streamUrl": "wss://ssm", "tokenValue": "session-token"}),
-                      REGION, "StartSession", "", json.dumps({"Target": f"ecs:cruddur_{task_id}_abc123-1234"}),
+                      REGION, "StartSession", "", json.dumps({"Target": f"ecs:cruddur-staging_{task_id}_abc123-1234"}),
                       rollout.aws.endpoint_url]]
-    assert ("ExecuteCommand", {"cluster": "cruddur", "task": running_task["taskArn"], "container": "backend-flask",
-                               "interactive": True, "command": "/bin/bash"}) in rollout.fake.calls
+    assert ("ExecuteCommand", {"cluster": "cruddur-staging", "task": running_task["taskArn"],
+                               "container": "backend-flask", "interactive": True, "command": "/bin/bash"}) \
+        in rollout.fake.calls

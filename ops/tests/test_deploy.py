@@ -46,25 +46,25 @@ def test_success_exits_0_once_our_deployment_completes(rollout):
 verify: 14 checks passed
 image backend-flask: 123456789012.dkr.ecr.us-east-1.amazonaws.com/backend-flask@{digest} (tag 0123456789ab)
 desiredCount: left to autoscaling (1–4 tasks, 1 desired now); the service file's count applies only on create
-registered backend-flask:2
-migrations: `python -m cruddur.admin db migrate` on backend-flask:2 (task {migration_task})
+registered cruddur-staging-backend-flask:2
+migrations: `python -m cruddur.admin db migrate` on cruddur-staging-backend-flask:2 (task {migration_task})
 task {migration_task}: PROVISIONING (0m00s)
   | schema is up to date
 task {migration_task}: STOPPED (0m10s)
-migrations: done on backend-flask:2 (exit 0)
-updating service backend-flask: backend-flask:1 -> backend-flask:2
+migrations: done on cruddur-staging-backend-flask:2 (exit 0)
+updating service backend-flask: cruddur-staging-backend-flask:1 -> cruddur-staging-backend-flask:2
 waiting for deployment ecs-svc/10081009 (timeout 15m00s)
 event: 2026-11-29T12:00:50Z (service backend-flask) has started 1 tasks: (task 1011).
-backend-flask: backend-flask:2 rollout IN_PROGRESS, desired 1, running 0, pending 0, failed 0; 2 deployment(s); elapsed 0m00s, remaining 15m00s
-backend-flask: backend-flask:2 rollout IN_PROGRESS, desired 1, running 0, pending 0, failed 0; 2 deployment(s); elapsed 0m15s, remaining 14m45s
-backend-flask: backend-flask:2 rollout IN_PROGRESS, desired 1, running 0, pending 1, failed 0; 2 deployment(s); elapsed 0m30s, remaining 14m30s
-backend-flask: backend-flask:2 rollout IN_PROGRESS, desired 1, running 1, pending 0, failed 0; 2 deployment(s); elapsed 0m45s, remaining 14m15s
-backend-flask: backend-flask:2 rollout IN_PROGRESS, desired 1, running 1, pending 0, failed 0; 2 deployment(s); elapsed 1m00s, remaining 14m00s
+backend-flask: cruddur-staging-backend-flask:2 rollout IN_PROGRESS, desired 1, running 0, pending 0, failed 0; 2 deployment(s); elapsed 0m00s, remaining 15m00s
+backend-flask: cruddur-staging-backend-flask:2 rollout IN_PROGRESS, desired 1, running 0, pending 0, failed 0; 2 deployment(s); elapsed 0m15s, remaining 14m45s
+backend-flask: cruddur-staging-backend-flask:2 rollout IN_PROGRESS, desired 1, running 0, pending 1, failed 0; 2 deployment(s); elapsed 0m30s, remaining 14m30s
+backend-flask: cruddur-staging-backend-flask:2 rollout IN_PROGRESS, desired 1, running 1, pending 0, failed 0; 2 deployment(s); elapsed 0m45s, remaining 14m15s
+backend-flask: cruddur-staging-backend-flask:2 rollout IN_PROGRESS, desired 1, running 1, pending 0, failed 0; 2 deployment(s); elapsed 1m00s, remaining 14m00s
 event: 2026-11-29T12:02:00Z (service backend-flask) has reached a steady state.
-deployed: backend-flask runs backend-flask:2: deployment ecs-svc/10081009 completed, 1/1 tasks running (1m10s)
+deployed: backend-flask runs cruddur-staging-backend-flask:2: deployment ecs-svc/10081009 completed, 1/1 tasks running (1m10s)
 scaling: backend-flask runs 1–4 tasks, tracking ECSServiceAverageCPUUtilization 60, ALBRequestCountPerTarget 300
 """  # noqa: E501 (the exact output: one progress line each, as a terminal shows it)
-    assert rollout.fake.service()["taskDefinition"].endswith(":task-definition/backend-flask:2")
+    assert rollout.fake.service()["taskDefinition"].endswith(":task-definition/cruddur-staging-backend-flask:2")
 
 
 def test_progress_lines_come_at_least_every_15_seconds_and_events_once(rollout, clock):
@@ -84,7 +84,7 @@ def test_a_new_service_is_created_and_watched(rollout):
     rollout.fake.then(45, s.steady_state)
     result = rollout.deploy()
     assert result.code == 0, result.stderr
-    assert "creating service backend-flask in cluster cruddur\n" in result.stdout
+    assert "creating service backend-flask in cluster cruddur-staging\n" in result.stdout
     assert [op for op, _ in rollout.fake.calls if op in ("CreateService", "UpdateService")] == ["CreateService"]
 
 
@@ -99,11 +99,12 @@ def test_circuit_breaker_rollback_exits_3_with_exit_codes_and_the_last_20_log_li
         "  task t1 stopped (TaskFailedToStart): Essential container in task exited\n" \
         "    container backend-flask: exit code 3\n" + \
         "".join(f"      | backend-flask line {i}\n" for i in range(5, 25))
-    assert result.stderr == "error: deployment ecs-svc/10081009 of backend-flask:2 failed: " \
+    assert result.stderr == "error: deployment ecs-svc/10081009 of cruddur-staging-backend-flask:2 failed: " \
                             "ECS deployment circuit breaker: tasks failed to start.; rolled back: backend-flask " \
-                            "returned to backend-flask:1\n"
+                            "returned to cruddur-staging-backend-flask:1\n"
     assert "event: 2026-11-29T12:02:20Z (service backend-flask) rolling back to deployment ecs-svc/10011002.\n" \
-        "waiting for the rollback to backend-flask:1 (deployment ecs-svc/10151016) to settle\n" in result.stdout
+        "waiting for the rollback to cruddur-staging-backend-flask:1 (deployment ecs-svc/10151016) to settle\n" \
+        in result.stdout
     assert rollout.fake.service()["deployments"][0]["rolloutState"] == "COMPLETED"
     assert rollout.fake.service()["taskDefinition"] == rollout.previous
 
@@ -116,7 +117,7 @@ def test_two_container_task_shows_the_failing_second_container_and_its_logs(roll
     sidecar = {**task["containerDefinitions"][0], "name": "otel-collector", "portMappings": [], "secrets": [],
                "healthCheck": {"command": ["CMD", "/otelcol", "--health"], "startPeriod": 10},
                "logConfiguration": {"logDriver": "awslogs", "options": {
-                   "awslogs-group": "/cruddur/backend-flask", "awslogs-region": "${AWS_DEFAULT_REGION}",
+                   "awslogs-group": "/cruddur/staging/backend-flask", "awslogs-region": "${AWS_DEFAULT_REGION}",
                    "awslogs-stream-prefix": "backend-flask"}}}
     task["containerDefinitions"].append(sidecar)
     path.write_text(json.dumps(task))
@@ -174,8 +175,9 @@ def test_superseded_exits_5(rollout):
     rollout.fake.then(25, s.superseded_by(lambda fake: rollout.previous))
     result = rollout.deploy()
     assert result.code == 5
-    assert result.stderr == ("error: deployment ecs-svc/10081009 of backend-flask:2 was superseded by deployment "
-                             "ecs-svc/10131014 (backend-flask:1)\n")
+    assert result.stderr == ("error: deployment ecs-svc/10081009 of cruddur-staging-backend-flask:2 was superseded by "
+                             "deployment "
+                             "ecs-svc/10131014 (cruddur-staging-backend-flask:1)\n")
 
 
 PULL_FAILURE = ("CannotPullContainerError: pull image manifest has been retried 7 time(s): failed to resolve ref "
@@ -190,16 +192,17 @@ def test_errors_that_will_not_fix_themselves_fail_fast_and_roll_back(rollout, re
     rollout.fake.then(15, s.task_stopped("t3", reason, [("backend-flask", None, "")]))
     result = rollout.deploy()
     assert result.code == 3
-    assert result.stderr == (f"error: deployment ecs-svc/10081009 of backend-flask:2 cannot succeed: {label} "
-                             f"(task t3: {reason}); rolled back: backend-flask returned to backend-flask:1\n")
+    assert result.stderr == (f"error: deployment ecs-svc/10081009 of cruddur-staging-backend-flask:2 cannot succeed: "
+                             f"{label} (task t3: {reason}); rolled back: backend-flask returned to "
+                             "cruddur-staging-backend-flask:1\n")
     assert why_block(result.stdout) == f"""\
 why:
   task t3 stopped (TaskFailedToStart): {reason}
     container backend-flask: exit code none
 """
-    assert "rolling back backend-flask to backend-flask:1\n" in result.stdout
+    assert "rolling back backend-flask to cruddur-staging-backend-flask:1\n" in result.stdout
     updates = [params for op, params in rollout.fake.calls if op == "UpdateService"]
-    assert updates[-1] == {"cluster": "cruddur", "service": "backend-flask", "taskDefinition": rollout.previous}
+    assert updates[-1] == {"cluster": "cruddur-staging", "service": "backend-flask", "taskDefinition": rollout.previous}
     assert rollout.fake.service()["deployments"][0]["rolloutState"] == "COMPLETED"
     assert rollout.fake.clock() - 1000 < 200, "it must not wait for the circuit breaker"
 
@@ -215,12 +218,12 @@ def test_fail_fast_without_rollback_leaves_the_service_alone(rollout):
 
 def test_verify_failure_exits_6_and_changes_nothing(rollout, aws):
     rollout.existing_service()
-    aws.ssm.delete_parameter(Name="/cruddur/backend-flask/CONNECTION_URL")
+    aws.ssm.delete_parameter(Name="/cruddur/staging/backend-flask/CONNECTION_URL")
     result = rollout.deploy()
     assert result.code == 6
     assert result.stderr == ("error: verify failed (1 NG: secret CONNECTION_URL: parameter "
-                             "/cruddur/backend-flask/CONNECTION_URL not found); nothing was changed\n")
-    assert ("    NG   secret CONNECTION_URL: parameter /cruddur/backend-flask/CONNECTION_URL not found\n"
+                             "/cruddur/staging/backend-flask/CONNECTION_URL not found); nothing was changed\n")
+    assert ("    NG   secret CONNECTION_URL: parameter /cruddur/staging/backend-flask/CONNECTION_URL not found\n"
             in result.stdout)
     assert rollout.mutating_calls() == []
 
@@ -238,7 +241,7 @@ def test_dry_run_makes_no_mutating_call_and_prints_the_calls(rollout):
     assert container["image"] == f"123456789012.dkr.ecr.us-east-1.amazonaws.com/backend-flask@{digest}"
     assert container["dockerLabels"] == {"cruddur.image.tag": "0123456789ab"}
     assert plan["updateService"]["service"] == "backend-flask"
-    assert plan["updateService"]["taskDefinition"] == "backend-flask"
+    assert plan["updateService"]["taskDefinition"] == "cruddur-staging-backend-flask"
     assert "launchType" not in plan["updateService"]
 
 
@@ -258,13 +261,17 @@ def test_terminal_gets_a_redrawn_table(rollout):
     rollout.fake.then(20, s.steady_state)
     result = rollout.deploy(tty=True)
     assert result.code == 0
-    assert "DEPLOYMENT  TASK DEFINITION  ROLLOUT      DESIRED  RUNNING  PENDING  FAILED" in result.stdout
+    header = "DEPLOYMENT  TASK DEFINITION                  ROLLOUT      DESIRED  RUNNING  PENDING  FAILED"
+    assert header in result.stdout
     assert "\x1b[" in result.stdout  # the block is redrawn in place
     assert result.stdout.endswith("\x1b[4F\x1b[Jevent: 2026-11-29T12:01:10Z (service backend-flask) has reached a "
                                   "steady state.\nbackend-flask: elapsed 0m20s, remaining 14m40s\n"
-                                  "DEPLOYMENT  TASK DEFINITION  ROLLOUT    DESIRED  RUNNING  PENDING  FAILED\n"
-                                  "*PRIMARY    backend-flask:2  COMPLETED  1        1        0        0\n"
-                                  "deployed: backend-flask runs backend-flask:2: deployment ecs-svc/10081009 "
+                                  "DEPLOYMENT  TASK DEFINITION                  ROLLOUT    DESIRED  RUNNING  PENDING  "
+                                  "FAILED\n"
+                                  "*PRIMARY    cruddur-staging-backend-flask:2  COMPLETED  1        1        0        "
+                                  "0\n"
+                                  "deployed: backend-flask runs cruddur-staging-backend-flask:2: deployment "
+                                  "ecs-svc/10081009 "
                                   "completed, 1/1 tasks running (0m20s)\nscaling: backend-flask runs 1–4 tasks, "
                                   "tracking ECSServiceAverageCPUUtilization 60, ALBRequestCountPerTarget 300\n")
 
@@ -276,15 +283,16 @@ def test_fail_fast_rolls_back_to_the_last_completed_definition_not_a_stuck_one(r
     rollout.fake.then(15, s.task_stopped("t5", PULL_FAILURE, [("backend-flask", None, "")]))
     result = rollout.deploy()
     assert result.code == 3
-    assert "updating service backend-flask: backend-flask:2 -> backend-flask:3\n" in result.stdout
-    assert result.stderr.endswith("; rolled back: backend-flask returned to backend-flask:1\n")
+    assert "updating service backend-flask: cruddur-staging-backend-flask:2 -> cruddur-staging-backend-flask:3\n" \
+        in result.stdout
+    assert result.stderr.endswith("; rolled back: backend-flask returned to cruddur-staging-backend-flask:1\n")
 
 
 def test_a_successful_deploy_keeps_the_newest_revisions_and_never_one_in_use(rollout, aws):
-    rollout.existing_service()                                     # backend-flask:1 runs
+    rollout.existing_service()                                     # cruddur-staging-backend-flask:1 runs
     first = rollout.deploy_steady("bbbbbbbbbbbb")                  # :2
     # A one-off task still runs on :2 (a migration, say): it must outlive the clean-up.
-    task = f"arn:aws:ecs:{REGION}:123456789012:task/cruddur/{'7' * 32}"
+    task = f"arn:aws:ecs:{REGION}:123456789012:task/cruddur-staging/{'7' * 32}"
     rollout.fake.tasks[task] = {"taskArn": task, "taskDefinitionArn": first, "lastStatus": "RUNNING",
                                 "desiredStatus": "RUNNING", "containers": []}
     rollout.deploy_steady("cccccccccccc")                          # :3
@@ -293,9 +301,11 @@ def test_a_successful_deploy_keeps_the_newest_revisions_and_never_one_in_use(rol
     result = rollout.deploy("--image-tag", "dddddddddddd", "--keep", "1")  # :4
     assert result.code == 0, result.stderr
     assert result.stdout.splitlines()[-3:] == [
-        "deregistered backend-flask:3", f"kept backend-flask:2: still used by running task {'7' * 32}",
-        "deregistered backend-flask:1"]
-    active = aws.ecs.list_task_definitions(familyPrefix="backend-flask", status="ACTIVE")["taskDefinitionArns"]
+        "deregistered cruddur-staging-backend-flask:3",
+        f"kept cruddur-staging-backend-flask:2: still used by running task {'7' * 32}",
+        "deregistered cruddur-staging-backend-flask:1"]
+    active = aws.ecs.list_task_definitions(familyPrefix="cruddur-staging-backend-flask", status="ACTIVE")[
+        "taskDefinitionArns"]
     assert sorted(arn.rsplit(":", 1)[1] for arn in active) == ["2", "4"]
 
 
@@ -305,7 +315,7 @@ def test_keep_comes_from_ops_toml_and_zero_keeps_every_revision(rollout, aws):
     rollout.fake.then(30, s.steady_state)
     result = rollout.deploy("--image-tag", "bbbbbbbbbbbb", "--keep", "0")
     assert result.code == 0 and "deregistered" not in result.stdout
-    assert len(aws.ecs.list_task_definitions(familyPrefix="backend-flask")["taskDefinitionArns"]) == 2
+    assert len(aws.ecs.list_task_definitions(familyPrefix="cruddur-staging-backend-flask")["taskDefinitionArns"]) == 2
 
 
 def test_keep_must_be_a_whole_number(rollout):

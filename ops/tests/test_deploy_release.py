@@ -27,7 +27,8 @@ def test_migrations_run_on_the_new_definition_in_the_services_network_before_the
     result = rollout.deploy()
     assert result.code == 0, result.stderr
     [task] = runs(rollout, "RunTask")
-    assert task["taskDefinition"].endswith(":task-definition/backend-flask:2")  # the new one, not the running :1
+    # the new one, not the running :1
+    assert task["taskDefinition"].endswith(":task-definition/cruddur-staging-backend-flask:2")
     assert task["overrides"] == {"containerOverrides": [{"name": "backend-flask", "command": MIGRATE}]}
     assert task["networkConfiguration"]["awsvpcConfiguration"]["subnets"] == \
         rollout.world["PRIVATE_SUBNET_IDS"].split(",")
@@ -35,8 +36,10 @@ def test_migrations_run_on_the_new_definition_in_the_services_network_before_the
     operations = [op for op, _ in rollout.fake.calls if op in ("RunTask", "UpdateService")]
     assert operations == ["RunTask", "UpdateService"]
     lines = result.stdout.splitlines()
-    assert lines.index("  | applying 0004_likes") < lines.index("migrations: done on backend-flask:2 (exit 0)") \
-        < lines.index("updating service backend-flask: backend-flask:1 -> backend-flask:2")
+    assert lines.index("  | applying 0004_likes") \
+        < lines.index("migrations: done on cruddur-staging-backend-flask:2 (exit 0)") \
+        < lines.index("updating service backend-flask: cruddur-staging-backend-flask:1 -> "
+                      "cruddur-staging-backend-flask:2")
 
 
 def test_a_failed_migration_stops_the_release_with_exit_11_and_leaves_the_service_alone(rollout):
@@ -45,8 +48,9 @@ def test_a_failed_migration_stops_the_release_with_exit_11_and_leaves_the_servic
         'psycopg.errors.DuplicateColumn: column "likes" of relation "activities" already exists'])
     result = rollout.deploy()
     assert result.code == 11
-    assert result.stderr == ("error: migrations failed on backend-flask:2: `python -m cruddur.admin db migrate` "
-                             "exited with 1; backend-flask was not changed (still backend-flask:1)\n")
+    assert result.stderr == ("error: migrations failed on cruddur-staging-backend-flask:2: "
+                             "`python -m cruddur.admin db migrate` "
+                             "exited with 1; backend-flask was not changed (still cruddur-staging-backend-flask:1)\n")
     why = result.stdout[result.stdout.index("why:\n"):]
     task_id = [arn.rsplit("/", 1)[-1] for arn, task in rollout.fake.tasks.items()
                if task["startedBy"] == "cruddur-ops-migrate"][-1]
@@ -63,7 +67,7 @@ def test_skip_migrations_is_loud_and_runs_no_task(rollout):
     result = rollout.deploy("--skip-migrations")
     assert result.code == 0
     assert runs(rollout, "RunTask") == []
-    assert "warning: --skip-migrations: backend-flask rolls out backend-flask:2 without running " \
+    assert "warning: --skip-migrations: backend-flask rolls out cruddur-staging-backend-flask:2 without running " \
            "`python -m cruddur.admin db migrate`" in result.stderr
 
 
@@ -112,9 +116,10 @@ def test_a_crash_loop_is_rolled_back_at_once_and_names_the_revision_returned_to(
     result = rollout.deploy()
     assert result.code == 3
     assert result.stderr == (
-        "error: deployment ecs-svc/10081009 of backend-flask:2 cannot succeed: crash loop: 3 tasks stopped with "
+        "error: deployment ecs-svc/10081009 of cruddur-staging-backend-flask:2 cannot succeed: crash loop: "
+        "3 tasks stopped with "
         '"Essential container in task exited" (backend-flask exit 1); rolled back: backend-flask returned to '
-        "backend-flask:1\n")
+        "cruddur-staging-backend-flask:1\n")
     assert runs(rollout, "UpdateService")[-1]["taskDefinition"] == rollout.previous
     service = rollout.fake.service()
     assert [(d["taskDefinition"], d["rolloutState"]) for d in service["deployments"]] == [
@@ -143,7 +148,7 @@ def test_crash_loop_threshold_is_a_flag_and_no_rollback_leaves_it(rollout):
 
 
 # --- deployment alarms --------------------------------------------------------------------------------------
-ALARM = "cruddur-backend-flask-5xx-rate"
+ALARM = "cruddur-staging-backend-flask-5xx-rate"
 
 
 def test_an_alarm_during_bake_is_reported_with_its_reason_and_the_revision_returned_to(rollout, aws, repo_root):
@@ -151,7 +156,8 @@ def test_an_alarm_during_bake_is_reported_with_its_reason_and_the_revision_retur
                                     MetricName="HTTPCode_Target_5XX_Count", Statistic="Sum", Period=60,
                                     EvaluationPeriods=1, Threshold=5, ComparisonOperator="GreaterThanThreshold")
     service_file = json.loads((repo_root / "aws/json/service-backend-flask.json").read_text())
-    assert ALARM in service_file["deploymentConfiguration"]["alarms"]["alarmNames"]
+    assert ALARM.replace("staging", "${CRUDDUR_ENVIRONMENT}") in \
+        service_file["deploymentConfiguration"]["alarms"]["alarmNames"]
     rollout.existing_service()
 
     def alarm_fires(fake):
@@ -162,10 +168,10 @@ def test_an_alarm_during_bake_is_reported_with_its_reason_and_the_revision_retur
     rollout.fake.then(20, s.tasks_running(1)).then(30, s.old_tasks_drained).then(100, alarm_fires)
     result = rollout.deploy()
     assert result.code == 3
-    assert "; baking: ECS watches cruddur-backend-flask-5xx-rate, " in result.stdout
+    assert "; baking: ECS watches cruddur-staging-backend-flask-5xx-rate, " in result.stdout
     assert f"  alarm {ALARM} is ALARM: Threshold Crossed: 1 datapoint [12.0] was greater than 5.0\n" in result.stdout
     assert result.stderr.endswith(f"failed: Rolling back to deployment: alarm(s) triggered: {ALARM}; "
-                                  "rolled back: backend-flask returned to backend-flask:1\n")
+                                  "rolled back: backend-flask returned to cruddur-staging-backend-flask:1\n")
     assert rollout.fake.service()["taskDefinition"] == rollout.previous
 
 
@@ -180,9 +186,11 @@ def test_interrupt_mid_rollout_says_what_is_left_and_what_ecs_will_do(rollout):
     result = rollout.deploy()
     assert result.code == 130
     assert result.stderr == (
-        "error: interrupted: deployment ecs-svc/10081009 of backend-flask:2 is IN_PROGRESS (0/1 tasks running). "
+        "error: interrupted: deployment ecs-svc/10081009 of cruddur-staging-backend-flask:2 is IN_PROGRESS "
+        "(0/1 tasks running). "
         "ECS carries on without us: it completes the deployment, or its circuit breaker rolls it back to "
-        "backend-flask:1 if its tasks keep failing. Follow with: status backend-flask; undo with: rollback "
+        "cruddur-staging-backend-flask:1 if its tasks keep failing. Follow with: status backend-flask; "
+        "undo with: rollback "
         "backend-flask\n")
     assert len(runs(rollout, "UpdateService")) == 1
     primary = rollout.fake.service()["deployments"][0]
@@ -194,8 +202,9 @@ def test_interrupt_with_rollback_returns_to_the_previous_revision_before_exiting
     rollout.fake.then(20, ctrl_c)
     result = rollout.deploy("--on-interrupt", "rollback")
     assert result.code == 130
-    assert result.stderr.endswith("error: interrupted, and rolled back: backend-flask returned to backend-flask:1\n")
-    assert "rolling back to backend-flask:1 (--on-interrupt rollback)" in result.stdout
+    assert result.stderr.endswith("error: interrupted, and rolled back: backend-flask returned to "
+                                  "cruddur-staging-backend-flask:1\n")
+    assert "rolling back to cruddur-staging-backend-flask:1 (--on-interrupt rollback)" in result.stdout
     service = rollout.fake.service()
     assert [(d["taskDefinition"], d["rolloutState"]) for d in service["deployments"]] == [
         (rollout.previous, "COMPLETED")]
@@ -223,7 +232,7 @@ def test_all_stops_at_the_first_failure_and_says_what_was_not_deployed(rollout):
     assert result.code == 11
     assert "release stopped at backend-flask (exit 11): deployed nothing; not deployed: backend-flask, " \
            "frontend-react-js\n" in result.stdout
-    assert result.stderr.startswith("error: backend-flask: migrations failed on backend-flask:")
+    assert result.stderr.startswith("error: backend-flask: migrations failed on cruddur-staging-backend-flask:")
     assert runs(rollout, "UpdateService") == []
 
 
@@ -253,18 +262,19 @@ def test_force_new_deployment_rolls_the_running_definition_again(rollout):
     rollout.fake.then(30, s.steady_state)
     result = rollout.deploy("--force-new-deployment")
     assert result.code == 0, result.stderr
-    assert runs(rollout, "UpdateService") == [{"cluster": "cruddur", "service": "backend-flask",
+    assert runs(rollout, "UpdateService") == [{"cluster": "cruddur-staging", "service": "backend-flask",
                                                 "taskDefinition": rollout.previous, "forceNewDeployment": True}]
     assert "RegisterTaskDefinition" not in rollout.calls and runs(rollout, "RunTask") == []
-    assert "rolling backend-flask again on backend-flask:1 (--force-new-deployment" in result.stdout
-    assert result.stdout.splitlines()[-1].startswith("deployed: backend-flask runs backend-flask:1: deployment ")
+    assert "rolling backend-flask again on cruddur-staging-backend-flask:1 (--force-new-deployment" in result.stdout
+    assert result.stdout.splitlines()[-1].startswith(
+        "deployed: backend-flask runs cruddur-staging-backend-flask:1: deployment ")
     assert len(rollout.fake.service()["deployments"]) == 1
 
 
 def test_force_new_deployment_needs_a_service(rollout):
     result = rollout.deploy("--force-new-deployment")
     assert result.code == 1
-    assert "does not exist in cluster cruddur yet; deploy it without the flag first" in result.stderr
+    assert "does not exist in cluster cruddur-staging yet; deploy it without the flag first" in result.stderr
 
 
 def test_migrations_run_when_the_service_is_created(rollout):

@@ -23,7 +23,7 @@ def test_a_new_image_and_desired_count_show_as_a_unified_diff_and_exit_2(rollout
     registry = rollout.env["ECR_REGISTRY"]
     old, new = (digest_of(image_manifest(tag).encode()) for tag in (PREVIOUS_TAG, "0123456789ab"))
     assert result.stdout == f"""\
---- live task definition backend-flask:1
+--- live task definition cruddur-staging-backend-flask:1
 +++ local aws/task-definitions/backend-flask.json
 @@ -3,7 +3,7 @@
      {{
@@ -34,7 +34,7 @@ def test_a_new_image_and_desired_count_show_as_a_unified_diff_and_exit_2(rollout
        }},
        "environment": [
          {{
-@@ -63,7 +63,7 @@
+@@ -67,7 +67,7 @@
          "startPeriod": 60,
          "timeout": 5
        }},
@@ -43,7 +43,7 @@ def test_a_new_image_and_desired_count_show_as_a_unified_diff_and_exit_2(rollout
        "linuxParameters": {{
          "capabilities": {{
            "drop": [
---- live service cruddur/backend-flask
+--- live service cruddur-staging/backend-flask
 +++ local aws/json/service-backend-flask.json
 @@ -19,7 +19,7 @@
    "deploymentController": {{
@@ -59,7 +59,7 @@ def test_a_new_image_and_desired_count_show_as_a_unified_diff_and_exit_2(rollout
 
 def test_secret_looking_values_are_masked_in_the_diff(rollout, cli, aws):
     rollout.existing_service()
-    live = aws.ecs.describe_task_definition(taskDefinition="backend-flask")["taskDefinition"]
+    live = aws.ecs.describe_task_definition(taskDefinition="cruddur-staging-backend-flask")["taskDefinition"]
     live["containerDefinitions"][0]["environment"].append({"name": "DB_PASSWORD", "value": "hunter2"})
     allowed = {"family", "taskRoleArn", "executionRoleArn", "networkMode", "containerDefinitions", "volumes",
                "requiresCompatibilities", "cpu", "memory", "runtimePlatform"}

@@ -33,7 +33,7 @@ def test_a_door_runs_the_cli_end_to_end():
     result = subprocess.run([ROOT / "bin/ecs/render", "frontend-react-js", *var_flags(STACK_VALUES)],
                             capture_output=True, text=True, env=env, timeout=60)
     assert (result.returncode, result.stderr) == (0, "")
-    assert '"family": "frontend-react-js"' in result.stdout
+    assert '"family": "cruddur-staging-frontend-react-js"' in result.stdout
 
 
 def test_a_bug_exits_70_with_a_traceback(cli):

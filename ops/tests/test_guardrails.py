@@ -6,13 +6,14 @@ answer TestEventPattern, and its PutEvents fails on input transformers, so the m
 """
 from __future__ import annotations
 
+import fnmatch
 import json
 from pathlib import Path
 
 import pytest
 from moto.events.models import EventPattern
 
-from cruddur_ops import cfn_template
+from cruddur_ops import cfn_template, config
 
 ROOT = Path(__file__).resolve().parents[2]
 GUARDRAILS = cfn_template.load(ROOT / "aws/cfn/guardrails/template.yaml")
@@ -50,7 +51,7 @@ SCAN = "cruddur-ecr-scan-on-push-disabled"
 SIGNED_BY_OTHER = "cruddur-release-key-signed-by-other"
 KMS = "cruddur-kms-key-changes"
 RELEASE_SESSION = "arn:aws:sts::123456789012:assumed-role/CruddurReleaseRole/github-actions-4711"
-DEPLOY_SESSION = "arn:aws:sts::123456789012:assumed-role/CruddurDeployRole/github-actions-4711"
+DEPLOY_SESSION = "arn:aws:sts::123456789012:assumed-role/cruddur-staging-deploy/github-actions-4711"
 KEY = "arn:aws:kms:us-east-1:123456789012:key/6f1c2a9e-0b7d-4c1e-9a3f-2d5e8b7c4a10"
 
 
@@ -85,13 +86,13 @@ def test_a_refused_signing_attempt_alerts_and_verifying_does_not():
     assert not _rule(SIGNED_BY_OTHER).matches_event(kms_sign(DEPLOY_SESSION, "GetPublicKey"))
 
 
-def test_the_signing_alert_is_enabled_for_read_only_events_and_names_the_iam_stacks_release_role():
+def test_the_signing_alert_is_enabled_for_read_only_events_and_names_the_registry_stacks_release_role():
     """Sign is a read-only management event: a plain ENABLED rule would never see it."""
     [rule] = [r["Properties"] for r in GUARDRAILS["Resources"].values()
               if r["Type"] == "AWS::Events::Rule" and r["Properties"]["Name"] == SIGNED_BY_OTHER]
     assert rule["State"] == "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS"
-    iam = cfn_template.load(ROOT / "aws/cfn/iam/template.yaml")
-    assert RELEASE_SESSION.split("/")[1] == iam["Resources"]["ReleaseRole"]["Properties"]["RoleName"]
+    registry = cfn_template.load(ROOT / "aws/cfn/registry/template.yaml")
+    assert RELEASE_SESSION.split("/")[1] == registry["Resources"]["ReleaseRole"]["Properties"]["RoleName"]
 
 
 @pytest.mark.parametrize("rule, event, fires", [
@@ -182,15 +183,37 @@ def test_region_lock_denies_other_regions_except_global_services():
     assert not any(a.startswith(("ecs:", "ecr:", "ec2:", "rds:", "dynamodb:")) for a in statement["NotAction"])
 
 
-def test_only_the_deploy_role_may_delete_ecs_resources():
+def test_only_the_deploy_roles_may_delete_ecs_resources():
     [statement] = _scp("scp-protect-ecs.json")["Statement"]
     assert statement["Effect"] == "Deny"
     assert set(statement["Action"]) == {"ecs:DeleteCluster", "ecs:DeleteService", "ecs:DeregisterTaskDefinition",
                                         "ecs:DeleteTaskDefinitions"}
     exempt = statement["Condition"]["ArnNotLike"]["aws:PrincipalArn"]
-    assert "arn:aws:iam::*:role/CruddurDeployRole" in exempt
+    assert "arn:aws:iam::*:role/cruddur-*-deploy" in exempt
     iam = cfn_template.load(ROOT / "aws/cfn/iam/template.yaml")
-    assert iam["Resources"]["DeployRole"]["Properties"]["RoleName"] == "CruddurDeployRole"
+    assert iam["Resources"]["DeployRole"]["Properties"]["RoleName"] == {"Fn::Sub": "cruddur-${Environment}-deploy"}
+    # Every environment's deploy role is exempt with no edit; nothing else the stacks make is.
+    for role in ("cruddur-staging-deploy", "cruddur-prod-deploy"):
+        assert any(fnmatch.fnmatchcase(f"arn:aws:iam::123456789012:role/{role}", p) for p in exempt), role
+    for role in ("cruddur-staging-task-execution", "CruddurReleaseRole", "cruddur-staging-deploy-copy"):
+        assert not any(fnmatch.fnmatchcase(f"arn:aws:iam::123456789012:role/{role}", p) for p in exempt), role
+
+
+def test_every_environment_runs_in_a_region_the_region_lock_allows():
+    """The lock is a list on purpose: a new region is a deliberate change to it; a new environment is not."""
+    [statement] = _scp("scp-region-lock.json")["Statement"]
+    allowed = statement["Condition"]["StringNotEquals"]["aws:RequestedRegion"]
+    regions = {name: config.load_environment(ROOT, name).region for name in config.known_environments(ROOT)}
+    assert {name: region for name, region in regions.items() if region not in allowed} == {}
+
+
+def test_one_guardrails_stack_per_region_and_only_the_trail_region_holds_the_trail():
+    trail = GUARDRAILS["Resources"]["Trail"]
+    assert trail["Condition"] == "InTrailRegion" and trail["Properties"]["IsMultiRegionTrail"] is True
+    assert GUARDRAILS["Conditions"]["InTrailRegion"] == {"Fn::Equals": [{"Ref": "AWS::Region"}, {"Ref": "TrailRegion"}]}
+    recording = GUARDRAILS["Resources"]["ConfigRecorder"]["Properties"]["RecordingGroup"]
+    assert recording["IncludeGlobalResourceTypes"] == {"Fn::If": ["InTrailRegion", True, False]}
+    assert "Environment" not in GUARDRAILS["Parameters"]  # the account's, shared by every environment
 
 
 def test_nobody_may_stop_cloudtrail_or_config():
@@ -208,11 +231,11 @@ def test_private_endpoints_option_deploys_endpoints_reachable_only_from_the_serv
     endpoints = aws.ec2.describe_vpc_endpoints()["VpcEndpoints"]
     assert {e["ServiceName"].removeprefix("com.amazonaws.us-east-1.") for e in endpoints} == ENDPOINT_SERVICES
     groups = {g["GroupName"]: g for g in aws.ec2.describe_security_groups()["SecurityGroups"]}
-    sources = {(r["FromPort"], p["GroupId"]) for r in groups["cruddur-endpoints"]["IpPermissions"]
+    sources = {(r["FromPort"], p["GroupId"]) for r in groups["cruddur-staging-endpoints"]["IpPermissions"]
                for p in r["UserIdGroupPairs"]}
-    assert sources == {(443, groups["cruddur-backend-flask"]["GroupId"]),
-                       (443, groups["cruddur-frontend-react-js"]["GroupId"])}
-    assert all(r["IpRanges"] == [] for r in groups["cruddur-endpoints"]["IpPermissions"])
+    assert sources == {(443, groups["cruddur-staging-backend-flask"]["GroupId"]),
+                       (443, groups["cruddur-staging-frontend-react-js"]["GroupId"])}
+    assert all(r["IpRanges"] == [] for r in groups["cruddur-staging-endpoints"]["IpPermissions"])
     assert not any("NatGatewayId" in r
                    for t in aws.ec2.describe_route_tables()["RouteTables"] for r in t["Routes"])
 

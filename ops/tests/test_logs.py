@@ -4,8 +4,8 @@ from datetime import datetime, timezone
 
 
 def put(aws, stream, *events):
-    aws.logs.create_log_stream(logGroupName="/cruddur/backend-flask", logStreamName=stream)
-    aws.logs.put_log_events(logGroupName="/cruddur/backend-flask", logStreamName=stream,
+    aws.logs.create_log_stream(logGroupName="/cruddur/staging/backend-flask", logStreamName=stream)
+    aws.logs.put_log_events(logGroupName="/cruddur/staging/backend-flask", logStreamName=stream,
                             logEvents=[{"timestamp": ts, "message": message} for ts, message in events])
 
 
@@ -31,7 +31,7 @@ def test_follow_prints_each_new_line_once_until_interrupted(aws, world, cli):
     def sleep(seconds):
         naps.append(seconds)
         if len(naps) == 1:
-            aws.logs.put_log_events(logGroupName="/cruddur/backend-flask", logStreamName=stream,
+            aws.logs.put_log_events(logGroupName="/cruddur/staging/backend-flask", logStreamName=stream,
                                     logEvents=[{"timestamp": now, "message": "second"}])
         else:
             raise KeyboardInterrupt

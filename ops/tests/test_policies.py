@@ -49,8 +49,10 @@ PARAM = "arn:aws:ssm:us-east-1:123456789012:parameter"
 
 
 @pytest.mark.parametrize("name, allowed", [
-    ("/cruddur/backend-flask/CONNECTION_URL", True),
-    ("/cruddur/frontend-react-js/ANYTHING", True),
+    ("/cruddur/staging/backend-flask/CONNECTION_URL", True),
+    ("/cruddur/staging/frontend-react-js/ANYTHING", True),
+    ("/cruddur/prod/backend-flask/CONNECTION_URL", False),  # another environment's
+    ("/cruddur/backend-flask/CONNECTION_URL", False),
     ("/other-app/DATABASE_PASSWORD", False),
     ("/cruddurx/SECRET", False),
     ("/CONNECTION_URL", False),
@@ -64,13 +66,13 @@ def test_execution_role_reads_only_cruddur_parameters(name, allowed):
 def test_execution_role_cannot_list_or_write_parameters():
     document = _all_identity_policies()[EXECUTION]
     for action in ("ssm:GetParametersByPath", "ssm:PutParameter", "ssm:DeleteParameter"):
-        assert not _allowed(document, action, PARAM + "/cruddur/backend-flask/CONNECTION_URL"), action
+        assert not _allowed(document, action, PARAM + "/cruddur/staging/backend-flask/CONNECTION_URL"), action
 
 
 def test_execution_role_decrypts_only_through_ssm_for_cruddur_parameters():
     [statement] = [s for s in _statements(_all_identity_policies()[EXECUTION]) if s["Action"] == "kms:Decrypt"]
     assert statement["Condition"]["StringEquals"] == {"kms:ViaService": "ssm.us-east-1.amazonaws.com"}
-    assert statement["Condition"]["StringLike"] == {"kms:EncryptionContext:PARAMETER_ARN": PARAM + "/cruddur/*"}
+    assert statement["Condition"]["StringLike"] == {"kms:EncryptionContext:PARAMETER_ARN": PARAM + "/cruddur/staging/*"}
 
 
 def test_no_policy_allows_every_action_on_every_resource():
@@ -91,15 +93,16 @@ def test_star_resources_are_only_for_actions_without_resource_level_permissions(
     assert star <= allowed_on_star, sorted(star - allowed_on_star)
 
 
-RELEASE = "iam/ReleaseRole/cruddur-release"
+RELEASE = "registry/ReleaseRole/cruddur-release"
 DEPLOY = "iam/DeployRole/cruddur-deploy"
 REPOSITORY = "arn:aws:ecr:us-east-1:123456789012:repository/"
 PUSH = ("ecr:InitiateLayerUpload", "ecr:UploadLayerPart", "ecr:CompleteLayerUpload", "ecr:PutImage")
 GATE_READS = ("ecr:DescribeImages", "ecr:BatchGetImage", "ecr:DescribeImageScanFindings")
-ROLLOUT = [("ecs:RegisterTaskDefinition", "arn:aws:ecs:us-east-1:123456789012:task-definition/backend-flask:7"),
-           ("ecs:UpdateService", "arn:aws:ecs:us-east-1:123456789012:service/cruddur/backend-flask"),
-           ("ecs:CreateService", "arn:aws:ecs:us-east-1:123456789012:service/cruddur/backend-flask"),
-           ("iam:PassRole", "arn:aws:iam::123456789012:role/CruddurServiceExecutionRole")]
+ROLLOUT = [("ecs:RegisterTaskDefinition",
+            "arn:aws:ecs:us-east-1:123456789012:task-definition/cruddur-staging-backend-flask:7"),
+           ("ecs:UpdateService", "arn:aws:ecs:us-east-1:123456789012:service/cruddur-staging/backend-flask"),
+           ("ecs:CreateService", "arn:aws:ecs:us-east-1:123456789012:service/cruddur-staging/backend-flask"),
+           ("iam:PassRole", "arn:aws:iam::123456789012:role/cruddur-staging-task-execution")]
 
 
 @pytest.mark.parametrize("repository", ["backend-flask", "frontend-react-js"])
@@ -128,22 +131,36 @@ def test_deploy_role_rolls_out():
     assert [(a, r) for a, r in ROLLOUT if not _allowed(document, a, r)] == []
 
 
-WATCH = [("ecs:RunTask", "arn:aws:ecs:us-east-1:123456789012:task-definition/backend-flask:8"),
-         ("ecs:DescribeTasks", "arn:aws:ecs:us-east-1:123456789012:task/cruddur/0123abcd"),
-         ("ecs:ListTasks", "arn:aws:ecs:us-east-1:123456789012:container-instance/cruddur/0123abcd"),
-         ("ecs:ListServiceDeployments", "arn:aws:ecs:us-east-1:123456789012:service/cruddur/backend-flask"),
+WATCH = [("ecs:RunTask", "arn:aws:ecs:us-east-1:123456789012:task-definition/cruddur-staging-backend-flask:8"),
+         ("ecs:DescribeTasks", "arn:aws:ecs:us-east-1:123456789012:task/cruddur-staging/0123abcd"),
+         ("ecs:ListTasks", "arn:aws:ecs:us-east-1:123456789012:container-instance/cruddur-staging/0123abcd"),
+         ("ecs:ListServiceDeployments", "arn:aws:ecs:us-east-1:123456789012:service/cruddur-staging/backend-flask"),
          ("ecs:DescribeServiceDeployments",
-          "arn:aws:ecs:us-east-1:123456789012:service-deployment/cruddur/backend-flask/abc"),
-         ("logs:GetLogEvents", "arn:aws:logs:us-east-1:123456789012:log-group:/cruddur/backend-flask:log-stream:x"),
+          "arn:aws:ecs:us-east-1:123456789012:service-deployment/cruddur-staging/backend-flask/abc"),
+         ("logs:GetLogEvents",
+          "arn:aws:logs:us-east-1:123456789012:log-group:/cruddur/staging/backend-flask:log-stream:x"),
          ("cloudwatch:DescribeAlarms",
-          "arn:aws:cloudwatch:us-east-1:123456789012:alarm:cruddur-backend-flask-5xx-rate"),
+          "arn:aws:cloudwatch:us-east-1:123456789012:alarm:cruddur-staging-backend-flask-5xx-rate"),
          ("elasticloadbalancing:DescribeTargetHealth", "*"),
          ("application-autoscaling:RegisterScalableTarget",
           "arn:aws:application-autoscaling:us-east-1:123456789012:scalable-target/0ec9aaa"),
          ("application-autoscaling:PutScalingPolicy",
           "arn:aws:application-autoscaling:us-east-1:123456789012:scalable-target/0ec9aaa"),
-         ("rds:DescribeDBInstances", "arn:aws:rds:us-east-1:123456789012:db:cruddur-db"),
-         ("rds:DescribeDBParameters", "arn:aws:rds:us-east-1:123456789012:pg:cruddur-postgres18")]
+         ("rds:DescribeDBInstances", "arn:aws:rds:us-east-1:123456789012:db:cruddur-staging-db"),
+         ("rds:DescribeDBParameters", "arn:aws:rds:us-east-1:123456789012:pg:cruddur-staging-postgres18")]
+
+
+def _in_prod(arn: str) -> str:
+    return re.sub(r"cruddur-staging|/cruddur/staging/", lambda m: m.group(0).replace("staging", "prod"), arn)
+
+
+def test_the_staging_deploy_role_reaches_nothing_of_prod():
+    """Each environment's deploy role is its own: the same calls on prod's names are refused (the
+    resource-less reads, target health and scalable targets, are the only ones left)."""
+    document = _all_identity_policies()[DEPLOY]
+    prod = [(a, _in_prod(r)) for a, r in ROLLOUT + WATCH if "staging" in r]
+    assert len(prod) == len(ROLLOUT) + len(WATCH) - 3
+    assert [(a, r) for a, r in prod if _allowed(document, a, r)] == []
 
 
 def test_deploy_role_runs_the_migrations_and_reads_what_the_watch_explains():
@@ -173,7 +190,8 @@ def test_parliament_finds_nothing_in_any_policy(tmp_path):
     assert len(list(tmp_path.glob("*.json"))) == len(_all_identity_policies()) + len(POLICY_FILES)
 
 
-SAMPLE = {"AWS_DEFAULT_REGION": "us-east-1", "AWS_ACCOUNT_ID": "123456789012", "IMAGE_TAG": "0123456789ab",
+SAMPLE = {"CRUDDUR_ENVIRONMENT": "staging", "AWS_DEFAULT_REGION": "us-east-1", "AWS_ACCOUNT_ID": "123456789012",
+          "IMAGE_TAG": "0123456789ab",
           "ECR_REGISTRY": "123456789012.dkr.ecr.us-east-1.amazonaws.com"}
 TASK_DEFINITIONS = sorted((ROOT / "aws/task-definitions").glob("*.json"))
 

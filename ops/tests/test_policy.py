@@ -11,6 +11,10 @@ TASK_DEFINITIONS = sorted((ROOT / "aws/task-definitions").glob("*.json"))
 SERVICES = {p.stem.removeprefix("service-"): p for p in (ROOT / "aws/json").glob("service-*.json")}
 
 
+# Every name an environment owns carries it; the files say so through this one placeholder.
+OWN = "cruddur-${CRUDDUR_ENVIRONMENT}"
+
+
 def load(path):
     return json.loads(path.read_text())
 
@@ -26,7 +30,7 @@ def task_definition(request):
 
 def test_runs_on_fargate_in_awsvpc_with_separate_roles(task_definition):
     name, td = task_definition
-    assert td["family"] == name
+    assert td["family"] == f"{OWN}-{name}"
     assert td["requiresCompatibilities"] == ["FARGATE"] and td["networkMode"] == "awsvpc"
     assert td["executionRoleArn"].startswith("${") and td["taskRoleArn"].startswith("${")
     assert td["executionRoleArn"] != td["taskRoleArn"], "execution role and task role must differ"
@@ -69,14 +73,14 @@ def test_logs_go_to_the_service_log_group(task_definition):
     for c in td["containerDefinitions"]:
         log = c["logConfiguration"]
         assert log["logDriver"] == "awslogs"
-        assert log["options"]["awslogs-group"] == f"/cruddur/{name}"
+        assert log["options"]["awslogs-group"] == f"/cruddur/${{CRUDDUR_ENVIRONMENT}}/{name}"
         assert log["options"]["awslogs-region"] and log["options"]["awslogs-stream-prefix"]
 
 
 def test_secrets_are_ssm_parameter_arns_under_the_service_path(task_definition):
     name, td = task_definition
     pattern = re.compile(r"^arn:aws:ssm:\$\{AWS_DEFAULT_REGION\}:\$\{AWS_ACCOUNT_ID\}:parameter/cruddur/"
-                         + re.escape(name) + r"/[A-Z_]+$")
+                         r"\$\{CRUDDUR_ENVIRONMENT\}/" + re.escape(name) + r"/[A-Z_]+$")
     for c in td["containerDefinitions"]:
         for secret in c.get("secrets", []):
             assert pattern.match(secret["valueFrom"]), secret
@@ -90,7 +94,7 @@ def test_secrets_are_ssm_parameter_arns_under_the_service_path(task_definition):
 @pytest.mark.parametrize("name", sorted(SERVICES))
 def test_services_roll_back_on_failure_and_wait_out_start_up(name):
     service, td = load(SERVICES[name]), load(ROOT / f"aws/task-definitions/{name}.json")
-    assert service["serviceName"] == name and service["taskDefinition"] == name
+    assert service["serviceName"] == name and service["taskDefinition"] == td["family"]
     breaker = service["deploymentConfiguration"]["deploymentCircuitBreaker"]
     assert breaker == {"enable": True, "rollback": True}
     start_period = max(c.get("healthCheck", {}).get("startPeriod", 0) for c in td["containerDefinitions"])
@@ -108,5 +112,5 @@ def test_load_balancer_and_service_connect_point_at_a_real_container_port(name):
     for lb in service["loadBalancers"]:
         assert (lb["containerName"], lb["containerPort"]) in ports
     connect = service["serviceConnectConfiguration"]
-    assert connect["enabled"] is True and connect["namespace"] == "cruddur"
+    assert connect["enabled"] is True and connect["namespace"] == OWN
     assert {s["portName"] for s in connect["services"]} <= port_names

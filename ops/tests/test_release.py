@@ -74,7 +74,7 @@ def signature_manifest(aws, tag: str) -> dict:
 def test_a_signed_and_clean_release_passes_and_is_pinned_by_digest(gate, aws):
     result = gate("register")
     assert (result.code, result.stderr) == (0, "")
-    image = aws.ecs.describe_task_definition(taskDefinition="backend-flask")["taskDefinition"][
+    image = aws.ecs.describe_task_definition(taskDefinition="cruddur-staging-backend-flask")["taskDefinition"][
         "containerDefinitions"][0]["image"]
     assert image == f"{REGISTRY}/backend-flask@{digest_of(image_manifest(TAG).encode())}"
 
@@ -134,7 +134,7 @@ def test_a_tag_moved_after_signing_is_refused_naming_both_digests(gate, aws, mot
     assert result.code == 8
     assert (f"signature backend-flask:{TAG}.sig: tag {TAG} now points at {digest_of(other)}, but release {TAG} "
             f"was signed for {signed}") in result.stderr
-    assert aws.ecs.list_task_definitions(familyPrefix="backend-flask")["taskDefinitionArns"] == []
+    assert aws.ecs.list_task_definitions(familyPrefix="cruddur-staging-backend-flask")["taskDefinitionArns"] == []
 
 
 def test_a_release_whose_sbom_is_missing_or_altered_is_refused(gate, aws):
@@ -253,7 +253,7 @@ def test_a_failed_or_missing_scan_is_refused_with_exit_10(gate, aws, moto_server
     result = gate("deploy", "--scan-timeout", "30s", tag="0000000000ff")
     assert result.code == 10
     assert f"scan backend-flask@{digest}: scan of backend-flask@{digest[:19]}: {expected}" in result.stderr
-    assert aws.ecs.list_task_definitions(familyPrefix="backend-flask")["taskDefinitionArns"] == []
+    assert aws.ecs.list_task_definitions(familyPrefix="cruddur-staging-backend-flask")["taskDefinitionArns"] == []
 
 
 def test_allow_flags_are_loud_and_recorded_on_the_task_definition(gate, aws):
@@ -265,7 +265,7 @@ def test_allow_flags_are_loud_and_recorded_on_the_task_definition(gate, aws):
             f"is not signed (no backend-flask:0000000000aa.sig); this is recorded on the task definition\n") \
         in result.stderr
     assert f"warning: --allow-unscanned: {REGISTRY}/backend-flask@{digest} goes on although" in result.stderr
-    labels = aws.ecs.describe_task_definition(taskDefinition="backend-flask")["taskDefinition"][
+    labels = aws.ecs.describe_task_definition(taskDefinition="cruddur-staging-backend-flask")["taskDefinition"][
         "containerDefinitions"][0]["dockerLabels"]
     assert labels == {"cruddur.image.tag": "0000000000aa", "cruddur.release.bypass": "allow-unscanned,allow-unsigned"}
 

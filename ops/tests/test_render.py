@@ -31,7 +31,7 @@ def test_render_fills_every_placeholder_and_splits_list_values(cli):
     container = rendered["taskDefinition"]["containerDefinitions"][0]
     assert container["image"] == f"{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com/backend-flask:0123456789ab"
     assert container["secrets"] == [{"name": "CONNECTION_URL", "valueFrom":
-                                     f"arn:aws:ssm:{REGION}:{ACCOUNT}:parameter/cruddur/backend-flask/CONNECTION_URL"}]
+                                     f"arn:aws:ssm:{REGION}:{ACCOUNT}:parameter/cruddur/staging/backend-flask/CONNECTION_URL"}]
     vpc = rendered["service"]["networkConfiguration"]["awsvpcConfiguration"]
     assert vpc["subnets"] == ["subnet-0aaa", "subnet-0bbb"]
     assert "${" not in result.stdout
@@ -110,13 +110,52 @@ def test_default_stack_outputs_and_the_account_fill_what_flags_and_environment_l
     assert "ExecutionRoleArn" in camel and "AwsCognitoUserPoolClientId" in camel
     template = {"Resources": {"Topic": {"Type": "AWS::SNS::Topic"}},
                 "Outputs": {key: {"Value": value} for key, value in camel.items()}}
-    aws.cloudformation.create_stack(StackName="cruddur-iam", TemplateBody=json.dumps(template))
+    aws.cloudformation.create_stack(StackName="cruddur-staging-iam", TemplateBody=json.dumps(template))
     result = cli(["render", "backend-flask"], aws=aws, environ={})
     assert result.code == 0, result.stderr
     rendered = json.loads(result.stdout)["taskDefinition"]
     assert rendered["containerDefinitions"][0]["image"] == \
         f"{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com/backend-flask:0123456789ab"
     assert rendered["executionRoleArn"] == STACK_VALUES["EXECUTION_ROLE_ARN"]
+
+
+def test_each_environment_renders_from_its_own_stacks_file_and_names(cli, aws):
+    """Both environments' iam stacks exist; --env prod takes prod's outputs, prod's sizes and prod's names."""
+    for env in ("staging", "prod"):
+        outputs = {"ExecutionRoleArn": f"arn:aws:iam::{ACCOUNT}:role/cruddur-{env}-task-execution"}
+        template = {"Resources": {"Topic": {"Type": "AWS::SNS::Topic"}},
+                    "Outputs": {key: {"Value": value} for key, value in outputs.items()}}
+        aws.cloudformation.create_stack(StackName=f"cruddur-{env}-iam", TemplateBody=json.dumps(template))
+    given = {k: v for k, v in STACK_VALUES.items() if k != "EXECUTION_ROLE_ARN"}
+    result = cli(["render", "backend-flask", "--env", "prod", *var_flags(given)], aws=aws, environ={})
+    assert result.code == 0, result.stderr
+    rendered = json.loads(result.stdout)
+    task, service = rendered["taskDefinition"], rendered["service"]
+    [container] = task["containerDefinitions"]
+    assert (task["family"], task["executionRoleArn"]) == \
+        ("cruddur-prod-backend-flask", f"arn:aws:iam::{ACCOUNT}:role/cruddur-prod-task-execution")
+    assert container["logConfiguration"]["options"]["awslogs-group"] == "/cruddur/prod/backend-flask"
+    assert container["secrets"][0]["valueFrom"] == \
+        f"arn:aws:ssm:{REGION}:{ACCOUNT}:parameter/cruddur/prod/backend-flask/CONNECTION_URL"
+    environment = {e["name"]: e["value"] for e in container["environment"]}
+    assert (environment["DDB_MESSAGE_TABLE"], environment["CRUDDUR_ENVIRONMENT"]) == ("cruddur-prod-messages", "prod")
+    assert (service["taskDefinition"], service["desiredCount"]) == ("cruddur-prod-backend-flask", 2)
+    assert service["serviceConnectConfiguration"]["namespace"] == "cruddur-prod"
+    assert service["deploymentConfiguration"]["alarms"]["alarmNames"][0] == "cruddur-prod-backend-flask-5xx-rate"
+
+
+def test_an_unknown_environment_names_the_known_ones(cli):
+    result = cli(["render", "backend-flask", "--env", "qa"], aws=NO_AWS, environ={})
+    assert (result.code, result.stderr) == (
+        1, "error: unknown environment 'qa' (known in aws/environments: prod, staging; a name is 1-12 of a-z and "
+           "0-9)\n")
+
+
+def test_the_environment_variable_chooses_the_environment_when_the_flag_does_not(cli):
+    result = cli(["render", "backend-flask", *var_flags(STACK_VALUES)], aws=NO_AWS,
+                 environ={"CRUDDUR_ENVIRONMENT": "prod"})
+    assert result.code == 0, result.stderr
+    assert json.loads(result.stdout)["taskDefinition"]["family"] == "cruddur-prod-backend-flask"
 
 
 def test_unknown_service_names_the_known_ones(cli):

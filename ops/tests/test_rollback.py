@@ -25,7 +25,8 @@ def test_rolls_back_from_a_stuck_deployment_to_the_last_successful_one(rollout, 
     rollout.fake.then(30, s.steady_state)
     result = rollback(rollout, cli)
     assert (result.code, result.stderr) == (0, "")
-    assert result.stdout.startswith("rolling back backend-flask: backend-flask:3 -> backend-flask:2 "
+    assert result.stdout.startswith("rolling back backend-flask: cruddur-staging-backend-flask:3 -> "
+                                    "cruddur-staging-backend-flask:2 "
                                     "(last successful deployment)\n")
     assert rollout.fake.service()["taskDefinition"] == v2 != v1
 
@@ -48,7 +49,7 @@ def test_never_returns_to_a_definition_that_failed(rollout, cli):
     result = rollback(rollout, cli)
     assert (result.code, result.stdout) == (1, "")
     assert result.stderr == ("error: no earlier successful deployment of backend-flask to roll back to "
-                             "(running backend-flask:1)\n")
+                             "(running cruddur-staging-backend-flask:1)\n")
     assert [op for op, _ in rollout.fake.calls if op == "UpdateService"] == []
 
 
@@ -75,12 +76,12 @@ def test_finds_the_last_success_behind_more_than_a_page_of_failed_deployments(ro
 def test_deregister_keeps_a_definition_a_running_task_still_uses(rollout, cli):
     rollout.deploy_steady("111111111111")
     v2 = rollout.deploy_steady("222222222222")
-    task = rollout.fake.run_task(cluster="cruddur", taskDefinition=v2, launchType="FARGATE")["tasks"][0]
+    task = rollout.fake.run_task(cluster="cruddur-staging", taskDefinition=v2, launchType="FARGATE")["tasks"][0]
     task["lastStatus"] = "RUNNING"
     rollout.fake.then(30, s.steady_state)
     result = rollback(rollout, cli, "--deregister")
     assert result.code == 0
-    assert result.stdout.endswith(f"kept backend-flask:2: still used by running task "
+    assert result.stdout.endswith(f"kept cruddur-staging-backend-flask:2: still used by running task "
                                   f"{task['taskArn'].rsplit('/', 1)[-1]}\n")
     assert rollout.aws.ecs.describe_task_definition(taskDefinition=v2)["taskDefinition"]["status"] == "ACTIVE"
 
@@ -91,7 +92,7 @@ def test_deregister_removes_a_definition_nothing_uses(rollout, cli):
     rollout.fake.then(30, s.steady_state)
     result = rollback(rollout, cli, "--deregister")
     assert result.code == 0
-    assert result.stdout.endswith("deregistered backend-flask:2\n")
+    assert result.stdout.endswith("deregistered cruddur-staging-backend-flask:2\n")
     assert rollout.aws.ecs.describe_task_definition(taskDefinition=v2)["taskDefinition"]["status"] == "INACTIVE"
 
 

@@ -19,7 +19,8 @@ def test_run_exits_with_the_container_exit_code_and_shows_its_logs(rollout, cli,
         rollout.world["PRIVATE_SUBNET_IDS"].split(",")
     task_id = rollout.fake._started["taskArn"].rsplit("/", 1)[-1]
     lines = result.stdout.splitlines()
-    assert lines[:3] == [f"started task {task_id} on backend-flask:1", f"task {task_id}: PROVISIONING (0m00s)",
+    assert lines[:3] == [f"started task {task_id} on cruddur-staging-backend-flask:1",
+                         f"task {task_id}: PROVISIONING (0m00s)",
                          f"task {task_id}: STOPPED (0m40s)"]
     assert lines[3].startswith("(no log lines: ")  # the task wrote nothing; the emulator's reason follows
     assert lines[4:] == ["backend-flask exited with 3"]

@@ -9,7 +9,7 @@ import shutil
 
 from tests import scripted_ecs as s
 
-BACKEND = "service/cruddur/backend-flask"
+BACKEND = "service/cruddur-staging/backend-flask"
 
 
 def autoscaling(rollout):
@@ -32,9 +32,10 @@ def test_a_new_service_gets_its_count_then_its_scaling(rollout):
     assert (target["MinCapacity"], target["MaxCapacity"]) == (1, 4)
     policies = {p["PolicyName"]: p["TargetTrackingScalingPolicyConfiguration"] for p in autoscaling(
         rollout).describe_scaling_policies(ServiceNamespace="ecs", ResourceId=BACKEND)["ScalingPolicies"]}
-    assert policies["cruddur-backend-flask-cpu"]["TargetValue"] == 60.0
-    requests = policies["cruddur-backend-flask-requests"]["PredefinedMetricSpecification"]
-    alb = rollout.aws.elbv2.describe_load_balancers(Names=["cruddur-alb"])["LoadBalancers"][0]["LoadBalancerArn"]
+    assert policies["cruddur-staging-backend-flask-cpu"]["TargetValue"] == 60.0
+    requests = policies["cruddur-staging-backend-flask-requests"]["PredefinedMetricSpecification"]
+    [alb] = [b["LoadBalancerArn"] for b in
+             rollout.aws.elbv2.describe_load_balancers(Names=["cruddur-staging-alb"])["LoadBalancers"]]
     assert requests["ResourceLabel"] == (alb.split(":loadbalancer/")[1] + "/"
                                          + rollout.world["BACKEND_TARGET_GROUP_ARN"].split(":", 5)[5])
     assert "desiredCount: left to autoscaling" not in result.stdout
@@ -78,14 +79,14 @@ def budget_line(result) -> dict:
 def test_a_scaling_maximum_that_could_exhaust_the_database_is_refused_with_the_arithmetic(rollout, cli, tmp_path,
                                                                                          repo_root):
     root = copy_of_aws(tmp_path, repo_root)
-    path = root / "aws/json/scaling-backend-flask.json"
-    path.write_text(path.read_text().replace('"maxCapacity": 4', '"maxCapacity": 10'))
+    path = root / "aws/environments/staging.toml"  # the environment's maximum fills the scaling file's
+    path.write_text(path.read_text().replace("BACKEND_FLASK_MAX_TASKS = 4", "BACKEND_FLASK_MAX_TASKS = 10"))
     result = verify(cli, rollout, root)
     assert result.code == 6
     assert budget_line(result) == {
         "code": 0, "group": "database", "status": "NG", "subject": "connections of backend-flask",
         "detail": "20 tasks at most (10 scaled × 200% while deploying) × 2 workers × pool 4 + 2 one-off = 162 > 80 "
-                  "max_connections of cruddur-db − 10 reserve = 70"}
+                  "max_connections of cruddur-staging-db − 10 reserve = 70"}
 
 
 def test_the_live_maximum_counts_too(rollout, cli):
@@ -109,21 +110,23 @@ def test_workers_and_pool_must_be_in_the_task_definition(rollout, cli, tmp_path,
 
 
 def test_a_formula_is_not_a_budget(rollout, cli):
-    rollout.aws.rds.modify_db_parameter_group(DBParameterGroupName="cruddur-postgres18", Parameters=[
+    rollout.aws.rds.modify_db_parameter_group(DBParameterGroupName="cruddur-staging-postgres18", Parameters=[
         {"ParameterName": "max_connections", "ParameterValue": "{DBInstanceClassMemory/9531392}",
          "ApplyMethod": "pending-reboot"}])
     line = budget_line(verify(cli, rollout))
-    assert (line["status"], line["detail"]) == ("NG", "max_connections of parameter group cruddur-postgres18 is "
+    assert (line["status"], line["detail"]) == ("NG", "max_connections of parameter group cruddur-staging-postgres18 "
+                                                      "is "
                                                       "'{DBInstanceClassMemory/9531392}', not a number: set it in the "
                                                       "data stack's parameter group")
 
 
 def test_no_database_yet_skips_the_budget(rollout, cli):
-    rollout.aws.rds.delete_db_instance(DBInstanceIdentifier="cruddur-db", SkipFinalSnapshot=True)
+    rollout.aws.rds.delete_db_instance(DBInstanceIdentifier="cruddur-staging-db", SkipFinalSnapshot=True)
     result = verify(cli, rollout)
     assert result.code == 0
     assert budget_line(result)["status"] == "SKIP"
-    assert budget_line(result)["detail"] == "no instance cruddur-db (data stack not deployed?): budget not checked"
+    assert budget_line(result)["detail"] == \
+        "no instance cruddur-staging-db (data stack not deployed?): budget not checked"
 
 
 def test_the_frontend_has_no_budget(rollout, cli):

@@ -12,10 +12,10 @@ def test_status_shows_definition_counts_deployments_and_events(rollout, cli):
     deployment = rollout.fake.service()["deployments"][0]["id"]
     digest = digest_of(image_manifest(PREVIOUS_TAG).encode())
     assert result.stdout == f"""\
-backend-flask (cluster cruddur): backend-flask:1, desired 1, running 1, pending 0
+backend-flask (cluster cruddur-staging): cruddur-staging-backend-flask:1, desired 1, running 1, pending 0
 image backend-flask: {rollout.env['ECR_REGISTRY']}/backend-flask@{digest} (tag {PREVIOUS_TAG})
-STATUS   DEPLOYMENT        TASK DEFINITION  ROLLOUT    DESIRED  RUNNING  PENDING  FAILED
-PRIMARY  {deployment}  backend-flask:1  COMPLETED  1        1        0        0
+STATUS   DEPLOYMENT        TASK DEFINITION                  ROLLOUT    DESIRED  RUNNING  PENDING  FAILED
+PRIMARY  {deployment}  cruddur-staging-backend-flask:1  COMPLETED  1        1        0        0
 events:
   2026-11-29T12:00:10Z (service backend-flask) has started 1 tasks: (task 1004).
   2026-11-29T12:00:40Z (service backend-flask) has reached a steady state.
@@ -31,7 +31,7 @@ def test_status_as_json(rollout, cli):
 
 
 def test_status_of_a_missing_service_is_one_line(aws, cli):
-    aws.ecs.create_cluster(clusterName="cruddur")
+    aws.ecs.create_cluster(clusterName="cruddur-staging")
     result = cli(["status", "backend-flask"], aws=aws, environ={})
     assert (result.code, result.stdout, result.stderr) == \
-        (1, "", "error: service backend-flask not found in cluster cruddur\n")
+        (1, "", "error: service backend-flask not found in cluster cruddur-staging\n")
