@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import uuid
+import zlib
 
 import requests
 from playwright.sync_api import expect
@@ -23,6 +24,7 @@ from journeys import (
     sign_out,
     sign_up,
 )
+from stack import DIST
 
 PASSWORD = "E2e-Journey-2026!"
 
@@ -191,6 +193,18 @@ def test_robots_txt_is_a_robots_file_not_the_app(stack):
     served = requests.get(f"{stack.site.url}/robots.txt", timeout=5)
     assert (served.status_code, served.headers["Content-Type"].split(";")[0]) == (200, "text/plain")
     assert served.text.splitlines()[0] == "User-agent: *", served.text[:200]
+
+
+def test_the_app_page_opens_the_api_connection_early_and_sends_its_scripts_well_compressed(stack):
+    page = requests.get(f"{stack.site.url}/@bayko", timeout=5)
+    assert page.headers.get("Link") == f"<{stack.site.backend.url}>; rel=preconnect; crossorigin", page.headers
+    entry = re.search(r'<script type="module" crossorigin src="([^"]+)"', page.text).group(1)
+    script = requests.get(stack.site.url + entry, headers={"Accept-Encoding": "gzip"}, timeout=5, stream=True)
+    sent = len(script.raw.read(decode_content=False))
+    assert "Link" not in script.headers, "only the app's page needs the hint"
+    # nginx's default gzip level (1) sends this file a fifth larger than level 6 does.
+    level_6 = len(zlib.compress((DIST / entry.lstrip("/")).read_bytes(), 6))
+    assert sent <= level_6 * 1.02, f"{entry}: {sent} bytes sent, {level_6} at gzip level 6"
 
 
 # Layout shifts of the page so far (buffered), with whether `main` itself was among what moved.
