@@ -240,6 +240,16 @@ def test_unknown_paths_show_the_apps_404_page(open_page):
     assert_accessible(page)
 
 
+def test_a_malformed_crud_address_shows_the_apps_404_page_signed_out_and_signed_in(open_page):
+    for as_user in (None, "bayko"):
+        page = open_page(as_user=as_user)
+        page.goto("/@bayko/status/not-a-crud")
+        expect(page.get_by_role("heading", name="Page not found")).to_be_visible()
+        expect(page.get_by_role("alert")).to_have_count(0)  # neither "cannot be reached" nor the API's words
+        assert_accessible(page)
+        assert page_errors(page) == []
+
+
 # Every control a thumb uses, with its size, unless it is smaller than 44 × 44 px (WCAG 2.5.5). Links inside
 # a sentence are the rule's own exception; the skip link sits off screen until it has focus.
 SMALL_TARGETS = """() => [...document.querySelectorAll('a[href], button, input, select, textarea')].flatMap((el) => {

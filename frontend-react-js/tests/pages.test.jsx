@@ -141,12 +141,14 @@ describe("Activity page", () => {
     expect(net.calls.api.at(-1).body).toEqual({ message: "Nice one" });
   });
 
-  it("shows the API's not-found message", async () => {
-    fakeNetwork({
-      api: { "GET /api/activities/@bob/status/gone": () => json(404, { error: { code: "activity_not_found", message: "This crud has expired or never existed." } }) },
-    });
-    renderApp("/@bob/status/gone");
-    expect((await screen.findByRole("alert")).textContent).toBe("This crud has expired or never existed.");
+  it.each([
+    ["an expired crud", "gone", { code: "activity_not_found", message: "This crud has expired or never existed." }],
+    ["an address that is no crud's", "not-a-uuid", { code: "not_found", message: "There is nothing at this address." }],
+  ])("shows the app's 404 page for %s, as for any unknown address", async (_, uuid, error) => {
+    fakeNetwork({ api: { [`GET /api/activities/@bob/status/${uuid}`]: () => json(404, { error }) } });
+    renderApp(`/@bob/status/${uuid}`);
+    expect(await screen.findByRole("heading", { name: "Page not found" })).toBeTruthy();
+    expect(screen.queryByRole("alert")).toBeNull();
   });
 });
 
