@@ -1,5 +1,5 @@
-// Amplify's account calls (sign up, confirm, sign in with SRP, passwords): most of Amplify's code and only
-// needed when a form is sent, so auth.js loads them then.
+// Amplify's account calls (sign up, confirm, sign in with SRP, passwords, the handle): most of Amplify's
+// code and only needed when a form is sent, so auth.js loads them then.
 export {
   confirmResetPassword,
   confirmSignUp,
@@ -7,4 +7,5 @@ export {
   resetPassword,
   signIn,
   signUp,
+  updateUserAttributes,
 } from "aws-amplify/auth";

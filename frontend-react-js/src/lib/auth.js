@@ -109,6 +109,16 @@ export async function logIn(email, password, { afterStaleSession = false } = {})
   }
 }
 
+/**
+ * Give the signed-in person another handle: Cognito's `preferred_username`, which the API reads when it
+ * makes their Cruddur user at their first call. The tokens are renewed so the ID token names it too.
+ */
+export async function changeHandle(handle) {
+  const { updateUserAttributes } = await amplifyAccountCalls();
+  await updateUserAttributes({ userAttributes: { preferred_username: handle } });
+  await fetchAuthSession({ forceRefresh: true });
+}
+
 export async function requestPasswordReset(email) {
   const { resetPassword } = await amplifyAccountCalls();
   return resetPassword({ username: email });
