@@ -14,7 +14,6 @@ import subprocess
 from contextlib import ExitStack
 
 import requests
-from playwright.sync_api import sync_playwright
 
 from conftest import CHROMIUM, CHROMIUM_FLAGS, DEMO
 from devstack import cognito as local_cognito
@@ -39,15 +38,14 @@ def debuggable_chromium(workdir, name: str, cleanup: ExitStack) -> int:
     return port
 
 
-def sign_in_over_debugging_port(port: int, base_url: str, handle: str) -> None:
+def sign_in_over_debugging_port(playwright, port: int, base_url: str, handle: str) -> None:
     """The real sign-in form, in the Chromium's own profile, whose localStorage Lighthouse then keeps."""
-    with sync_playwright() as p:
-        browser = p.chromium.connect_over_cdp(f"http://127.0.0.1:{port}")
-        page = browser.contexts[0].new_page()
-        page.goto(f"{base_url}/signin")
-        sign_in(page, DEMO[handle].email, local_cognito.DEMO_PASSWORD, expect_handle=handle)
-        page.close()
-        browser.close()  # disconnects; the Chromium and its profile stay
+    browser = playwright.chromium.connect_over_cdp(f"http://127.0.0.1:{port}")
+    page = browser.contexts[0].new_page()
+    page.goto(f"{base_url}/signin")
+    sign_in(page, DEMO[handle].email, local_cognito.DEMO_PASSWORD, expect_handle=handle)
+    page.close()
+    browser.close()  # disconnects; the Chromium and its profile stay
 
 
 def lighthouse(pages: list[dict]) -> list[dict]:
@@ -57,7 +55,7 @@ def lighthouse(pages: list[dict]) -> list[dict]:
     return [json.loads(line) for line in done.stdout.splitlines()]
 
 
-def test_lighthouse_mobile_scores_on_home_sign_in_a_crud_and_a_conversation(stack, workdir):
+def test_lighthouse_mobile_scores_on_home_sign_in_a_crud_and_a_conversation(stack, workdir, playwright):
     api = stack.site.backend.url
     token = local_cognito.sign_in(stack.aws.url, stack.pool.client_id, DEMO["bayko"].email,
                                   local_cognito.DEMO_PASSWORD)["AccessToken"]
@@ -69,7 +67,7 @@ def test_lighthouse_mobile_scores_on_home_sign_in_a_crud_and_a_conversation(stac
     with ExitStack() as cleanup:
         visitor = debuggable_chromium(workdir, "lighthouse-visitor", cleanup)
         signed_in = debuggable_chromium(workdir, "lighthouse-bayko", cleanup)
-        sign_in_over_debugging_port(signed_in, stack.site.url, "bayko")
+        sign_in_over_debugging_port(playwright, signed_in, stack.site.url, "bayko")
         site = stack.site.url
         runs = lighthouse([
             {"name": "home", "url": f"{site}/", "port": visitor},
