@@ -7,6 +7,7 @@
 const sessionModule = import("./amplify-session.js");
 let configured = null;
 
+/** Configure Amplify once its session half is here; the promise settles then (main.jsx need not wait). */
 export function configureAuth(cfg) {
   configured = sessionModule.then((amplify) => {
     amplify.Amplify.configure({
@@ -22,6 +23,7 @@ export function configureAuth(cfg) {
     });
     return amplify;
   });
+  return configured;
 }
 
 function amplifySessionCalls() {
