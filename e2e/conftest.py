@@ -46,13 +46,19 @@ def stack(workdir):
 
 
 @pytest.fixture(scope="session")
-def browser():
+def playwright():
+    # One per run: Playwright's sync API cannot be started again while it runs.
     with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+        yield p
+
+
+@pytest.fixture(scope="session")
+def browser(playwright):
+    chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
+    try:
+        yield chromium
+    finally:
+        chromium.close()
 
 
 @pytest.fixture(scope="session")

@@ -1,12 +1,14 @@
-"""Account steps beyond the main journey: a wrong password, an unconfirmed sign-in and a forgotten password."""
+"""Account steps beyond the main journey: a wrong password, an unconfirmed sign-in, a forgotten password, and a
+handle lost to someone who signed up for it at the same time."""
 from __future__ import annotations
 
 import uuid
 
+import requests
 from playwright.sync_api import expect
 
 from devstack import cognito as local_cognito
-from journeys import sign_in, sign_up
+from journeys import assert_accessible, confirm, profile_link, sign_in, sign_up
 
 PASSWORD = "E2e-Account-2026!"
 
@@ -84,3 +86,34 @@ def test_a_handle_someone_has_is_refused_at_sign_up_and_no_account_is_made(stack
     idp = local_cognito.client(stack.aws.url)
     pool = local_cognito.provision(stack.aws.url).user_pool_id
     assert idp.list_users(UserPoolId=pool, Filter=f'email = "{email}"')["Users"] == []
+
+
+def test_who_loses_the_race_for_a_handle_chooses_another_at_first_sign_in_and_is_in(stack, open_page):
+    # Both sign up before either signs in, so sign-up's check finds the handle free for both; the first to sign
+    # in gets it (the API makes their user), and the second meets handle_taken at their first sign-in.
+    handle = f"race{uuid.uuid4().hex[:8]}"
+    first, second = open_page(), open_page()
+    for page, name in ((first, "Rita First"), (second, "Sam Second")):
+        sign_up(page, name=name, handle=handle, email=f"{name.split()[0].lower()}.{handle}@cruddur.example",
+                password=PASSWORD)
+        confirm(page)
+    sign_in(first, f"rita.{handle}@cruddur.example", PASSWORD, expect_handle=handle)
+
+    try_sign_in(second, f"sam.{handle}@cruddur.example", PASSWORD)
+    expect(second.get_by_role("heading", name="Choose your handle")).to_be_visible()
+    expect(second.get_by_role("status")).to_contain_text(f"Someone else signed up as @{handle} just before you did")
+    expect(second.get_by_role("alert")).to_have_count(0)  # not "belongs to someone else", twice
+    assert_accessible(second)
+    second.get_by_role("textbox", name="Handle").fill(handle)  # the same again: refused before anything changes
+    second.get_by_role("button", name="Use this handle").click()
+    expect(second.get_by_role("alert")).to_have_text(f"@{handle} is already someone's handle. Choose another one.")
+    second.get_by_role("textbox", name="Handle").fill(f"{handle}_sam")
+    second.get_by_role("button", name="Use this handle").click()
+    expect(profile_link(second)).to_have_attribute("href", f"/@{handle}_sam")
+    expect(second.get_by_role("heading", name="Home")).to_be_visible()
+
+    second.reload()  # the API made the user with the new handle, and Cognito keeps it
+    expect(profile_link(second)).to_have_attribute("href", f"/@{handle}_sam")
+    owners = {h: requests.get(f"{stack.site.backend.url}/api/users/@{h}/short", timeout=5).json()["display_name"]
+              for h in (handle, f"{handle}_sam")}
+    assert owners == {handle: "Rita First", f"{handle}_sam": "Sam Second"}

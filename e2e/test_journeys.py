@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import uuid
+import zlib
 
 import requests
 from playwright.sync_api import expect
@@ -23,6 +24,7 @@ from journeys import (
     sign_out,
     sign_up,
 )
+from stack import DIST
 
 PASSWORD = "E2e-Journey-2026!"
 
@@ -193,6 +195,18 @@ def test_robots_txt_is_a_robots_file_not_the_app(stack):
     assert served.text.splitlines()[0] == "User-agent: *", served.text[:200]
 
 
+def test_the_app_page_opens_the_api_connection_early_and_sends_its_scripts_well_compressed(stack):
+    page = requests.get(f"{stack.site.url}/@bayko", timeout=5)
+    assert page.headers.get("Link") == f"<{stack.site.backend.url}>; rel=preconnect; crossorigin", page.headers
+    entry = re.search(r'<script type="module" crossorigin src="([^"]+)"', page.text).group(1)
+    script = requests.get(stack.site.url + entry, headers={"Accept-Encoding": "gzip"}, timeout=5, stream=True)
+    sent = len(script.raw.read(decode_content=False))
+    assert "Link" not in script.headers, "only the app's page needs the hint"
+    # nginx's default gzip level (1) sends this file a fifth larger than level 6 does.
+    level_6 = len(zlib.compress((DIST / entry.lstrip("/")).read_bytes(), 6))
+    assert sent <= level_6 * 1.02, f"{entry}: {sent} bytes sent, {level_6} at gzip level 6"
+
+
 # Layout shifts of the page so far (buffered), with whether `main` itself was among what moved.
 LAYOUT_SHIFTS = """() => new Promise((resolve) => new PerformanceObserver((list, observer) => {
   observer.disconnect();
@@ -224,6 +238,16 @@ def test_unknown_paths_show_the_apps_404_page(open_page):
     page.goto("/no/such/page")
     expect(page.get_by_role("heading", name="Page not found")).to_be_visible()
     assert_accessible(page)
+
+
+def test_a_malformed_crud_address_shows_the_apps_404_page_signed_out_and_signed_in(open_page):
+    for as_user in (None, "bayko"):
+        page = open_page(as_user=as_user)
+        page.goto("/@bayko/status/not-a-crud")
+        expect(page.get_by_role("heading", name="Page not found")).to_be_visible()
+        expect(page.get_by_role("alert")).to_have_count(0)  # neither "cannot be reached" nor the API's words
+        assert_accessible(page)
+        assert page_errors(page) == []
 
 
 # Every control a thumb uses, with its size, unless it is smaller than 44 × 44 px (WCAG 2.5.5). Links inside

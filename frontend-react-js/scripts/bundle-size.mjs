@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 
-const BUDGET_KB = Number(process.env.INITIAL_JS_BUDGET_KB ?? 150);
+const BUDGET_KB = Number(process.env.INITIAL_JS_BUDGET_KB ?? 110);
 const dist = process.argv[2] ?? "dist";
 const html = readFileSync(join(dist, "index.html"), "utf8");
 

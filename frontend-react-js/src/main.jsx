@@ -10,6 +10,8 @@ import { SessionProvider } from "./lib/session.jsx";
 import "./styles.css";
 
 const root = createRoot(document.getElementById("root"));
+// Made now, so the router starts loading this address's page while /config.json is on its way.
+const router = createRouter();
 
 loadConfig().then(
   (cfg) => {
@@ -17,7 +19,7 @@ loadConfig().then(
     root.render(
       <StrictMode>
         <SessionProvider>
-          <RouterProvider router={createRouter()} />
+          <RouterProvider router={router} />
         </SessionProvider>
       </StrictMode>,
     );

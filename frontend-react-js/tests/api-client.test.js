@@ -8,9 +8,7 @@ import { deferred, fakeNetwork, json, jwt, refreshAnswer, seedSession, startApp,
 
 const PROFILE = { uuid: "u-1", handle: "alice", display_name: "Alice", bio: "", cruds_count: 0, created_at: "2026-11-01T00:00:00Z" };
 
-beforeEach(() => {
-  startApp();
-});
+beforeEach(() => startApp());
 
 async function until(predicate) {
   await vi.waitFor(() => {

@@ -85,9 +85,12 @@ export function fakeNetwork({ cognito = {}, api = {} } = {}) {
   return { calls, fetch, json };
 }
 
-/** Install config and Amplify exactly as main.jsx does at start-up. */
+/**
+ * Install config and Amplify exactly as main.jsx does at start-up. Resolves once Amplify is loaded, so no
+ * test spends its own time limits on loading it (beforeEach awaits what it is given).
+ */
 export function startApp() {
-  configureAuth(installConfig(CONFIG));
+  return configureAuth(installConfig(CONFIG));
 }
 
 export function refreshAnswer(accessToken) {

@@ -3,7 +3,7 @@
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import { cognitoError, fakeNetwork, json, seedSession, startApp } from "./fakes.js";
+import { cognitoError, fakeNetwork, json, jwt, refreshAnswer, seedSession, startApp } from "./fakes.js";
 import { renderApp } from "./render.jsx";
 
 const ALICE = { uuid: "u-alice", handle: "alice", display_name: "Alice Doe", bio: "", cruds_count: 1, created_at: "2026-11-01T00:00:00Z" };
@@ -141,12 +141,14 @@ describe("Activity page", () => {
     expect(net.calls.api.at(-1).body).toEqual({ message: "Nice one" });
   });
 
-  it("shows the API's not-found message", async () => {
-    fakeNetwork({
-      api: { "GET /api/activities/@bob/status/gone": () => json(404, { error: { code: "activity_not_found", message: "This crud has expired or never existed." } }) },
-    });
-    renderApp("/@bob/status/gone");
-    expect((await screen.findByRole("alert")).textContent).toBe("This crud has expired or never existed.");
+  it.each([
+    ["an expired crud", "gone", { code: "activity_not_found", message: "This crud has expired or never existed." }],
+    ["an address that is no crud's", "not-a-uuid", { code: "not_found", message: "There is nothing at this address." }],
+  ])("shows the app's 404 page for %s, as for any unknown address", async (_, uuid, error) => {
+    fakeNetwork({ api: { [`GET /api/activities/@bob/status/${uuid}`]: () => json(404, { error }) } });
+    renderApp(`/@bob/status/${uuid}`);
+    expect(await screen.findByRole("heading", { name: "Page not found" })).toBeTruthy();
+    expect(screen.queryByRole("alert")).toBeNull();
   });
 });
 
@@ -350,6 +352,45 @@ describe("Sign up, confirm and sign in", () => {
     });
     await signUp(user, { name: "Someone", handle: "someone", email: "someone@example.com" });
     expect(await screen.findByText("Cannot reach Cruddur right now. Check your connection and try again.")).toBeTruthy();
+    expect(net.calls.cognito).toEqual([]);
+  });
+
+  it("offers another handle to someone whose handle was taken before their first sign-in, then goes on", async () => {
+    const user = userEvent.setup();
+    let handle = "alice";
+    const taken = () => json(409, { error: { code: "handle_taken", message: `The handle @${handle} belongs to someone else.` } });
+    const net = signedIn({
+      "GET /api/me": () => (handle === "alice" ? taken() : { ...ALICE, handle }),
+      "GET /api/users/@alice_too/short": () => json(404, { error: { code: "user_not_found", message: "Nobody is called @alice_too." } }),
+      "GET /api/message_groups": () => page([]),
+    }, {
+      UpdateUserAttributes: (body) => {
+        handle = body.UserAttributes.find((a) => a.Name === "preferred_username").Value;
+        return json(200, { CodeDeliveryDetailsList: [] });
+      },
+      GetTokensFromRefreshToken: () => refreshAnswer(jwt({ label: "renewed" })),
+    });
+    renderApp("/messages");
+    expect(await screen.findByRole("heading", { name: "Choose your handle" })).toBeTruthy();
+    expect(screen.getByRole("status").textContent).toMatch(/^Someone else signed up as @alice just before you did/);
+    expect(screen.getByRole("button", { name: "Sign out" })).toBeTruthy(); // the other way out
+    await user.type(screen.getByRole("textbox", { name: "Handle" }), "@alice_too");
+    await user.click(screen.getByRole("button", { name: "Use this handle" }));
+    expect(await screen.findByRole("heading", { name: "Messages" })).toBeTruthy();
+    expect(screen.getByRole("link", { name: "Profile" }).getAttribute("href")).toBe("/@alice_too");
+    expect(net.calls.cognito.map((c) => c.op)).toEqual(["UpdateUserAttributes", "GetTokensFromRefreshToken"]);
+  });
+
+  it("says so when the other handle is someone's too, and changes nothing", async () => {
+    const user = userEvent.setup();
+    const net = signedIn({
+      "GET /api/me": () => json(409, { error: { code: "handle_taken", message: "The handle @alice belongs to someone else." } }),
+      "GET /api/users/@bob/short": () => ({ uuid: "u-bob", handle: "bob", display_name: "Bob Roe" }),
+    });
+    renderApp("/");
+    await user.type(await screen.findByRole("textbox", { name: "Handle" }), "bob");
+    await user.click(screen.getByRole("button", { name: "Use this handle" }));
+    expect(await screen.findByText("@bob is already someone's handle. Choose another one.")).toBeTruthy();
     expect(net.calls.cognito).toEqual([]);
   });
 

@@ -15,6 +15,7 @@ const linkArguments = {
   confirm: ["new@example.com"],
   signIn: [{ next: "/messages" }],
   forgotPassword: [],
+  chooseHandle: [{ next: "/messages" }],
   user: ["bob"],
   activity: ["bob", "6f1c0d5e-0000-4000-8000-000000000002"],
 };

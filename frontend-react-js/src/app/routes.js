@@ -33,6 +33,10 @@ export const routes = {
   /** `{ next }` returns there after signing in; `{ confirmed, reset, email }` explain why they are here. */
   signIn: route("/signin", () => import("../pages/SignInPage.jsx"), { link: (query) => withQuery("/signin", query) }),
   forgotPassword: route("/forgot-password", () => import("../pages/ForgotPasswordPage.jsx")),
+  /** `{ next }`: where to go once the handle is chosen (see session.jsx, "choosingHandle"). */
+  chooseHandle: route("/choose-handle", () => import("../pages/ChooseHandlePage.jsx"), {
+    link: (query) => withQuery("/choose-handle", query),
+  }),
   // "@handle" is not a whole dynamic segment to the router; the pages check the "@" (handleFromSegment).
   user: route("/:handle", () => import("../pages/UserPage.jsx"), { link: (handle) => `/@${handle}` }),
   activity: route("/:handle/status/:uuid", () => import("../pages/ActivityPage.jsx"), {

@@ -2,15 +2,19 @@
 // and the page itself. On phones the navigation is a bar fixed at the bottom of the screen, within the
 // thumb's reach, and the header above the page is one short row (see styles.css).
 import { Suspense, useEffect, useRef } from "react";
-import { NavLink, Outlet, useLocation, useNavigate } from "react-router";
+import { Navigate, NavLink, Outlet, useLocation, useNavigate } from "react-router";
 import { routes } from "../app/routes.js";
 import { useSession } from "../lib/session.jsx";
 import { Loading } from "./PageState.jsx";
 
+// Without a Cruddur user nothing else works, so someone choosing a handle is taken to do that (or Sign out,
+// in the header) from anywhere but these: the page itself, and Sign in, which sends them on from there.
+const HANDLE_FREE_PATHS = [routes.chooseHandle.link(), routes.signIn.link()];
+
 export function Layout() {
   const session = useSession();
   const navigate = useNavigate();
-  const { pathname } = useLocation();
+  const { pathname, search } = useLocation();
   const main = useRef(null);
   const firstPath = useRef(pathname);
 
@@ -62,14 +66,14 @@ export function Layout() {
         </nav>
         <div className="account">
           {session.status === "signedIn" && (
-            <>
-              <p className="whoami">
-                {session.user.display_name} <span className="handle">@{session.user.handle}</span>
-              </p>
-              <button type="button" className="button-secondary" onClick={signOut}>
-                Sign out
-              </button>
-            </>
+            <p className="whoami">
+              {session.user.display_name} <span className="handle">@{session.user.handle}</span>
+            </p>
+          )}
+          {(session.status === "signedIn" || session.status === "choosingHandle") && (
+            <button type="button" className="button-secondary" onClick={signOut}>
+              Sign out
+            </button>
           )}
           {session.status === "signedOut" && (
             <>
@@ -86,7 +90,11 @@ export function Layout() {
           </p>
         )}
         <Suspense fallback={<Loading />}>
-          <Outlet />
+          {session.status === "choosingHandle" && !HANDLE_FREE_PATHS.includes(pathname) ? (
+            <Navigate to={routes.chooseHandle.link({ next: pathname + search })} replace />
+          ) : (
+            <Outlet />
+          )}
         </Suspense>
       </main>
     </div>

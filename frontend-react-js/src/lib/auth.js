@@ -1,28 +1,47 @@
-// The only module that talks to Cognito (through Amplify v6's auth category).
-import { Amplify } from "aws-amplify";
-import {
-  confirmResetPassword,
-  confirmSignUp,
-  fetchAuthSession,
-  resendSignUpCode,
-  resetPassword,
-  signIn,
-  signOut,
-  signUp,
-} from "aws-amplify/auth";
+// The only module that talks to Cognito (through Amplify v6's auth category). Amplify is more code than
+// React and the router together, and no page paints sooner for having it, so it is not in the first
+// download: its session half loads beside the first page (amplify-session.js), its account calls when a
+// form is sent (amplify-account.js). Every function here is async either way.
 
+// Asked for as the app starts, so it downloads beside the first page rather than after /config.json.
+const sessionModule = import("./amplify-session.js");
+let configured = null;
+
+/** Configure Amplify once its session half is here; the promise settles then (main.jsx need not wait). */
 export function configureAuth(cfg) {
-  Amplify.configure({
-    Auth: {
-      Cognito: {
-        userPoolId: cfg.userPoolId,
-        userPoolClientId: cfg.userPoolClientId,
-        // Set only for the local emulator; real AWS is found from the pool id's region.
-        ...(cfg.cognitoEndpoint && { userPoolEndpoint: cfg.cognitoEndpoint }),
-        loginWith: { email: true },
+  configured = sessionModule.then((amplify) => {
+    amplify.Amplify.configure({
+      Auth: {
+        Cognito: {
+          userPoolId: cfg.userPoolId,
+          userPoolClientId: cfg.userPoolClientId,
+          // Set only for the local emulator; real AWS is found from the pool id's region.
+          ...(cfg.cognitoEndpoint && { userPoolEndpoint: cfg.cognitoEndpoint }),
+          loginWith: { email: true },
+        },
       },
-    },
+    });
+    return amplify;
   });
+  return configured;
+}
+
+function amplifySessionCalls() {
+  if (!configured) throw new Error("Cognito used before configureAuth");
+  return configured;
+}
+
+async function amplifyAccountCalls() {
+  await amplifySessionCalls(); // configured first
+  return import("./amplify-account.js");
+}
+
+async function fetchAuthSession(options) {
+  return (await amplifySessionCalls()).fetchAuthSession(options);
+}
+
+async function signOut(options) {
+  return (await amplifySessionCalls()).signOut(options);
 }
 
 /**
@@ -55,6 +74,7 @@ export async function endSession() {
 }
 
 export async function register({ email, password, name, handle }) {
+  const { signUp } = await amplifyAccountCalls();
   return signUp({
     username: email,
     password,
@@ -62,11 +82,19 @@ export async function register({ email, password, name, handle }) {
   });
 }
 
-export const confirmRegistration = (email, code) => confirmSignUp({ username: email, confirmationCode: code });
-export const resendCode = (email) => resendSignUpCode({ username: email });
+export async function confirmRegistration(email, code) {
+  const { confirmSignUp } = await amplifyAccountCalls();
+  return confirmSignUp({ username: email, confirmationCode: code });
+}
+
+export async function resendCode(email) {
+  const { resendSignUpCode } = await amplifyAccountCalls();
+  return resendSignUpCode({ username: email });
+}
 
 /** Returns "signedIn" or "confirmSignUp" (an unconfirmed user must confirm first). */
 export async function logIn(email, password, { afterStaleSession = false } = {}) {
+  const { signIn } = await amplifyAccountCalls();
   try {
     const { isSignedIn, nextStep } = await signIn({ username: email, password });
     if (isSignedIn) return "signedIn";
@@ -83,9 +111,25 @@ export async function logIn(email, password, { afterStaleSession = false } = {})
   }
 }
 
-export const requestPasswordReset = (email) => resetPassword({ username: email });
-export const setNewPassword = ({ email, code, password }) =>
-  confirmResetPassword({ username: email, confirmationCode: code, newPassword: password });
+/**
+ * Give the signed-in person another handle: Cognito's `preferred_username`, which the API reads when it
+ * makes their Cruddur user at their first call. The tokens are renewed so the ID token names it too.
+ */
+export async function changeHandle(handle) {
+  const { updateUserAttributes } = await amplifyAccountCalls();
+  await updateUserAttributes({ userAttributes: { preferred_username: handle } });
+  await fetchAuthSession({ forceRefresh: true });
+}
+
+export async function requestPasswordReset(email) {
+  const { resetPassword } = await amplifyAccountCalls();
+  return resetPassword({ username: email });
+}
+
+export async function setNewPassword({ email, code, password }) {
+  const { confirmResetPassword } = await amplifyAccountCalls();
+  return confirmResetPassword({ username: email, confirmationCode: code, newPassword: password });
+}
 
 /** Amplify's errors carry a human message; anything else gets a generic one. */
 export function authErrorMessage(err) {

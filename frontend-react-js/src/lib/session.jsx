@@ -6,6 +6,9 @@
 // (the API client signs out then) makes them signed out. The token's identity is also what the page
 // starts with, before /api/me answers, so what only signed-in people see (the composer) is there when
 // the feed arrives, not pushed in above it a moment later.
+// One refusal is not a dead end: when /api/me answers `handle_taken` (someone took the handle between
+// sign-up's check and this first sign-in), the person stays signed in to Cognito as "choosingHandle", and
+// the layout takes them to choose another (ChooseHandlePage) before anything else.
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState } from "react";
 import { apiClient } from "./api-client.js";
 import { endSession, signedInIdentity } from "./auth.js";
@@ -19,25 +22,27 @@ export function SessionProvider({ children }) {
   const userFromToken = useRef(false);
   const asking = useRef(false);
 
+  /** Ask Cognito and the API again; resolves to the new state ({ status, user, ... }). */
   const reload = useCallback(async () => {
     asking.current = true;
+    const settle = (next) => {
+      userFromToken.current = Boolean(next.user?.fromToken);
+      setState(next);
+      return next;
+    };
+    let identity = null;
     try {
-      const identity = await signedInIdentity().catch(() => null);
-      if (!identity) {
-        userFromToken.current = false;
-        setState({ status: "signedOut", user: null, notice: null });
-        return null;
-      }
+      identity = await signedInIdentity().catch(() => null);
+      if (!identity) return settle({ status: "signedOut", user: null, notice: null });
       // Keep the API's profile of this same person while it is asked again; a token's only stands in.
       setState((s) => (s.user?.handle === identity.handle ? s : { status: "signedIn", user: identity, notice: null }));
-      const user = await profileOr(identity);
-      userFromToken.current = Boolean(user.fromToken);
-      setState({ status: "signedIn", user, notice: null });
-      return user;
+      return settle({ status: "signedIn", user: await profileOr(identity), notice: null });
     } catch (err) {
+      if (err.code === "handle_taken") {
+        return settle({ status: "choosingHandle", user: null, notice: null, takenHandle: identity.handle });
+      }
       // What the API refused (a session it would not take, a profile it will not make): said once, here.
-      userFromToken.current = false;
-      setState({ status: "signedOut", user: null, notice: err.message });
+      settle({ status: "signedOut", user: null, notice: err.message });
       throw err;
     } finally {
       asking.current = false;

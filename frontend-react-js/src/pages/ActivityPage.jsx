@@ -14,7 +14,9 @@ export default function ActivityPage() {
   const session = useSession();
   const thread = useResource(() => (handle ? activityWithReplies(handle, uuid) : Promise.resolve(null)), [handle, uuid]);
 
-  if (!handle) return <NotFound />;
+  // No such crud (expired, never posted, or an address that is no crud's) is the app's own 404, as for any
+  // unknown address, not an error notice under a "Crud" heading.
+  if (!handle || thread.error?.status === 404) return <NotFound />;
 
   async function reply(message) {
     const created = await replyTo(uuid, message);

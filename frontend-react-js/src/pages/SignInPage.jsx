@@ -17,8 +17,9 @@ export default function SignInPage() {
       navigate(routes.confirm.link(email));
       return;
     }
-    const user = await session.reload();
-    if (!user) throw new Error("Signed in, but no session was stored. Try again.");
+    const { status } = await session.reload();
+    if (status === "signedOut") throw new Error("Signed in, but no session was stored. Try again.");
+    // Someone whose handle was taken meanwhile is taken to choose another first (Layout), then on there.
     navigate(safeNext(params.get("next")), { replace: true });
   }
 

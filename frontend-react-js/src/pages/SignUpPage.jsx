@@ -2,15 +2,16 @@ import { Link, useNavigate } from "react-router";
 import { routes } from "../app/routes.js";
 import { AuthForm } from "../components/AuthForm.jsx";
 import { Field } from "../components/Field.jsx";
+import { HandleField, handleFrom } from "../components/HandleField.jsx";
 import { register } from "../lib/auth.js";
-import { HANDLE_PATTERN, handleTaken } from "../lib/users.js";
+import { handleTaken } from "../lib/users.js";
 
 export default function SignUpPage() {
   const navigate = useNavigate();
 
   async function signUp(form) {
     const email = form.get("email").trim();
-    const handle = form.get("handle").trim().replace(/^@/, "");
+    const handle = handleFrom(form);
     if (await handleTaken(handle)) {
       throw new Error(`@${handle} is already someone's handle. Choose another one.`);
     }
@@ -32,14 +33,7 @@ export default function SignUpPage() {
       }
     >
       <Field label="Name" name="name" autoComplete="name" required />
-      <Field
-        label="Handle"
-        name="handle"
-        autoComplete="username"
-        hint="Letters, numbers and underscores; people will find you as @handle."
-        pattern={`@?${HANDLE_PATTERN}`}
-        required
-      />
+      <HandleField />
       <Field label="Email" name="email" type="email" autoComplete="email" required />
       <Field
         label="Password"
