@@ -45,6 +45,7 @@ ROUNDS = 7
 LEAST_SERVED = "GET /api/activities/home: the API against the least app, both behind nginx as production serves them"
 LEAST_ALONE = "GET /api/activities/home: the API (behind nginx) against the least app under gunicorn alone"
 DESIGN = "Serving design: the API behind nginx (bin/serve) against the API under gunicorn alone"
+METRICS = "Metrics: the API behind nginx with its access lines (each an embedded metric document) against without"
 
 
 @dataclass
@@ -202,9 +203,9 @@ def main(argv: list[str] | None = None) -> int:
                "AWS_ENDPOINT_URL": moto.url, "AWS_COGNITO_USER_POOL_ID": pool.user_pool_id,
                "AWS_COGNITO_USER_POOL_CLIENT_ID": pool.client_id, "AWS_COGNITO_JWKS_URL": pool.jwks_url,
                "FRONTEND_URL": "http://localhost:3000"}
-        def measured(name: str, front: bool, chdir: Path = BACKEND) -> Measured:
-            server = Served({**env, "CONNECTION_URL": named(url, name)}, work / f"{name}.log", chdir=chdir,
-                            front=front)
+        def measured(name: str, front: bool, chdir: Path = BACKEND, **extra: str) -> Measured:
+            server = Served({**env, "CONNECTION_URL": named(url, name), **extra}, work / f"{name}.log",
+                            chdir=chdir, front=front)
             return Measured(name, stack.enter_context(server), url)
 
         # The API as production serves it (bin/serve: nginx in front of gunicorn) and as it was served before
@@ -213,7 +214,9 @@ def main(argv: list[str] | None = None) -> int:
         api_alone = measured("cruddur-api-alone", front=False)
         least = measured("least-served", front=True, chdir=ROOT / "bench" / "baseline")
         least_alone = measured("least-alone", front=False, chdir=ROOT / "bench" / "baseline")
-        servers = (api, api_alone, least, least_alone)
+        # what the access lines, and the metrics in them, cost (docs/api.md, "Metrics")
+        api_unlogged = measured("cruddur-api-unlogged", front=True, CRUDDUR_ACCESS_LOG="off")
+        servers = (api, api_alone, least, least_alone, api_unlogged)
         auth = {"Authorization": f"Bearer {token['AccessToken']}"}
         for server in servers:
             requests.get(server.url + FEED, timeout=10).raise_for_status()
@@ -223,7 +226,8 @@ def main(argv: list[str] | None = None) -> int:
 
         sections = {}
         for title, first, second in (
-                (LEAST_SERVED, least, api), (LEAST_ALONE, least_alone, api), (DESIGN, api_alone, api)):
+                (LEAST_SERVED, least, api), (LEAST_ALONE, least_alone, api), (DESIGN, api_alone, api),
+                (METRICS, api_unlogged, api)):
             rows = []
             for c in levels:
                 pair = paired(partial(first.load, c, args.seconds), partial(second.load, c, args.seconds))
@@ -268,7 +272,8 @@ def render(args, sections: dict[str, list[tuple[int, Comparison]]], signed_in: C
         "follows it.", "",
     ]
     for title, rows in sections.items():
-        first, second = ("gunicorn alone", "behind nginx") if title == DESIGN else ("least app", "API")
+        first, second = {DESIGN: ("gunicorn alone", "behind nginx"),
+                         METRICS: ("no access lines", "access lines")}.get(title, ("least app", "API"))
         lines += [
             f"## {title}", "",
             f"| clients | {second} req/s | p50 ms | p99 ms | CPU ms/req | {first} req/s | p50 ms | p99 ms "

@@ -48,6 +48,21 @@ def test_health_check_exits_0_when_up_and_1_when_down(served):
     assert r.returncode == 1 and r.stderr.startswith("unhealthy:")
 
 
+def test_when_gunicorn_dies_serve_stops_nginx_and_exits_1(served):
+    """A half-dead task must not look healthy: ECS replaces it only if the container exits."""
+    port, proc, log = served
+    children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()
+    commands = {pid: Path(f"/proc/{pid}/cmdline").read_bytes() for pid in children}
+    gunicorn = next(int(pid) for pid, cmd in commands.items() if b"gunicorn" in cmd)
+    nginx = next(int(pid) for pid, cmd in commands.items() if b"nginx" in cmd)
+    os.kill(gunicorn, signal.SIGKILL)
+    assert proc.wait(timeout=30) == 1
+    assert not Path(f"/proc/{nginx}").exists() or b"zombie" in Path(f"/proc/{nginx}/status").read_bytes().lower()
+    log.seek(0)
+    assert any("gunicorn exited on its own" in line for line in log)
+    assert probe(port).returncode == 1
+
+
 def test_the_api_is_served_and_logs_only_json_lines(served):
     import urllib.request
     port, proc, log = served
