@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import io
 import logging
-import uuid
 from datetime import datetime, timezone
 
+import orjson
 from flask import Flask, Request, current_app, jsonify, request
 from flask.json.provider import DefaultJSONProvider
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
@@ -33,23 +33,32 @@ HTTP_MESSAGES = {
 
 
 def iso(value: datetime) -> str:
-    return value.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    # PostgreSQL's times arrive in UTC (the pool's connections run in UTC), so the conversion is rarely needed
+    if value.tzinfo is not timezone.utc:
+        value = value.astimezone(timezone.utc)
+    return value.isoformat(timespec="milliseconds")[:-6] + "Z"
+
+
+def _default(o):
+    if isinstance(o, datetime):
+        return iso(o)
+    raise TypeError(f"{type(o).__name__} is not JSON serializable")
 
 
 class ApiJSONProvider(DefaultJSONProvider):
-    """ISO 8601 UTC times with Z and uuids as strings (Flask's default writes HTTP dates)."""
+    """orjson's encoding (a feed page in a fraction of the time the json module takes), with ISO 8601 UTC times
+    ending in Z at millisecond precision (Flask's default writes HTTP dates) and uuids as strings.
 
-    # Keys in the order the code builds them (a crud reads uuid, handle, … as in the OpenAPI document);
-    # sorting them cost about a quarter of the encoding time of a feed page.
-    sort_keys = False
+    Keys stay in the order the code builds them (a crud reads uuid, handle, … as in the OpenAPI document).
+    """
 
-    @staticmethod
-    def default(o):
-        if isinstance(o, datetime):
-            return iso(o)
-        if isinstance(o, uuid.UUID):
-            return str(o)
-        return DefaultJSONProvider.default(o)
+    def dumps(self, obj, **kwargs) -> str:
+        return orjson.dumps(obj, default=_default, option=orjson.OPT_PASSTHROUGH_DATETIME).decode()
+
+    def response(self, *args, **kwargs):
+        obj = self._prepare_response_obj(args, kwargs)
+        body = orjson.dumps(obj, default=_default, option=orjson.OPT_PASSTHROUGH_DATETIME)
+        return self._app.response_class(body + b"\n", mimetype=self.mimetype)
 
 
 def utcnow() -> datetime:
