@@ -31,9 +31,10 @@ def people(db):
 @pytest.mark.parametrize("case", CASES, ids=ids)
 def test_a_crud_notifies_exactly_the_people_its_text_mentions(db, people, case):
     with db.pool.connection() as conn:
-        conn.execute("INSERT INTO activities (user_uuid, message, expires_at) VALUES (%s, %s, now() + interval '1 day')",
-                     [people[AUTHOR], case["text"]])
-        told = {r[0] for r in conn.execute("SELECT u.handle FROM notifications n JOIN users u ON u.uuid = n.user_uuid")}
+        conn.execute("INSERT INTO activities (user_uuid, message, expires_at) "
+                     "VALUES (%s, %s, now() + interval '1 day')", [people[AUTHOR], case["text"]])
+        told = {r[0] for r in conn.execute(
+            "SELECT u.handle FROM notifications n JOIN users u ON u.uuid = n.user_uuid")}
     assert told == {m.lower() for m in case["mentions"]}, case["text"]
 
 
