@@ -45,6 +45,10 @@ def test_a_crud_links_its_tag_and_mention_and_the_tag_trends(stack, open_page, s
     phone = open_page(viewport=PHONE)
     phone.goto("/search")
     expect(phone.get_by_role("complementary")).to_have_count(0)
-    phone.get_by_role("region", name="Trending").get_by_role("link", name=re.compile(rf"^#{tag.lower()}")).click()
+    phone_entry = phone.get_by_role("region", name="Trending").get_by_role("link", name=re.compile(rf"^#{tag.lower()}"))
+    expect(phone_entry).to_be_visible()
+    assert_accessible(phone)
+    phone.screenshot(path=str(screenshots / "trending-phone.png"), full_page=True)
+    phone_entry.click()
     expect(phone.get_by_role("region", name=f"Results for #{tag.lower()}").get_by_role("article")).to_have_count(2)
     assert page.js_errors == [] and phone.js_errors == []
