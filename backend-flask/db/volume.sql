@@ -1,5 +1,6 @@
 -- Realistic volume for query plans and the benchmark: hundreds of people, tens of thousands of cruds, a
--- share of them expired or replies, spread over the last thirty days. Deterministic (setseed) so runs compare.
+-- share of them expired or replies, spread over the last thirty days, most with #tags. Deterministic (setseed)
+-- so runs compare.
 SELECT setseed(0.42);
 
 INSERT INTO users (display_name, handle, email, bio)
@@ -8,12 +9,19 @@ FROM generate_series(1, %(users)s) AS n;
 
 WITH people AS (SELECT array_agg(uuid) AS ids FROM users)
 INSERT INTO activities (user_uuid, message, expires_at, created_at)
-SELECT people.ids[1 + floor(random() * array_length(people.ids, 1))::int],
-       'Crud number ' || n || ' about fargate, postgres and the cloud @bench' || (1 + n %% 50),
-       created + (CASE WHEN random() < 0.2 THEN interval '1 hour' ELSE interval '60 days' END),
+SELECT author, message, created + (CASE WHEN random() < 0.2 THEN interval '1 hour' ELSE interval '60 days' END),
        created
-FROM people, generate_series(1, %(activities)s) AS n,
-     LATERAL (SELECT now() - random() * interval '30 days' AS created) AS t;
+-- each crud's own moment: in a subquery's list, random() is drawn per row (a LATERAL that names nothing of
+-- the row was drawn once, and every crud had the same created_at)
+FROM (SELECT people.ids[1 + floor(random() * array_length(people.ids, 1))::int] AS author,
+             'Crud number ' || n || ' about fargate, postgres and the cloud @bench' || (1 + n %% 50)
+               -- tags as people use them: one in half the cruds, one in a third (written in capitals), and
+               -- 200 rare ones, each in a thousandth
+               || CASE WHEN n %% 2 = 0 THEN ' #cloud' ELSE '' END
+               || CASE WHEN n %% 3 = 0 THEN ' #Postgres' ELSE '' END
+               || CASE WHEN n %% 5 = 0 THEN ' #topic' || (n / 5 %% 200) ELSE '' END AS message,
+             now() - random() * interval '30 days' AS created
+      FROM people, generate_series(1, %(activities)s) AS n) AS made;
 
 -- a tenth of them get a reply, which the home feed must skip
 INSERT INTO activities (user_uuid, message, reply_to_activity_uuid, expires_at, created_at)

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from cruddur import budgets, paging
 from cruddur.errors import Invalid, NotFound
 from cruddur.paging import Page, Position
-from cruddur.services import users
+from cruddur.services import tags, users
 from cruddur.services.text import posted_text, written
 
 TTLS = {
@@ -79,4 +79,7 @@ def notifications(db, user: dict, now: datetime, limit: int, cursor: Cursor) -> 
 def search(db, term: str, now: datetime, limit: int, cursor: Cursor) -> Page:
     words = written(term, SEARCH_TERM_MAX, "term", too_long=f"Search terms hold {SEARCH_TERM_MAX} characters at most.",
                     blank="Type something to search for.")
+    tag = tags.named(db, words)
+    if tag:
+        return paging.rows(db, "activities/tagged", limit, cursor, shape, tag=tag, now=now)
     return paging.rows(db, "activities/search", limit, cursor, shape, term=words, now=now)

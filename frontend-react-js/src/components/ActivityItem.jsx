@@ -1,6 +1,7 @@
 import { Link } from "react-router";
 import { routes } from "../app/routes.js";
 import { ago, fullDate, timeLeft } from "../lib/time.js";
+import { CrudText } from "./CrudText.jsx";
 
 export function ActivityItem({ activity, reason, linkToActivity = true }) {
   const a = activity;
@@ -15,7 +16,7 @@ export function ActivityItem({ activity, reason, linkToActivity = true }) {
         </time>
       </header>
       {reason && <p className="reason">{reason === "reply" ? "replied to you" : "mentioned you"}</p>}
-      <p className="activity-message">{a.message}</p>
+      <p className="activity-message"><CrudText text={a.message} /></p>
       <footer className="activity-meta">
         <span>
           {a.replies_count} {a.replies_count === 1 ? "reply" : "replies"}

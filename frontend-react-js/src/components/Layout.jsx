@@ -6,6 +6,7 @@ import { Navigate, NavLink, Outlet, useLocation, useNavigate } from "react-route
 import { routes } from "../app/routes.js";
 import { useSession } from "../lib/session.jsx";
 import { Loading } from "./PageState.jsx";
+import { TrendingPanel, useTrendingBeside } from "./TrendingPanel.jsx";
 
 // Without a Cruddur user nothing else works, so someone choosing a handle is taken to do that (or Sign out,
 // in the header) from anywhere but these: the page itself, and Sign in, which sends them on from there.
@@ -17,6 +18,7 @@ export function Layout() {
   const { pathname, search } = useLocation();
   const main = useRef(null);
   const firstPath = useRef(pathname);
+  const trendingBeside = useTrendingBeside();
 
   // A client-side navigation does not move focus the way a page load does; put it on the new
   // page so keyboard and screen-reader users start there, not on the link they left behind.
@@ -97,6 +99,7 @@ export function Layout() {
           )}
         </Suspense>
       </main>
+      {trendingBeside && <TrendingPanel as="aside" />}
     </div>
   );
 }

@@ -1,12 +1,14 @@
 import { useSearchParams } from "react-router";
 import { ActivityFeed } from "../components/ActivityFeed.jsx";
 import { Empty } from "../components/PageState.jsx";
+import { TrendingPanel, useTrendingBeside } from "../components/TrendingPanel.jsx";
 import { MAX_SEARCH_TERM_LENGTH, searchActivities } from "../lib/activities.js";
 import { usePaged } from "../lib/use-paged.js";
 
 export default function SearchPage() {
   const [params, setParams] = useSearchParams();
   const term = (params.get("term") ?? "").trim();
+  const trendingBeside = useTrendingBeside();
 
   function submit(event) {
     event.preventDefault();
@@ -22,7 +24,9 @@ export default function SearchPage() {
         <input id="search-term" name="term" type="search" defaultValue={term} key={term} maxLength={MAX_SEARCH_TERM_LENGTH} />
         <button type="submit">Search</button>
       </form>
-      {term ? <Results term={term} /> : <Empty>Type a word to find live cruds.</Empty>}
+      {term ? <Results term={term} /> : <Empty>Type a word, or a #tag, to find live cruds.</Empty>}
+      {/* Where Trending is no column beside the page (phones), it is here, until a search is made. */}
+      {!term && !trendingBeside && <TrendingPanel />}
     </section>
   );
 }
