@@ -67,7 +67,7 @@ def sign_out(page: Page) -> None:
 def post_crud(page: Page, message: str, ttl: str = "1 day") -> None:
     page.get_by_role("textbox", name="What's happening?").fill(message)
     page.get_by_role("combobox", name="Time to live").select_option(label=ttl)
-    page.get_by_role("button", name="Crud").click()
+    page.get_by_role("button", name="Crud", exact=True).click()
     expect(crud(page, message)).to_be_visible()
 
 

@@ -304,7 +304,7 @@ def test_the_layout_works_on_a_phone(stack, open_page, screenshots, messages_api
     page.goto("/")
     expect(profile_link(page)).to_be_visible()
     assert_phone_layout(page, first_screen=[page.get_by_role("textbox", name="What's happening?"),
-                                            page.get_by_role("button", name="Crud")])
+                                            page.get_by_role("button", name="Crud", exact=True)])
     screenshots_of(page, screenshots, "home-phone")
 
     page.goto(f"/messages/{group}")
@@ -350,7 +350,7 @@ def test_keyboard_users_post_and_send_and_stay_in_the_text_box(open_page, messag
     page.keyboard.type(text)
     page.keyboard.press("Tab")  # the time to live
     page.keyboard.press("Tab")
-    expect(page.get_by_role("button", name="Crud")).to_be_focused()
+    expect(page.get_by_role("button", name="Crud", exact=True)).to_be_focused()
     page.keyboard.press("Enter")
     expect(crud(page, text)).to_be_visible()
     expect(box).to_be_focused()  # not the page body: the next crud can be typed at once

@@ -10,7 +10,7 @@ def init_app(app: Flask) -> None:
          allow_headers=["Authorization", "Content-Type", "X-Request-Id"],
          # Retry-After: the web app shows how long a 429 asks it to wait (docs/frontend.md)
          expose_headers=["X-Request-Id", "WWW-Authenticate", "Retry-After"],
-         methods=["GET", "POST", "OPTIONS"], max_age=600, vary_header=True)
+         methods=["GET", "POST", "PUT", "DELETE", "OPTIONS"], max_age=600, vary_header=True)
     app.before_request(_preflight_of_unknown_route)
 
 

@@ -89,6 +89,12 @@ def decode_cursor(cursor: str) -> Position:
     return position
 
 
+def place(row: dict) -> Position:
+    """Where a row sits in its feed: its own (created_at, uuid), or (feed_at, feed_uuid) for a feed whose
+    entries are not one per row of a table (a repost in the home feed, a like among notifications)."""
+    return (row["feed_at"], row["feed_uuid"]) if "feed_at" in row else (row["created_at"], row["uuid"])
+
+
 def rows(db, name: str, limit: int, cursor: Position | None, shape: Callable[[dict], dict], **params) -> Page:
     """A page of the feed db/sql/<name>.sql, newest first, after `cursor`; `shape` makes each public item."""
     at, after = cursor or (None, None)
@@ -96,4 +102,4 @@ def rows(db, name: str, limit: int, cursor: Position | None, shape: Callable[[di
     found = db.array(name, limit=limit + 1, cursor_at=at, cursor_uuid=after, **params)
     shown = found[:limit]
     more = len(found) > limit
-    return Page([shape(row) for row in shown], (shown[-1]["created_at"], shown[-1]["uuid"]) if more else None)
+    return Page([shape(row) for row in shown], place(shown[-1]) if more else None)

@@ -34,4 +34,28 @@ FROM (SELECT reply_to_activity_uuid AS uuid, count(*) AS n FROM activities
       WHERE reply_to_activity_uuid IS NOT NULL GROUP BY 1) AS r
 WHERE p.uuid = r.uuid;
 
+-- about a third of the top-level cruds get likes (up to three) and one in twenty a repost, from random people
+-- within an hour of the crud (never in the future), counted and notified as the API does
+INSERT INTO reactions (user_uuid, activity_uuid, kind, created_at, expires_at)
+SELECT people.ids[1 + floor(random() * array_length(people.ids, 1))::int], c.uuid, c.kind,
+       LEAST(now(), c.created_at + random() * interval '1 hour'), c.expires_at
+FROM (SELECT array_agg(uuid) AS ids FROM users) AS people,
+     -- the dice in the select list, so that each crud and kind throws its own
+     (SELECT a.uuid, a.created_at, a.expires_at, k.kind, random() AS dice
+      FROM activities a, (VALUES ('like'), ('like'), ('like'), ('repost')) AS k (kind)
+      WHERE a.reply_to_activity_uuid IS NULL) AS c
+WHERE c.dice < CASE c.kind WHEN 'like' THEN 0.15 ELSE 0.05 END
+ON CONFLICT DO NOTHING;
+
+UPDATE activities a SET likes_count = r.likes, reposts_count = r.reposts
+FROM (SELECT activity_uuid, count(*) FILTER (WHERE kind = 'like') AS likes,
+             count(*) FILTER (WHERE kind = 'repost') AS reposts
+      FROM reactions GROUP BY 1) AS r
+WHERE a.uuid = r.activity_uuid;
+
+INSERT INTO notifications (user_uuid, activity_uuid, reason, created_at, actor_uuid, uuid)
+SELECT a.user_uuid, a.uuid, r.kind, r.created_at, r.user_uuid, r.uuid
+FROM reactions r JOIN activities a ON a.uuid = r.activity_uuid
+WHERE a.user_uuid <> r.user_uuid;
+
 ANALYZE;

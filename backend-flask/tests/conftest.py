@@ -42,7 +42,7 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 FRONTEND = "http://frontend.test:3000"
 BACKEND = "http://backend.test:4567"
-DATA_TABLES = ("activities", "users", "crud_tags")
+DATA_TABLES = ("activities", "users", "reactions", "crud_tags")
 
 
 def pytest_configure(config):

@@ -14,6 +14,8 @@ from psycopg.rows import dict_row
 from cruddur.db import sql
 
 PARAM = re.compile(r"%\((\w+)\)s")
+# a Sort node (a Merge Append's "Sort Key" only says in what order it merges rows already sorted)
+SORT = re.compile(r"^\s*(->\s+)?(Incremental )?Sort\s+\(", re.M)
 
 
 def positional(text: str) -> tuple[str, list[str]]:

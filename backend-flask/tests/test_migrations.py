@@ -53,3 +53,34 @@ def test_notifications_are_recorded_for_the_cruds_written_before_they_existed(ne
     with psycopg.connect(url) as conn:
         recorded = set(conn.execute("SELECT user_uuid, activity_uuid, reason FROM notifications"))
     assert recorded == {(bayko, reply, "reply"), (londo, mention, "mention")}
+
+
+def test_likes_and_reposts_roll_back_to_notifications_of_replies_and_mentions(new_database):
+    """0005's down step undoes it with likes, reposts and their notifications in the tables: the old key and
+    check hold again, the replies and mentions are kept, and it applies again afterwards."""
+    url = new_database("cruddur_reactions_rollback")
+    migrations.migrate(url)
+    with psycopg.connect(url, autocommit=True) as conn:
+        bayko, londo = (conn.execute(
+            "INSERT INTO users (handle, display_name, email) VALUES (%s, %s, %s) RETURNING uuid",
+            [handle, handle.title(), f"{handle}@example.com"]).fetchone()[0] for handle in ("bayko", "londo"))
+        crud = conn.execute("INSERT INTO activities (user_uuid, message, expires_at) "
+                            "VALUES (%s, 'my crud', now() + interval '1 day') RETURNING uuid", [bayko]).fetchone()[0]
+        reply = conn.execute("INSERT INTO activities (user_uuid, message, reply_to_activity_uuid, expires_at) "
+                             "VALUES (%s, 'nice', %s, now() + interval '1 day') RETURNING uuid",
+                             [londo, crud]).fetchone()[0]
+        for kind in ("like", "repost"):
+            conn.execute("INSERT INTO reactions (user_uuid, activity_uuid, kind, created_at, expires_at) "
+                         "VALUES (%s, %s, %s, now(), now() + interval '1 day')", [londo, crud, kind])
+            conn.execute("INSERT INTO notifications (user_uuid, activity_uuid, reason, created_at, actor_uuid, uuid) "
+                         "SELECT %s, %s, %s, now(), %s, gen_random_uuid()", [bayko, crud, kind, londo])
+    versions = [m.version for m in migrations.available()]
+    steps = len(versions) - versions.index("0005_likes_and_reposts")
+    assert migrations.rollback(url, steps=steps)[-1] == "0005_likes_and_reposts"
+    assert "reactions" not in tables(url)
+    with psycopg.connect(url) as conn:
+        kept = set(conn.execute("SELECT user_uuid, activity_uuid, reason FROM notifications"))
+        assert kept == {(bayko, reply, "reply")}
+        key = conn.execute("SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = 'notifications_pkey'")
+        assert key.fetchone() == ("PRIMARY KEY (user_uuid, activity_uuid)",)
+    assert migrations.migrate(url) == versions[-steps:]

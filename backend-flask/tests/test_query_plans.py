@@ -2,6 +2,7 @@
 PostgreSQL makes once per connection rather than once per request."""
 from __future__ import annotations
 
+import re
 from datetime import datetime, timezone
 
 import psycopg
@@ -56,14 +57,15 @@ def test_the_reused_plan_seeks_the_index_to_the_cursor(conn, deep, name):
     area = name.split("/")[1]
     plan = plans.generic(conn, name, **page(**{**FEEDS[name](deep), **deep[area]}))
     assert "Seq Scan" not in plan, plan
-    assert "Sort" not in plan, plan
-    cond = next((line for line in plan.splitlines() if "Index Cond" in line and "created_at" in line), "")
-    assert "ROW(created_at, uuid) <" in cond, f"the cursor is filtered row by row, not sought:\n{plan}"
+    assert not plans.SORT.search(plan), plan
+    conds = [line for line in plan.splitlines() if "Index Cond" in line and "created_at" in line]
+    assert conds and all("ROW(created_at, uuid) " in cond for cond in conds), \
+        f"the cursor is filtered row by row, not sought:\n{plan}"
 
 
 def test_the_fixed_ceiling_in_the_feeds_is_the_largest_page_plus_one():
     # the extra row says whether another page follows
     for name in FEEDS:
-        assert f"LIMIT {MAX_PAGE_SIZE + 1}\n" in sql(name), name
-        assert "LIMIT {{page_ceiling}}\n" in (SQL_ROOT / f"{name}.sql").read_text(), \
+        assert re.search(rf"LIMIT {MAX_PAGE_SIZE + 1}\)?\n", sql(name)), name
+        assert re.search(r"LIMIT \{\{page_ceiling\}\}\)?\n", (SQL_ROOT / f"{name}.sql").read_text()), \
             f"{name} must take its ceiling from cruddur.paging, not a number of its own"

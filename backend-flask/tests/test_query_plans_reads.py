@@ -9,6 +9,7 @@ import pytest
 from psycopg.rows import dict_row
 
 from cruddur.db import sql
+from cruddur.paging import place
 from tests import plans
 
 NOW = datetime.now(timezone.utc)
@@ -18,14 +19,23 @@ TWICE = "using activities_pkey"
 # What notifications and search mean, written the plain way (the way that scans every crud): the oracles
 # the indexed queries must agree with.
 NOTIFICATIONS_DEFINED = """
-SELECT v.*, CASE WHEN parent.user_uuid = %(user_uuid)s THEN 'reply' ELSE 'mention' END AS reason
-FROM activity_view v
-LEFT JOIN activities parent ON parent.uuid = v.reply_to_activity_uuid
-WHERE v.user_uuid <> %(user_uuid)s
-  AND v.expires_at > %(now)s
-  AND (parent.user_uuid = %(user_uuid)s
-       OR v.message ~* ('(^|[^A-Za-z0-9_])@' || %(handle)s || '($|[^A-Za-z0-9_])'))
-ORDER BY v.created_at DESC, v.uuid DESC
+SELECT * FROM (
+  SELECT v.*, CASE WHEN parent.user_uuid = %(user_uuid)s THEN 'reply' ELSE 'mention' END AS reason,
+         v.created_at AS feed_at, v.uuid AS feed_uuid, v.handle AS actor_handle, v.display_name AS actor_display_name
+  FROM activity_view v
+  LEFT JOIN activities parent ON parent.uuid = v.reply_to_activity_uuid
+  WHERE v.user_uuid <> %(user_uuid)s
+    AND v.expires_at > %(now)s
+    AND (parent.user_uuid = %(user_uuid)s
+         OR v.message ~* ('(^|[^A-Za-z0-9_])@' || %(handle)s || '($|[^A-Za-z0-9_])'))
+  UNION ALL
+  SELECT v.*, r.kind, r.created_at, r.uuid, actor.handle, actor.display_name
+  FROM reactions r
+  JOIN activity_view v ON v.uuid = r.activity_uuid
+  JOIN users actor ON actor.uuid = r.user_uuid
+  WHERE v.user_uuid = %(user_uuid)s AND r.user_uuid <> %(user_uuid)s AND v.expires_at > %(now)s
+) news
+ORDER BY feed_at DESC, feed_uuid DESC
 """
 SEARCH_DEFINED = """
 SELECT * FROM activity_view
@@ -66,7 +76,8 @@ def every_page(conn, name: str, limit: int, most: int | None = None, **params) -
         seen += got
         if len(got) < limit or (most and len(seen) >= most):
             return seen[:most]
-        cursor = {"cursor_at": got[-1]["created_at"], "cursor_uuid": got[-1]["uuid"]}
+        at, after = place(got[-1])
+        cursor = {"cursor_at": at, "cursor_uuid": after}
 
 
 @pytest.fixture
@@ -98,25 +109,26 @@ def test_notifications_read_one_index_range_of_the_person(scratch, mentioned):
                  plans.generic(scratch, "activities/notifications", **first_page(**mentioned))):
         assert SCAN not in plan, plan
         assert "Seq Scan on notifications" not in plan, plan
-        assert "notifications_feed_idx" in plan, f"the person's news is not read through its index:\n{plan}"
+        assert "notifications_feed_key" in plan, f"the person's news is not read through its index:\n{plan}"
     assert "Sort" not in plans.custom(scratch, "activities/notifications", **first_page(**mentioned))
 
 
 def test_a_deep_notifications_page_seeks_the_index_to_the_cursor(conn):
     person = conn.execute("SELECT user_uuid FROM notifications GROUP BY 1 ORDER BY count(*) DESC LIMIT 1").fetchone()[0]
-    at, uuid = conn.execute("SELECT created_at, activity_uuid FROM notifications WHERE user_uuid = %s "
-                            "ORDER BY created_at DESC, activity_uuid DESC OFFSET 300 LIMIT 1", [person]).fetchone()
+    at, uuid = conn.execute("SELECT created_at, COALESCE(uuid, activity_uuid) FROM notifications WHERE user_uuid = %s "
+                            "ORDER BY 1 DESC, 2 DESC OFFSET 300 LIMIT 1", [person]).fetchone()
     plan = plans.custom(conn, "activities/notifications", **first_page(user_uuid=person, cursor_at=at,
                                                                       cursor_uuid=uuid))
     assert "Sort" not in plan, plan
     cond = next((line for line in plan.splitlines() if "Index Cond" in line and "created_at" in line), "")
-    assert "ROW(created_at, activity_uuid) <" in cond, f"the cursor is filtered row by row, not sought:\n{plan}"
+    assert "ROW(created_at, COALESCE(uuid, activity_uuid)) <" in cond, \
+        f"the cursor is filtered row by row, not sought:\n{plan}"
 
 
 def test_notifications_page_through_what_the_definition_gives(scratch, mentioned):
     expected = rows(scratch, NOTIFICATIONS_DEFINED, now=NOW, **mentioned)
     reasons = {r["reason"] for r in expected}
-    assert reasons == {"reply", "mention"}, f"the set-up should give both kinds of news, not {reasons}"
+    assert reasons >= {"reply", "mention", "like"}, f"the set-up should give every kind of news, not {reasons}"
     got = every_page(scratch, "activities/notifications", 17, **mentioned)
     assert [(r["uuid"], r["reason"]) for r in got] == [(r["uuid"], r["reason"]) for r in expected]
     assert got == expected
@@ -124,10 +136,12 @@ def test_notifications_page_through_what_the_definition_gives(scratch, mentioned
 
 def test_a_reply_that_names_me_is_one_reply_and_my_own_and_expired_cruds_are_no_news(scratch, mentioned):
     got = every_page(scratch, "activities/notifications", 50, **mentioned)
-    assert len({r["uuid"] for r in got}) == len(got), "a crud came twice"
-    naming = [r for r in got if r["reply_to_activity_uuid"] and r["message"].startswith("well said @")]
+    news = [r for r in got if r["reason"] in ("reply", "mention")]
+    assert len({r["uuid"] for r in news}) == len(news), "a crud came twice"
+    naming = [r for r in news if r["reply_to_activity_uuid"] and r["message"].startswith("well said @")]
     assert naming and {r["reason"] for r in naming} == {"reply"}
-    assert all(r["user_uuid"] != mentioned["user_uuid"] for r in got)
+    assert all(r["user_uuid"] != mentioned["user_uuid"] for r in news)
+    assert all(r["actor_handle"] != mentioned["handle"] for r in got), "my own doings are no news"
     assert all(r["expires_at"] > NOW for r in got)
     assert not [r for r in got if r["message"].startswith(("note to self", "too late"))]
 

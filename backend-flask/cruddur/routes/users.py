@@ -1,20 +1,23 @@
 """People: a profile with its cruds, the short card, the caller's own profile and its edits."""
 from flask import Blueprint, request
 
-from cruddur.auth import caller_sub, caller_user, require_auth
+from cruddur.auth import caller_sub, caller_user, optional_auth, require_auth
 from cruddur.db import db
 from cruddur.http import now, read_json
 from cruddur.paging import page_params
-from cruddur.services import activities, users
+from cruddur.services import activities, reactions, users
 
 bp = Blueprint("users", __name__)
 
 
 @bp.get("/activities/@<handle>")
+@optional_auth
 def profile(handle):
     limit, cursor = page_params(request.args)
     person = users.profile(db(), handle, now())
-    return {"profile": person, **activities.by_user(db(), person["uuid"], now(), limit, cursor).body()}
+    page = activities.by_user(db(), person["uuid"], now(), limit, cursor)
+    reactions.mark(db(), caller_sub(), page.items)
+    return {"profile": person, **page.body()}
 
 
 @bp.get("/users/@<handle>/short")

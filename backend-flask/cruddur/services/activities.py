@@ -32,8 +32,16 @@ def _message(text: str) -> str:
     return posted_text(text, MESSAGE_MAX, "A crud", "posting")
 
 
+def _person(handle: str | None, display_name: str | None) -> dict | None:
+    return {"handle": handle, "display_name": display_name} if handle else None
+
+
 def _notification(row: dict) -> dict:
-    return {**shape(row), "reason": row["reason"]}
+    return {**shape(row), "reason": row["reason"], "actor": _person(row["actor_handle"], row["actor_display_name"])}
+
+
+def _home_entry(row: dict) -> dict:
+    return {**shape(row), "reposted_by": _person(row["reposted_by_handle"], row["reposted_by_display_name"])}
 
 
 def create(db, author: dict, message: str, ttl: str, now: datetime) -> dict:
@@ -56,7 +64,7 @@ def reply(db, author: dict, parent_uuid: str, message: str, now: datetime) -> di
 
 
 def home(db, now: datetime, limit: int, cursor: Cursor) -> Page:
-    return paging.rows(db, "activities/home", limit, cursor, shape, now=now)
+    return paging.rows(db, "activities/home", limit, cursor, _home_entry, now=now)
 
 
 def by_user(db, user_uuid, now: datetime, limit: int, cursor: Cursor) -> Page:

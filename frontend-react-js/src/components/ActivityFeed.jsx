@@ -8,7 +8,8 @@ export function ActivityFeed({ feed, label, heading, empty, withReason = false }
       {(activities) => (
         <ul className="feed-list">
           {activities.map((a) => (
-            <li key={a.uuid}>
+            // one crud liked by several people is several notifications
+            <li key={withReason ? `${a.uuid} ${a.reason} ${a.actor?.handle}` : a.uuid}>
               <ActivityItem activity={a} reason={withReason ? a.reason : undefined} />
             </li>
           ))}

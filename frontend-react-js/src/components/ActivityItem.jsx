@@ -2,6 +2,7 @@ import { Link } from "react-router";
 import { routes } from "../app/routes.js";
 import { ago, fullDate, timeLeft } from "../lib/time.js";
 import { CrudText } from "./CrudText.jsx";
+import { Reactions, ShownBecause } from "./Reactions.jsx";
 
 export function ActivityItem({ activity, reason, linkToActivity = true }) {
   const a = activity;
@@ -15,14 +16,13 @@ export function ActivityItem({ activity, reason, linkToActivity = true }) {
           {ago(a.created_at)}
         </time>
       </header>
-      {reason && <p className="reason">{reason === "reply" ? "replied to you" : "mentioned you"}</p>}
+      <ShownBecause activity={a} reason={reason} />
       <p className="activity-message"><CrudText text={a.message} /></p>
       <footer className="activity-meta">
         <span>
           {a.replies_count} {a.replies_count === 1 ? "reply" : "replies"}
         </span>
-        <span>{a.reposts_count} reposts</span>
-        <span>{a.likes_count} likes</span>
+        <Reactions activity={a} />
         {a.expires_at && (
           <span className="expires">
             <time dateTime={a.expires_at}>{timeLeft(a.expires_at)}</time>

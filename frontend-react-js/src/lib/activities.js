@@ -37,3 +37,11 @@ export const notifications = ({ cursor } = {}) =>
 
 export const searchActivities = (term, { cursor } = {}) =>
   api("/api/activities/search", { query: { term, cursor } });
+
+// Likes and reposts: PUT does it, DELETE takes it back; each answers the crud's counts and the caller's state.
+const reaction = (method, kind) => (uuid) =>
+  api(`/api/activities/${encodeURIComponent(uuid)}/${kind}`, { method, auth: true });
+export const likeActivity = reaction("PUT", "like");
+export const unlikeActivity = reaction("DELETE", "like");
+export const repostActivity = reaction("PUT", "repost");
+export const unrepostActivity = reaction("DELETE", "repost");

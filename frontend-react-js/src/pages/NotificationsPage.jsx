@@ -7,7 +7,12 @@ export default function NotificationsPage() {
   return (
     <section className="page" aria-labelledby="notifications-title">
       <h1 id="notifications-title">Notifications</h1>
-      <ActivityFeed feed={feed} label="Replies and mentions" empty="Nothing new. Replies and mentions show up here." withReason />
+      <ActivityFeed
+        feed={feed}
+        label="Replies, mentions, likes and reposts"
+        empty="Nothing new. Replies, mentions, likes and reposts of your cruds show up here."
+        withReason
+      />
     </section>
   );
 }

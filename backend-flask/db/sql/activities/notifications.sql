@@ -1,12 +1,18 @@
--- What the person should hear about, newest first: others' live replies to their cruds ("reply") and others'
+-- What the person should hear about, newest first: others' live replies to their cruds ("reply"), others'
 -- live cruds naming @them ("mention"), as recorded in notifications when each crud was written (migration
--- 0003); a reply that also names them is a reply. One range of notifications_feed_idx, sought to the cursor.
-SELECT v.*, n.reason
+-- 0003; a reply that also names them is a reply), and others' likes and reposts of their live cruds ("like",
+-- "repost", migration 0005), each with who did it (actor_*: a reply's or mention's own author). Each one's
+-- place is (feed_at, feed_uuid); one range of notifications_feed_key, sought to the cursor.
+SELECT v.*, n.reason, n.created_at AS feed_at, COALESCE(n.uuid, n.activity_uuid) AS feed_uuid,
+       COALESCE(actor.handle, v.handle) AS actor_handle,
+       COALESCE(actor.display_name, v.display_name) AS actor_display_name
 FROM notifications n
 JOIN activity_view v ON v.uuid = n.activity_uuid
+LEFT JOIN users actor ON actor.uuid = n.actor_uuid
 WHERE n.user_uuid = %(user_uuid)s
   AND v.expires_at > %(now)s
-  AND (n.created_at, n.activity_uuid) < (COALESCE(%(cursor_at)s::timestamptz, 'infinity'),
-                                         COALESCE(%(cursor_uuid)s::uuid, 'ffffffff-ffff-ffff-ffff-ffffffffffff'))
-ORDER BY n.created_at DESC, n.activity_uuid DESC
+  AND (n.created_at, COALESCE(n.uuid, n.activity_uuid))
+      < (COALESCE(%(cursor_at)s::timestamptz, 'infinity'),
+         COALESCE(%(cursor_uuid)s::uuid, 'ffffffff-ffff-ffff-ffff-ffffffffffff'))
+ORDER BY n.created_at DESC, COALESCE(n.uuid, n.activity_uuid) DESC
 LIMIT %(limit)s
