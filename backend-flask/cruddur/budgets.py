@@ -1,5 +1,5 @@
 """Per-person budgets on writes: cruds, replies, messages, messages to a handle (how conversations start)
-and profile updates. One place for the numbers; docs/api.md lists them.
+profile updates and avatar uploads. One place for the numbers; docs/api.md lists them.
 
 Kept in PostgreSQL (db/sql/budgets), not in the process: every worker of every task spends from the same
 row, so running more tasks does not multiply anyone's budget. A budget of N per period lets a person write
@@ -32,6 +32,7 @@ BUDGETS = {
     "message": Budget(60, timedelta(minutes=10), "messages"),
     "conversation": Budget(10, timedelta(hours=1), "messages to a handle"),
     "profile": Budget(10, timedelta(hours=1), "profile updates"),
+    "avatar": Budget(10, timedelta(hours=1), "avatar uploads"),
 }
 
 
