@@ -28,12 +28,16 @@ class AvatarsUnavailable(Exception):
 def client_for(region: str, endpoint_url: str | None = None):
     """An S3 client that gives up quickly, so an outage becomes a 503 rather than a hung worker.
 
-    Path-style addressing on an emulator (its one host serves every bucket); AWS's own choice otherwise.
+    Path-style addressing on an emulator (its one host serves every bucket). In AWS, the bucket's regional
+    host (https://<bucket>.s3.<region>.amazonaws.com, the web app's CSP names it): the global one that
+    boto3 would sign POSTs for answers a new bucket outside us-east-1 with a redirect, which a browser's
+    cross-origin POST does not follow.
     """
-    s3 = {"addressing_style": "path"} if endpoint_url else {}
+    style = "path" if endpoint_url else "virtual"
     config = Config(connect_timeout=2.0, read_timeout=10.0, retries={"mode": "standard", "total_max_attempts": 2},
-                    signature_version="s3v4", s3=s3)
-    return boto3.client("s3", region_name=region, endpoint_url=endpoint_url or None, config=config)
+                    signature_version="s3v4", s3={"addressing_style": style})
+    return boto3.client("s3", region_name=region, endpoint_url=endpoint_url or f"https://s3.{region}.amazonaws.com",
+                        config=config)
 
 
 def create_local_buckets(client, uploads_bucket: str, avatars_bucket: str, origins: list[str]) -> list[str]:
@@ -41,12 +45,14 @@ def create_local_buckets(client, uploads_bucket: str, avatars_bucket: str, origi
     the web app POST to the uploads bucket included); returns the names it created. Repeatable."""
     created = []
     for bucket in (uploads_bucket, avatars_bucket):
+        # asked first: in us-east-1, creating a bucket one already owns succeeds and says nothing
         try:
+            client.head_bucket(Bucket=bucket)
+        except ClientError as e:
+            if e.response["Error"]["Code"] not in ("404", "NoSuchBucket"):
+                raise
             client.create_bucket(Bucket=bucket)
             created.append(bucket)
-        except ClientError as e:
-            if e.response["Error"]["Code"] not in ("BucketAlreadyOwnedByYou", "BucketAlreadyExists"):
-                raise
     # In AWS only the avatars distribution reads the bucket (aws/cfn/avatars); on the emulator, which has
     # no distribution, browsers read it themselves.
     client.put_bucket_policy(Bucket=avatars_bucket, Policy=json.dumps({"Version": "2012-10-17", "Statement": [

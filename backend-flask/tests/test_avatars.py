@@ -242,3 +242,10 @@ def test_an_s3_outage_is_a_503_and_the_rest_of_the_api_serves(app, client, auth,
     assert (r.status_code, r.json["error"]["code"]) == (503, "avatars_unavailable")
     assert any(line.get("message") == "s3 unavailable" for line in log_lines())
     assert client.get("/api/activities/home").status_code == 200
+
+
+def test_in_aws_browsers_post_to_the_buckets_regional_host():
+    # the global host redirects POSTs to a new bucket outside us-east-1, and browsers do not follow
+    store = avatars_store.AvatarsStore(avatars_store.client_for("eu-west-2"), "cruddur-prod-avatar-uploads", "x")
+    post = store.presigned_post("u/p", "image/png", 10, 60)
+    assert post["url"] == "https://cruddur-prod-avatar-uploads.s3.eu-west-2.amazonaws.com/"
