@@ -1,9 +1,9 @@
 """The whole Cruddur stack for browser journeys, on free ports, owned and torn down by the caller.
 
 PostgreSQL (devstack.postgres), the AWS emulator with Cognito, the messages table and the avatar buckets
-(devstack.moto, devstack.cognito), the API under bin/serve (nginx in front of gunicorn) exactly as its image runs it, and
-the production build of the web app served by Debian's nginx as a non-root process with the production
-nginx.conf. Nothing here is a test double: the browser talks to what production runs, only pointed at
+(devstack.moto, devstack.cognito), the API under bin/serve (nginx in front of gunicorn) exactly as its image
+runs it, and the production build of the web app served by Debian's nginx as a non-root process with the
+production nginx.conf. Nothing here is a test double: the browser talks to what production runs, only pointed at
 local stand-ins for AWS.
 """
 from __future__ import annotations
