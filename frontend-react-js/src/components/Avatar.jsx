@@ -10,15 +10,17 @@ export function Avatar({ person, size = "small" }) {
   const [failedUrl, setFailedUrl] = useState(null);
   const url = person.avatar_url && person.avatar_url !== failedUrl ? person.avatar_url : null;
   const className = `avatar avatar-${size}`;
+  // The profile's own picture is told apart from those beside its cruds.
+  const testId = size === "large" ? "profile-avatar" : "avatar";
   if (url) {
     return (
-      <img className={className} src={url} alt="" loading="lazy" decoding="async" data-testid="avatar"
+      <img className={className} src={url} alt="" loading="lazy" decoding="async" data-testid={testId}
         onError={() => setFailedUrl(url)} />
     );
   }
   return (
     <span className={`${className} avatar-initials`} style={{ backgroundColor: initialsColour(person.handle) }}
-      aria-hidden="true" data-testid="avatar">
+      aria-hidden="true" data-testid={testId}>
       {initials(person)}
     </span>
   );
