@@ -74,11 +74,12 @@ class AvatarsStore:
         self.browser_client = browser_client or client
 
     def _call(self, operation: str, **kwargs):
+        """The call's answer, or None for a key that is not there (which only GetObject reports)."""
         try:
             return getattr(self.client, operation)(**kwargs)
         except ClientError as e:
-            if e.response["Error"]["Code"] in ("NoSuchKey", "404"):
-                raise
+            if e.response["Error"]["Code"] == "NoSuchKey":
+                return None
             raise AvatarsUnavailable(f"{operation}: {e.response['Error']['Code']}") from e
         except BotoCoreError as e:
             raise AvatarsUnavailable(f"{operation}: {e}") from e
@@ -96,9 +97,8 @@ class AvatarsStore:
     def upload(self, key: str, max_bytes: int) -> bytes | None:
         """The uploaded file's bytes; None when there is none at `key`. Of a file over `max_bytes` (which S3
         itself refuses to take) no more than `max_bytes + 1` bytes are read: enough to know."""
-        try:
-            answer = self._call("get_object", Bucket=self.uploads_bucket, Key=key)
-        except ClientError:
+        answer = self._call("get_object", Bucket=self.uploads_bucket, Key=key)
+        if answer is None:
             return None
         body = answer["Body"]
         try:
