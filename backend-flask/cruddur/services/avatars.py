@@ -77,8 +77,8 @@ def complete(store, db, user: dict, upload_uuid: str, avatars_url: str | None, n
 
 
 def _no_upload() -> NotFound:
-    return NotFound("upload_not_found", "No upload of yours has that id (uploads last 5 minutes): choose the "
-                                        "picture again.")
+    return NotFound("upload_not_found", "No upload of yours has that id (each is made into an avatar once): "
+                                        "choose the picture again.")
 
 
 def remake(data: bytes) -> bytes:
