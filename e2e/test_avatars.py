@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from journeys import assert_accessible, change_avatar, crud, post_crud
 
 
-def test_a_picture_uploaded_on_the_profile_shows_beside_ones_cruds(open_page, tmp_path):
+def test_a_picture_uploaded_on_the_profile_shows_beside_ones_cruds(open_page, tmp_path, screenshots):
     picture = tmp_path / "holiday.jpg"
     Image.new("RGB", (900, 600), (30, 120, 200)).save(picture, "JPEG")
     message = f"New picture, who dis {uuid.uuid4().hex[:8]}"
@@ -21,6 +21,7 @@ def test_a_picture_uploaded_on_the_profile_shows_beside_ones_cruds(open_page, tm
 
     page.goto("/@londo")
     url = change_avatar(page, picture)
+    page.screenshot(path=str(screenshots / "avatar-profile.png"))
 
     expect(crud(page, message).get_by_test_id("avatar")).to_have_attribute("src", url)
     page.goto("/")
@@ -29,4 +30,5 @@ def test_a_picture_uploaded_on_the_profile_shows_beside_ones_cruds(open_page, tm
     # drawn, not merely named: the CSP let the browser load it, and it is the API's 256-pixel WebP
     page.wait_for_function("img => img.complete && img.naturalWidth === 256", arg=beside.element_handle())
     assert_accessible(page)
+    page.screenshot(path=str(screenshots / "avatar-home.png"))
     assert page.js_errors == []
