@@ -23,6 +23,8 @@ FRONTEND_RUNTIME = {
     "AWS_DEFAULT_REGION": "eu-west-2",
     "AWS_COGNITO_USER_POOL_ID": "eu-west-2_Proof1234",
     "AWS_COGNITO_USER_POOL_CLIENT_ID": "5proofclient6789",
+    "AVATARS_URL": "https://d111111abcdef8.cloudfront.net",
+    "AVATAR_UPLOADS_URL": "https://cruddur-staging-avatar-uploads-123456789012.s3.eu-west-2.amazonaws.com",
 }
 
 
@@ -38,7 +40,10 @@ def backend_variables(local: cognito.LocalCognito) -> dict[str, str]:
     return {"CRUDDUR_ENVIRONMENT": ENVIRONMENT,
             "FRONTEND_URL": "http://localhost:3000", "BACKEND_URL": "http://localhost:4567",
             "AWS_DEFAULT_REGION": REGION, "AWS_ACCOUNT_ID": ACCOUNT_ID,
-            "AWS_COGNITO_USER_POOL_ID": local.user_pool_id, "AWS_COGNITO_USER_POOL_CLIENT_ID": local.client_id}
+            "AWS_COGNITO_USER_POOL_ID": local.user_pool_id, "AWS_COGNITO_USER_POOL_CLIENT_ID": local.client_id,
+            # the buckets are never reached: the proof signs in and reads, it changes no one's picture
+            "AVATAR_UPLOADS_BUCKET": "cruddur-avatar-uploads", "AVATARS_BUCKET": "cruddur-avatars",
+            "AVATARS_URL": "http://127.0.0.1:5005/cruddur-avatars"}
 
 
 def backend_secrets(aws_url: str, database_url: str, container_def: dict, variables: dict[str, str]) -> dict:

@@ -364,12 +364,14 @@ def start_aws(opts: Options, stack: Stack, logs: Path) -> MotoServer:
 
 
 def load_aws_data(env: Mapping[str, str], out: TextIO) -> None:
-    """Link the seeded users to their new Cognito subs, and load the messages table with its conversation.
+    """Link the seeded users to their new Cognito subs, load the messages table with its conversation, and
+    make the avatar buckets.
 
-    The backend's own chores (bin/db/update-cognito-user-ids, bin/ddb/schema-load, bin/ddb/seed), run in this
-    process with the API's environment, so they act exactly where the API will look.
+    The backend's own chores (bin/db/update-cognito-user-ids, bin/ddb/schema-load, bin/ddb/seed,
+    bin/s3/create-buckets), run in this process with the API's environment, so they act exactly where the
+    API will look.
     """
-    for argv in (["db", "update-cognito-user-ids"], ["ddb", "schema-load"], ["ddb", "seed"]):
+    for argv in (["db", "update-cognito-user-ids"], ["ddb", "schema-load"], ["ddb", "seed"], ["s3", "create-buckets"]):
         if cli.main(argv, env=env, out=out, err=out) != 0:
             raise StartupFailed(f"bin/{'/'.join(argv)} failed against the emulator (its words are just above)")
 
@@ -427,7 +429,7 @@ def run(opts: Options, env: MutableMapping[str, str], out: TextIO = sys.stdout,
         (opts.state_dir / "dev.json").write_text(json.dumps(state, indent=2) + "\n")
         site = envfiles.values(opts.target, env, state)
         env.update(envfiles.variables("backend-flask", site))
-        with piece("the emulator's data (users linked, messages table)", logs / "aws-local.log", out):
+        with piece("the emulator's data (users linked, messages table, avatar buckets)", logs / "aws-local.log", out):
             load_aws_data(env, out)
 
         with piece("the API", logs / "api.log", out):

@@ -23,6 +23,7 @@ TARGETS = ("local", "compose", "gitpod", "production")
 DEFAULT_REGION = "us-east-1"
 DEFAULT_PORTS = {"backend": 4567, "frontend": 3000, "aws": 5005}
 MESSAGES_TABLE = "cruddur-messages"
+AVATARS_BUCKET = "cruddur-avatars"  # the API's default AVATARS_BUCKET, made on the emulator by bin/s3/create-buckets
 # The compose file's service names and its database password (a throwaway local container, not a secret),
 # which libpq reads from PGPASSWORD so that the URL carries none.
 COMPOSE_DB_URL = "postgresql://postgres@db:5432/cruddur"
@@ -65,6 +66,10 @@ def values(target: str, env: Mapping[str, str], stack: Mapping | None = None) ->
                 "pg_password": COMPOSE_DB_PASSWORD if target == "compose" else "",
                 "frontend_url": public["frontend"], "backend_url": public["backend"],
                 "aws_endpoint_url": aws_inside, "cognito_endpoint": public["aws"],
+                # Browsers read avatars from, and post uploads to, the emulator where they reach it; the API
+                # signs their uploads for that address.
+                "avatars_url": f"{public['aws']}/{AVATARS_BUCKET}", "avatar_uploads_url": public["aws"],
+                "avatar_uploads_endpoint_url": public["aws"],
                 # The emulator's stand-in keys; real AWS would refuse them.
                 "aws_access_key_id": FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"],
                 "aws_secret_access_key": FAKE_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
@@ -78,6 +83,8 @@ def values(target: str, env: Mapping[str, str], stack: Mapping | None = None) ->
                 "user_pool_client_id": _need(env, "AWS_COGNITO_USER_POOL_CLIENT_ID", why),
                 "frontend_url": _need(env, "FRONTEND_URL", why),
                 "backend_url": _need(env, "BACKEND_URL", why),
+                "avatars_url": _need(env, "AVATARS_URL", why),
+                "avatar_uploads_url": _need(env, "AVATAR_UPLOADS_URL", why), "avatar_uploads_endpoint_url": "",
                 # Secrets reach the task from SSM (/cruddur/<env>/backend-flask/CONNECTION_URL), never a file.
                 "connection_url": "",
                 # Real AWS: boto3's own endpoints and Cognito's own key set.

@@ -97,3 +97,11 @@ def send_message(page: Page, message: str) -> None:
     page.get_by_role("textbox", name="Your message").fill(message)
     page.get_by_role("button", name="Send").click()
     expect(page.get_by_role("list", name="Messages").get_by_text(message, exact=True)).to_be_visible()
+
+
+def change_avatar(page: Page, picture: Path) -> str:
+    """On one's own profile page: choose a new picture and wait for it to be made; its URL."""
+    page.get_by_label("Change picture").set_input_files(picture)
+    avatar = page.get_by_test_id("profile-avatar")
+    expect(avatar).to_have_attribute("src", re.compile(r"/[0-9a-f-]{36}/[0-9a-f]{64}\.webp$"))
+    return avatar.get_attribute("src")

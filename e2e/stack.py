@@ -1,9 +1,9 @@
 """The whole Cruddur stack for browser journeys, on free ports, owned and torn down by the caller.
 
-PostgreSQL (devstack.postgres), the AWS emulator with Cognito and the messages table (devstack.moto,
-devstack.cognito), the API under bin/serve (nginx in front of gunicorn) exactly as its image runs it, and
-the production build of the web app served by Debian's nginx as a non-root process with the production
-nginx.conf. Nothing here is a test double: the browser talks to what production runs, only pointed at
+PostgreSQL (devstack.postgres), the AWS emulator with Cognito, the messages table and the avatar buckets
+(devstack.moto, devstack.cognito), the API under bin/serve (nginx in front of gunicorn) exactly as its image
+runs it, and the production build of the web app served by Debian's nginx as a non-root process with the
+production nginx.conf. Nothing here is a test double: the browser talks to what production runs, only pointed at
 local stand-ins for AWS.
 """
 from __future__ import annotations
@@ -23,7 +23,9 @@ from pathlib import Path
 import boto3
 import requests
 
-from cruddur.messages_store import table_definition  # backend-flask/ is on the path (e2e/pytest.ini)
+from cruddur import avatars_store  # backend-flask/ is on the path (e2e/pytest.ini)
+from cruddur.config import Settings
+from cruddur.messages_store import table_definition
 from cruddur.migrations import migrate as apply_migrations
 from devstack import cognito as local_cognito
 from devstack.moto import FAKE_CREDENTIALS, MotoServer
@@ -37,6 +39,7 @@ FRONTEND_DIR = ROOT / "frontend-react-js"
 DIST = FRONTEND_DIR / "dist"
 REGION = "us-east-1"
 MESSAGE_TABLE = "cruddur-messages"
+AVATARS_BUCKET = Settings.avatars_bucket
 # The production web server config and the container entrypoint that writes config.json (and the CSP)
 # at start; until they exist, e2e/nginx.conf stands in with the same shape.
 PRODUCTION_NGINX_CONF = FRONTEND_DIR / "nginx.conf"
@@ -110,6 +113,7 @@ def start_backend(*, database_url: str, frontend_url: str, pool: local_cognito.L
         "AWS_COGNITO_JWKS_URL": pool.jwks_url,
         "AWS_ENDPOINT_URL": aws_url,
         "DDB_MESSAGE_TABLE": MESSAGE_TABLE,
+        "AVATARS_URL": f"{aws_url}/{AVATARS_BUCKET}",
     }
     with open(log, "ab") as out:  # the child writes through its own copy of the descriptor
         proc = subprocess.Popen(
@@ -164,6 +168,9 @@ def write_runtime_config(runtime_dir: Path, config: dict) -> None:
         "AWS_COGNITO_USER_POOL_ID": config["userPoolId"],
         "AWS_COGNITO_USER_POOL_CLIENT_ID": config["userPoolClientId"],
         "AWS_COGNITO_ENDPOINT": config["cognitoEndpoint"],
+        # The emulator is S3 too: browsers read avatars from it and post their uploads to it.
+        "AVATARS_URL": f"{config['cognitoEndpoint']}/{AVATARS_BUCKET}",
+        "AVATAR_UPLOADS_URL": config["cognitoEndpoint"],
     }
     subprocess.run(["sh", "-c", script, "entrypoint", "true"], env=env, check=True, capture_output=True)
 
@@ -291,11 +298,14 @@ def start_stack(workdir: Path) -> Stack:
         cleanup.callback(aws.stop)
         pool = local_cognito.provision(aws.url, REGION)
         seed(database_url, pool, aws.url)
-        boto3.client("dynamodb", endpoint_url=aws.url, region_name=REGION,
-                     aws_access_key_id=FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"],
-                     aws_secret_access_key=FAKE_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
-                     aws_session_token=FAKE_CREDENTIALS["AWS_SESSION_TOKEN"]) \
+        credentials = {"aws_access_key_id": FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+                       "aws_secret_access_key": FAKE_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+                       "aws_session_token": FAKE_CREDENTIALS["AWS_SESSION_TOKEN"]}
+        boto3.client("dynamodb", endpoint_url=aws.url, region_name=REGION, **credentials) \
             .create_table(**table_definition(MESSAGE_TABLE))
+        # No CORS rule: the emulator answers every origin itself, and each site of the stack has its own.
+        avatars_store.create_local_buckets(boto3.client("s3", endpoint_url=aws.url, region_name=REGION, **credentials),
+                                           Settings.avatar_uploads_bucket, AVATARS_BUCKET, [])
 
         site = start_site(workdir / "site", database_url=database_url, pool=pool, aws_url=aws.url, cleanup=cleanup)
         return Stack(workdir, cluster, aws, pool, site, cleanup)

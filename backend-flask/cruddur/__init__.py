@@ -5,7 +5,7 @@ from collections.abc import Mapping
 
 from flask import Flask
 
-from cruddur import auth, cognito, cors, db, http, logs, messages_store, openapi, readiness, routes
+from cruddur import auth, avatars_store, cognito, cors, db, http, logs, messages_store, openapi, readiness, routes
 from cruddur.config import Settings
 
 
@@ -23,6 +23,7 @@ def create_app(config: Settings | Mapping[str, str] | None = None) -> Flask:
     auth.init_app(app)
     cognito.init_app(app)
     messages_store.init_app(app)
+    avatars_store.init_app(app)
     routes.init_app(app)
     openapi.init_app(app)
     return app

@@ -1,5 +1,5 @@
 """Per-person budgets on writes: cruds, replies, messages, messages to a handle (how conversations start),
-profile updates, likes and reposts. One place for the numbers; docs/api.md lists them.
+profile updates, likes, reposts and avatar uploads. One place for the numbers; docs/api.md lists them.
 
 Kept in PostgreSQL (db/sql/budgets), not in the process: every worker of every task spends from the same
 row, so running more tasks does not multiply anyone's budget. A budget of N per period lets a person write
@@ -35,6 +35,7 @@ BUDGETS = {
     # liking and unliking alike: each one can notify the crud's author
     "like": Budget(100, timedelta(minutes=10), "likes"),
     "repost": Budget(30, timedelta(minutes=10), "reposts"),
+    "avatar": Budget(10, timedelta(hours=1), "avatar uploads"),
 }
 
 

@@ -29,6 +29,10 @@ class Settings:
     jwks_url: str | None = None
     aws_endpoint_url: str | None = None
     message_table: str = "cruddur-messages"
+    avatar_uploads_bucket: str = "cruddur-avatar-uploads"
+    avatars_bucket: str = "cruddur-avatars"
+    avatars_url: str | None = None
+    avatar_uploads_endpoint_url: str | None = None
     debug: bool = False
     pool_min_size: int = 1
     pool_max_size: int = 10
@@ -57,6 +61,10 @@ class Settings:
             jwks_url=env.get("AWS_COGNITO_JWKS_URL") or None,
             aws_endpoint_url=env.get("AWS_ENDPOINT_URL") or None,
             message_table=env.get("DDB_MESSAGE_TABLE") or "cruddur-messages",
+            avatar_uploads_bucket=env.get("AVATAR_UPLOADS_BUCKET") or "cruddur-avatar-uploads",
+            avatars_bucket=env.get("AVATARS_BUCKET") or "cruddur-avatars",
+            avatars_url=(env.get("AVATARS_URL") or "").rstrip("/") or None,
+            avatar_uploads_endpoint_url=env.get("AVATAR_UPLOADS_ENDPOINT_URL") or None,
             debug=env.get("FLASK_DEBUG", "").lower() in ("1", "true", "yes"),
             pool_min_size=_int(env, "DB_POOL_MIN_SIZE", 1),
             pool_max_size=_int(env, "DB_POOL_MAX_SIZE", 10),
@@ -83,6 +91,10 @@ class Settings:
         for name, origin in (("FRONTEND_URL", self.frontend_url), ("BACKEND_URL", self.backend_url)):
             if origin and origin != "*" and not _is_origin(origin):
                 raise SettingsError(f"{name} must be an origin like https://example.com, not {origin!r}")
+        for name, url in (("AVATARS_URL", self.avatars_url),
+                          ("AVATAR_UPLOADS_ENDPOINT_URL", self.avatar_uploads_endpoint_url)):
+            if url and not _is_base_url(url):
+                raise SettingsError(f"{name} must be a URL like https://avatars.example.com, not {url!r}")
         if self.pool_min_size < 1 or self.pool_max_size < self.pool_min_size:
             raise SettingsError("DB_POOL_MIN_SIZE must be ≥ 1 and DB_POOL_MAX_SIZE ≥ DB_POOL_MIN_SIZE")
         if self.env == "production":
@@ -101,6 +113,12 @@ class Settings:
             problems.append("FRONTEND_URL is required (the browser's origin)")
         if self.aws_endpoint_url:
             problems.append("AWS_ENDPOINT_URL must not be set (it points AWS calls at an emulator)")
+        if not self.avatars_url:
+            problems.append("AVATARS_URL is required (where browsers read avatars: the avatars distribution)")
+        elif urlsplit(self.avatars_url).scheme != "https":
+            problems.append("AVATARS_URL must use https")
+        if self.avatar_uploads_endpoint_url:
+            problems.append("AVATAR_UPLOADS_ENDPOINT_URL must not be set (it sends uploads to an emulator)")
         if self.jwks_url and urlsplit(self.jwks_url).hostname != f"cognito-idp.{self.region}.amazonaws.com":
             problems.append(f"AWS_COGNITO_JWKS_URL must be on cognito-idp.{self.region}.amazonaws.com")
         if self.jwks_url and urlsplit(self.jwks_url).scheme != "https":
@@ -115,6 +133,13 @@ def _is_origin(value: str) -> bool:
     parts = urlsplit(value)
     return parts.scheme in ("http", "https") and bool(parts.netloc) and parts.path in ("", "/") \
         and not parts.query and not parts.fragment
+
+
+def _is_base_url(value: str) -> bool:
+    """An http(s) URL that a key can be appended to: no query or fragment for it to land after."""
+    parts = urlsplit(value)
+    return parts.scheme in ("http", "https") and bool(parts.netloc) and not parts.query and not parts.fragment \
+        and "#" not in value and "?" not in value
 
 
 def _int(env, name: str, default: int) -> int:

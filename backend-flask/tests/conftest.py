@@ -23,7 +23,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 from jose import jwt
 
-from cruddur import create_app
+from cruddur import avatars_store, create_app
 from cruddur.admin.db import load_volume
 from cruddur.config import Settings
 from cruddur.db import Database, connect_pool
@@ -113,6 +113,9 @@ def aws():
     os.environ["AWS_ENDPOINT_URL"] = server.url
     # the default messages table, as bin/ddb/schema-load makes it for a local stack
     client_for(FAKE_CREDENTIALS["AWS_DEFAULT_REGION"], server.url).create_table(**table_definition("cruddur-messages"))
+    # and the default avatar buckets, as bin/s3/create-buckets makes them
+    avatars_store.create_local_buckets(avatars_store.client_for(FAKE_CREDENTIALS["AWS_DEFAULT_REGION"], server.url),
+                                       Settings.avatar_uploads_bucket, Settings.avatars_bucket, [FRONTEND])
     try:
         yield server
     finally:
@@ -135,6 +138,7 @@ def settings(database_url, aws, cognito) -> Settings:
         connection_url=database_url, env="test", frontend_url=FRONTEND, backend_url=BACKEND,
         region="us-east-1", user_pool_id=cognito.user_pool_id, user_pool_client_ids=(cognito.client_id,),
         jwks_url=cognito.jwks_url, aws_endpoint_url=aws.url, pool_max_size=4,
+        avatars_url=f"{aws.url}/{Settings.avatars_bucket}",
     )
 
 

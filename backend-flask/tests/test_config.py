@@ -12,6 +12,7 @@ SAFE_PRODUCTION = {
     "AWS_DEFAULT_REGION": "eu-west-2",
     "AWS_COGNITO_USER_POOL_ID": "eu-west-2_AbCdEf123",
     "AWS_COGNITO_USER_POOL_CLIENT_ID": "5abc7defgh",
+    "AVATARS_URL": "https://avatars.cruddur.example",
 }
 
 
@@ -38,6 +39,9 @@ def test_safe_production_settings_are_accepted():
     ({"AWS_COGNITO_JWKS_URL": "http://cognito-idp.eu-west-2.amazonaws.com/x/.well-known/jwks.json"},
      "AWS_COGNITO_JWKS_URL"),
     ({"FLASK_DEBUG": "1"}, "FLASK_DEBUG"),
+    ({"AVATARS_URL": ""}, "AVATARS_URL"),
+    ({"AVATARS_URL": "http://avatars.cruddur.example"}, "AVATARS_URL"),
+    ({"AVATAR_UPLOADS_ENDPOINT_URL": "http://localhost:5005"}, "AVATAR_UPLOADS_ENDPOINT_URL"),
     ({"CONNECTION_URL": ""}, "CONNECTION_URL"),
 ])
 def test_unsafe_production_settings_refuse_to_start(change, named):
@@ -55,6 +59,9 @@ def test_real_cognito_jwks_url_is_allowed_in_production():
     ({"FRONTEND_URL": "cruddur.example"}, "FRONTEND_URL"),
     ({"BACKEND_URL": "https://api.cruddur.example/api"}, "BACKEND_URL"),
     ({"DB_POOL_MAX_SIZE": "many"}, "DB_POOL_MAX_SIZE"),
+    ({"AVATARS_URL": "avatars.cruddur.example"}, "AVATARS_URL"),
+    ({"AVATARS_URL": "https://avatars.cruddur.example/?v=1"}, "AVATARS_URL"),
+    ({"AVATAR_UPLOADS_ENDPOINT_URL": "localhost:5005"}, "AVATAR_UPLOADS_ENDPOINT_URL"),
 ])
 def test_malformed_settings_are_refused_in_any_environment(change, named):
     with pytest.raises(SettingsError, match=named):

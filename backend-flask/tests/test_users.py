@@ -77,10 +77,11 @@ def test_unknown_handle_is_404(client, path):
     assert (r.status_code, r.json["error"]["code"]) == (404, "user_not_found")
 
 
-def test_short_is_uuid_handle_and_name_only(client, auth):
+def test_short_is_uuid_handle_name_and_avatar_only(client, auth):
     me = client.get("/api/me", headers=auth.headers("bayko")).json
     r = client.get("/api/users/@Bayko/short")
-    assert (r.status_code, r.json) == (200, {"uuid": me["uuid"], "handle": "bayko", "display_name": "Andrew Bayko"})
+    assert (r.status_code, r.json) == (200, {"uuid": me["uuid"], "handle": "bayko", "display_name": "Andrew Bayko",
+                                             "avatar_url": None})
 
 
 def test_update_profile_changes_only_given_fields_trimmed(client, auth):

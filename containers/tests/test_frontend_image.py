@@ -89,7 +89,8 @@ def test_security_headers_allow_exactly_the_configured_endpoints(web):
     assert policy["default-src"] == "'self'"
     assert policy["connect-src"].split() == [
         "'self'", env["BACKEND_URL"], f"https://cognito-idp.{env['AWS_DEFAULT_REGION']}.amazonaws.com",
-        env["AWS_COGNITO_ENDPOINT"]]
+        env["AWS_COGNITO_ENDPOINT"], env["AVATAR_UPLOADS_URL"]]
+    assert policy["img-src"].split() == ["'self'", "data:", env["AVATARS_URL"] + "/"]
 
 
 def test_health_location_answers_for_the_target_group(web):
@@ -110,6 +111,7 @@ def test_runs_as_non_root_on_a_read_only_root(web):
     ({"BACKEND_URL": 'https://x.example"; script-src *'}, "BACKEND_URL has an unexpected value"),
     ({"AWS_COGNITO_USER_POOL_CLIENT_ID": "bad id"}, "AWS_COGNITO_USER_POOL_CLIENT_ID has an unexpected value"),
     ({"BACKEND_URL": "https://x.example\nadd_header X-Injected 1;"}, "BACKEND_URL contains a control character"),
+    ({"AVATARS_URL": "https://x.example; img-src *"}, "AVATARS_URL has an unexpected value"),
 ])
 def test_bad_runtime_config_stops_the_container_with_the_variable_named(engine, frontend_image, task, change,
                                                                         message):
@@ -123,7 +125,8 @@ def test_bad_runtime_config_stops_the_container_with_the_variable_named(engine, 
 
 
 @pytest.mark.parametrize("name", ["BACKEND_URL", "AWS_DEFAULT_REGION", "AWS_COGNITO_USER_POOL_ID",
-                                  "AWS_COGNITO_USER_POOL_CLIENT_ID", "AWS_COGNITO_ENDPOINT"])
+                                  "AWS_COGNITO_USER_POOL_CLIENT_ID", "AWS_COGNITO_ENDPOINT", "AVATARS_URL",
+                                  "AVATAR_UPLOADS_URL"])
 @pytest.mark.parametrize("control", ["\n", "\r", "\t", "\x1b", "\x7f"], ids=repr)
 def test_the_entrypoint_refuses_a_control_character_in_every_value_it_writes(task, name, control):
     """Run where the image runs it (/bin/sh is dash on Debian, as in the nginx image), without an engine:

@@ -19,12 +19,13 @@ STACK = {"ports": {"backend": 14567, "frontend": 13000, "aws": 15005}, "region":
          "user_pool_id": "eu-west-2_pool", "user_pool_client_id": "client123"}
 PRODUCTION_ENV = {"AWS_DEFAULT_REGION": "ca-central-1", "AWS_COGNITO_USER_POOL_ID": "ca-central-1_Real",
                   "AWS_COGNITO_USER_POOL_CLIENT_ID": "realclient", "FRONTEND_URL": "https://cruddur.example",
-                  "BACKEND_URL": "https://api.cruddur.example"}
+                  "BACKEND_URL": "https://api.cruddur.example", "AVATARS_URL": "https://avatars.cruddur.example",
+                  "AVATAR_UPLOADS_URL": "https://cruddur-prod-avatar-uploads.s3.ca-central-1.amazonaws.com"}
 # The backend's environment contract (shared/HOUSE.md) plus the emulator's stand-in keys.
 BACKEND_CONTRACT = {"CRUDDUR_ENV", "CONNECTION_URL", "FRONTEND_URL", "BACKEND_URL", "AWS_DEFAULT_REGION",
                     "AWS_COGNITO_USER_POOL_ID", "AWS_COGNITO_USER_POOL_CLIENT_ID", "AWS_COGNITO_JWKS_URL",
                     "AWS_ENDPOINT_URL", "DDB_MESSAGE_TABLE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
-                    "PGPASSWORD"}
+                    "PGPASSWORD", "AVATARS_URL", "AVATAR_UPLOADS_ENDPOINT_URL"}
 
 
 def test_local_backend_points_at_the_dev_cluster_and_the_emulator():
@@ -41,6 +42,8 @@ def test_local_backend_points_at_the_dev_cluster_and_the_emulator():
         "AWS_ACCESS_KEY_ID": "testing",
         "AWS_SECRET_ACCESS_KEY": "testing",
         "DDB_MESSAGE_TABLE": "cruddur-messages",
+        "AVATARS_URL": "http://localhost:15005/cruddur-avatars",
+        "AVATAR_UPLOADS_ENDPOINT_URL": "http://localhost:15005",
     }
 
 
@@ -51,6 +54,8 @@ def test_local_frontend_gets_the_browser_facing_addresses():
         "AWS_COGNITO_USER_POOL_ID": "eu-west-2_pool",
         "AWS_COGNITO_USER_POOL_CLIENT_ID": "client123",
         "AWS_COGNITO_ENDPOINT": "http://localhost:15005",
+        "AVATARS_URL": "http://localhost:15005/cruddur-avatars",
+        "AVATAR_UPLOADS_URL": "http://localhost:15005",
     }
 
 
@@ -83,9 +88,12 @@ def test_production_has_no_emulator_no_fake_keys_and_no_secret():
     assert backend == {"CRUDDUR_ENV": "production", "FRONTEND_URL": "https://cruddur.example",
                        "BACKEND_URL": "https://api.cruddur.example", "AWS_DEFAULT_REGION": "ca-central-1",
                        "AWS_COGNITO_USER_POOL_ID": "ca-central-1_Real",
-                       "AWS_COGNITO_USER_POOL_CLIENT_ID": "realclient", "DDB_MESSAGE_TABLE": "cruddur-messages"}
+                       "AWS_COGNITO_USER_POOL_CLIENT_ID": "realclient", "DDB_MESSAGE_TABLE": "cruddur-messages",
+                       "AVATARS_URL": "https://avatars.cruddur.example"}
     frontend = envfiles.variables("frontend-react-js", envfiles.values("production", PRODUCTION_ENV))
     assert "AWS_COGNITO_ENDPOINT" not in frontend and frontend["BACKEND_URL"] == "https://api.cruddur.example"
+    assert (frontend["AVATARS_URL"], frontend["AVATAR_UPLOADS_URL"]) == (
+        "https://avatars.cruddur.example", "https://cruddur-prod-avatar-uploads.s3.ca-central-1.amazonaws.com")
 
 
 @pytest.mark.parametrize("missing", sorted(PRODUCTION_ENV))

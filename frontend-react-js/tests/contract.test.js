@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { DEFAULT_TTL, MAX_CRUD_LENGTH, MAX_SEARCH_TERM_LENGTH, TTLS } from "../src/lib/activities.js";
+import { AVATAR_TYPES } from "../src/lib/avatars.js";
 import { MAX_MESSAGE_LENGTH } from "../src/lib/messages.js";
 import { HANDLE_PATTERN, MAX_BIO_LENGTH, MAX_DISPLAY_NAME_LENGTH } from "../src/lib/users.js";
 
@@ -50,6 +51,7 @@ describe("the web app's limits are the API's", () => {
       "POST /api/profile/update body.display_name maxLength": MAX_DISPLAY_NAME_LENGTH,
       "POST /api/profile/update body.bio maxLength": MAX_BIO_LENGTH,
       "POST /api/messages body.message maxLength": MAX_MESSAGE_LENGTH,
+      "POST /api/profile/avatar/uploads body.content_type enum": AVATAR_TYPES,
     }).toEqual(requestRules());
   });
 

@@ -1,5 +1,6 @@
-// Scripted stand-ins for the two services the web app talks to, answering over fetch in the real
-// wire shapes: Cognito's JSON 1.1 API (what Amplify sends) and Cruddur's API (COMMON contract).
+// Scripted stand-ins for the services the web app talks to, answering over fetch in the real wire shapes:
+// Cognito's JSON 1.1 API (what Amplify sends), Cruddur's API (COMMON contract) and the avatar uploads
+// bucket (a presigned POST of multipart/form-data).
 // Amplify itself, the API client, the session provider and the pages are the real code under test.
 import { vi } from "vitest";
 import { configureAuth } from "../src/lib/auth.js";
@@ -12,6 +13,8 @@ export const CONFIG = {
   userPoolClientId: "testclient",
   cognitoEndpoint: "http://cognito.test",
 };
+/** Where the fake API's presigned POSTs point. */
+export const UPLOADS_URL = "http://uploads.s3.test/";
 
 const b64url = (obj) => btoa(JSON.stringify(obj)).replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_");
 
@@ -54,14 +57,19 @@ export const cognitoError = (type, message) =>
   json(400, { __type: type, message }, { "x-amzn-errortype": type, "Content-Type": "application/x-amz-json-1.1" });
 
 /**
- * Route fetch calls: Cognito operations by their X-Amz-Target, API calls by "METHOD /path".
+ * Route fetch calls: Cognito operations by their X-Amz-Target, API calls by "METHOD /path", form posts to
+ * the uploads bucket to `uploads` (given the FormData; S3 answers 204 when there is no handler).
  * Handlers get the parsed request and return a Response (or a promise of one, to hold a call open).
  */
-export function fakeNetwork({ cognito = {}, api = {} } = {}) {
-  const calls = { cognito: [], api: [] };
+export function fakeNetwork({ cognito = {}, api = {}, uploads } = {}) {
+  const calls = { cognito: [], api: [], uploads: [] };
   const fetch = vi.fn(async (input, init = {}) => {
     const url = new URL(input instanceof Request ? input.url : String(input));
     const headers = new Headers(init.headers);
+    if (url.href === UPLOADS_URL) {
+      calls.uploads.push(init.body);
+      return uploads ? uploads(init.body) : new Response(null, { status: 204 });
+    }
     const body = init.body ? JSON.parse(init.body) : undefined;
     if (url.origin === CONFIG.cognitoEndpoint) {
       const op = headers.get("x-amz-target").split(".").pop();

@@ -124,6 +124,10 @@ STACK_VALUES = {
     "BACKEND_TARGET_GROUP_ARN": f"arn:aws:elasticloadbalancing:{REGION}:{ACCOUNT}:targetgroup/cruddur-{ENV}-backend/1",
     "FRONTEND_TARGET_GROUP_ARN":
         f"arn:aws:elasticloadbalancing:{REGION}:{ACCOUNT}:targetgroup/cruddur-{ENV}-frontend/2",
+    "AVATAR_UPLOADS_BUCKET": f"cruddur-{ENV}-avatar-uploads-{ACCOUNT}",
+    "AVATAR_UPLOADS_URL": f"https://cruddur-{ENV}-avatar-uploads-{ACCOUNT}.s3.{REGION}.amazonaws.com",
+    "AVATARS_BUCKET": f"cruddur-{ENV}-avatars-{ACCOUNT}",
+    "AVATARS_URL": "https://d111111abcdef8.cloudfront.net",
 }
 
 

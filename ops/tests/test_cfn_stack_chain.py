@@ -155,13 +155,15 @@ def test_two_environments_side_by_side_share_no_name_and_point_only_at_their_own
 
 
 def test_each_environments_files_render_against_its_own_stacks(cli, aws, two_environments):
-    """The task definition and service files, rendered for each environment from its stacks' outputs (data
-    and dns, which the emulator cannot create, given as flags), point at that environment's resources."""
+    """The task definition and service files, rendered for each environment from its stacks' outputs (data,
+    dns and avatars, which the emulator cannot create, given as flags), point at that environment's resources."""
     _, deployed = two_environments
     rendered = {}
     for env in ENVIRONMENTS:
         given = ["--var", "AWS_COGNITO_USER_POOL_ID=us-east-1_abc", "--var", "AWS_COGNITO_USER_POOL_CLIENT_ID=c",
                  "--var", f"FRONTEND_URL=https://{env}.example.com", "--var", f"BACKEND_URL=https://api.{env}.example.com",
+                 "--var", f"AVATAR_UPLOADS_BUCKET=cruddur-{env}-avatar-uploads-1", "--var",
+                 f"AVATARS_BUCKET=cruddur-{env}-avatars-1", "--var", f"AVATARS_URL=https://{env}.cloudfront.example",
                  "--image-tag", "0123456789ab"]
         result = cli(["render", "backend-flask", "--env", env, *given], aws=aws, environ={})
         assert result.code == 0, result.stderr

@@ -34,7 +34,7 @@ def test_a_new_image_and_desired_count_show_as_a_unified_diff_and_exit_2(rollout
        }},
        "environment": [
          {{
-@@ -67,7 +67,7 @@
+@@ -79,7 +79,7 @@
          "startPeriod": 60,
          "timeout": 5
        }},

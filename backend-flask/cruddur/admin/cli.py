@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import TextIO
 
-from cruddur.admin import cognito, db, ddb
+from cruddur.admin import cognito, db, ddb, s3
 from cruddur.admin.console import BUG, FAILED, USAGE, AdminSettings, Console, Failure
 from cruddur.config import SettingsError
 
@@ -59,6 +59,10 @@ COMMANDS: dict[str, dict[str, Command]] = {
         "seed": Command(ddb.seed_command, f"a conversation between @{ddb.SEED_HANDLES[0]} and "
                         f"@{ddb.SEED_HANDLES[1]}", ddb.users, prefix=""),
         "scan": Command(ddb.scan_command, "every item, one JSON object a line (for debugging)", prefix=""),
+    },
+    "s3": {
+        "create-buckets": Command(s3.create_buckets_command, "make the avatar buckets on the local emulator "
+                                  "unless they exist", prefix="bin/s3/create-buckets: "),
     },
     "cognito": {
         "list-users": Command(cognito.list_users, "the pool's users with the handle and sub they are linked by",

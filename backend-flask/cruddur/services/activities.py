@@ -18,7 +18,7 @@ MESSAGE_MAX = 280
 SEARCH_TERM_MAX = 100
 REPLIES_SHOWN = 100
 FIELDS = ("uuid", "handle", "display_name", "message", "replies_count", "reposts_count", "likes_count",
-          "reply_to_activity_uuid", "created_at", "expires_at")
+          "reply_to_activity_uuid", "created_at", "expires_at", "avatar_url")
 
 Cursor = Position | None
 

@@ -1,8 +1,8 @@
 """Direct messages: private 1:1 conversations that only their two members can list, read or write.
 
 Membership is the caller's own conversation row in DynamoDB (cruddur.messages_store); who the
-members are (handle, display name) is read from PostgreSQL at display time, so a renamed user
-shows their new name in every conversation.
+members are (handle, display name, avatar) is read from PostgreSQL at display time, so a renamed user
+shows their new name and picture in every conversation.
 """
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from cruddur.services.text import posted_text
 
 MESSAGE_MAX = 1024
 # What a member whose users row has gone shows as, rather than breaking the other member's page.
-GONE = {"handle": None, "display_name": "Former user"}
+GONE = {"handle": None, "display_name": "Former user", "avatar_url": None}
 
 Cursor = Position | None
 
@@ -56,7 +56,7 @@ def _people(db, uuids) -> dict[str, dict]:
 def _shape_message(item: dict, people: dict[str, dict]) -> dict:
     sender = people.get(item["sender_user_uuid"], GONE)
     return {"uuid": item["message_uuid"], "handle": sender["handle"], "display_name": sender["display_name"],
-            "message": item["message"], "created_at": _moment(item["created_at"])}
+            "avatar_url": sender["avatar_url"], "message": item["message"], "created_at": _moment(item["created_at"])}
 
 
 def conversations(store: MessagesStore, db, caller: dict, limit: int, cursor: Cursor) -> Page:
@@ -67,7 +67,8 @@ def conversations(store: MessagesStore, db, caller: dict, limit: int, cursor: Cu
     for row in page.items:
         other = people.get(row["other_user_uuid"], GONE)
         items.append({"uuid": row["message_group_uuid"], "handle": other["handle"],
-                      "display_name": other["display_name"], "message": row["last_message"],
+                      "display_name": other["display_name"], "avatar_url": other["avatar_url"],
+                      "message": row["last_message"],
                       "created_at": _moment(row["last_message_at"])})
     return Page(items, page.next)
 

@@ -74,11 +74,12 @@ def test_sending_to_a_handle_starts_a_conversation_that_both_members_see(client,
     message = r.json["message"]
     assert str(uuid.UUID(group)) == group and str(uuid.UUID(message["uuid"])) == message["uuid"]
     assert message == {"uuid": message["uuid"], "handle": "andrewbrown", "display_name": "Andrew Brown",
-                       "message": "Hello Bayko", "created_at": "2026-11-01T12:00:00.000Z"}
+                       "avatar_url": None, "message": "Hello Bayko", "created_at": "2026-11-01T12:00:00.000Z"}
     for reader, other in (("andrewbrown", people["bayko"]), ("bayko", people["andrewbrown"])):
         listing = client.get("/api/message_groups", headers=auth.headers(reader)).json
         assert listing == {"items": [{"uuid": group, "handle": other["handle"], "display_name": other["display_name"],
-                                      "message": "Hello Bayko", "created_at": "2026-11-01T12:00:00.000Z"}],
+                                      "avatar_url": None, "message": "Hello Bayko",
+                                      "created_at": "2026-11-01T12:00:00.000Z"}],
                            "next_cursor": None}
         thread = client.get(f"/api/messages/{group}", headers=auth.headers(reader)).json
         assert thread == {"items": [message], "next_cursor": None}
@@ -221,11 +222,22 @@ def test_members_appear_under_their_current_display_name(client, auth, people):
     assert [r["display_name"] for r in rows] == ["Bayko the Renamed"]
 
 
+def test_members_appear_with_their_current_avatar(client, auth, people, db):
+    group = send(client, auth, "andrewbrown", handle="bayko", message="hi").json["message_group_uuid"]
+    url = "https://avatars.cruddur.example/bayko/picture.webp"
+    db.commit("users/set_avatar", uuid=people["bayko"]["uuid"], avatar_url=url)
+    send(client, auth, "bayko", message_group_uuid=group, message="new picture")
+    rows = client.get("/api/message_groups", headers=auth.headers("andrewbrown")).json["items"]
+    thread = client.get(f"/api/messages/{group}", headers=auth.headers("andrewbrown")).json["items"]
+    assert [r["avatar_url"] for r in rows] == [url]
+    assert [(m["handle"], m["avatar_url"]) for m in thread] == [("andrewbrown", None), ("bayko", url)]
+
+
 def test_a_member_whose_user_row_is_gone_shows_as_a_former_user(client, auth, people, db):
     group = send(client, auth, "londo", handle="bayko", message="farewell").json["message_group_uuid"]
     with db.pool.connection() as conn:
         conn.execute("DELETE FROM users WHERE handle = 'londo'")
-    expected = {"handle": None, "display_name": "Former user", "message": "farewell"}
+    expected = {"handle": None, "display_name": "Former user", "avatar_url": None, "message": "farewell"}
     rows = client.get("/api/message_groups", headers=auth.headers("bayko")).json["items"]
     thread = client.get(f"/api/messages/{group}", headers=auth.headers("bayko")).json["items"]
     for item in (rows[0], thread[0]):

@@ -1,6 +1,7 @@
 import { Link } from "react-router";
 import { routes } from "../app/routes.js";
 import { ago, fullDate, timeLeft } from "../lib/time.js";
+import { Avatar } from "./Avatar.jsx";
 import { CrudText } from "./CrudText.jsx";
 import { Reactions, ShownBecause } from "./Reactions.jsx";
 
@@ -10,6 +11,7 @@ export function ActivityItem({ activity, reason, linkToActivity = true }) {
     <article className="activity" aria-labelledby={`activity-${a.uuid}`}>
       <header className="activity-head">
         <Link to={routes.user.link(a.handle)} className="activity-author" id={`activity-${a.uuid}`}>
+          <Avatar person={a} />
           <strong>{a.display_name}</strong> <span className="handle">@{a.handle}</span>
         </Link>
         <time dateTime={a.created_at} title={fullDate(a.created_at)}>

@@ -1,4 +1,5 @@
 import { ago, fullDate } from "../lib/time.js";
+import { Avatar } from "./Avatar.jsx";
 
 /** One conversation's messages, oldest at the top, as chat apps show them. */
 export function MessageList({ messages, ownHandle }) {
@@ -7,6 +8,7 @@ export function MessageList({ messages, ownHandle }) {
       {messages.map((m) => (
         <li key={m.uuid} className={m.handle === ownHandle ? "message message-own" : "message"}>
           <p className="message-head">
+            <Avatar person={m} />
             <strong>{m.display_name}</strong> <span className="handle">@{m.handle}</span>{" "}
             <time dateTime={m.created_at} title={fullDate(m.created_at)}>
               {ago(m.created_at)}

@@ -1,5 +1,6 @@
 import { Link, useNavigate } from "react-router";
 import { routes } from "../app/routes.js";
+import { Avatar } from "../components/Avatar.jsx";
 import { Field } from "../components/Field.jsx";
 import { PagedList } from "../components/PagedList.jsx";
 import { messageGroups } from "../lib/messages.js";
@@ -30,6 +31,7 @@ export default function MessagesPage() {
               <li key={g.uuid}>
                 <Link to={routes.conversation.link(g.uuid)} className="group">
                   <span>
+                    <Avatar person={g} />
                     <strong>{g.display_name}</strong> <span className="handle">@{g.handle}</span>
                   </span>
                   <span className="group-last">{g.message}</span>

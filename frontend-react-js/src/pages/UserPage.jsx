@@ -2,6 +2,8 @@ import { useState } from "react";
 import { Link, useParams } from "react-router";
 import { handleFromSegment, routes } from "../app/routes.js";
 import { ActivityFeed } from "../components/ActivityFeed.jsx";
+import { Avatar } from "../components/Avatar.jsx";
+import { AvatarChange } from "../components/AvatarChange.jsx";
 import { Field } from "../components/Field.jsx";
 import { NotFound } from "../components/NotFound.jsx";
 import { ErrorNotice, Loading } from "../components/PageState.jsx";
@@ -35,6 +37,7 @@ export default function UserPage() {
       {feed.status === "ready" && profile && (
         <>
           <header className="profile">
+            <Avatar person={profile} size="large" />
             <h1 id="profile-title">{profile.display_name}</h1>
             <p className="handle">@{profile.handle}</p>
             {profile.bio ? <p className="bio">{profile.bio}</p> : <p className="bio muted">No bio yet.</p>}
@@ -42,6 +45,16 @@ export default function UserPage() {
               {profile.cruds_count} {profile.cruds_count === 1 ? "crud" : "cruds"}
             </p>
             <div className="profile-actions">
+              {own && (
+                <AvatarChange
+                  onChanged={(saved) => {
+                    setProfile((p) => ({ ...p, avatar_url: saved.avatar_url }));
+                    session.setUser({ ...session.user, avatar_url: saved.avatar_url });
+                    // The cruds already listed carry the picture they were fetched with: show the new one now.
+                    feed.update((item) => (item.handle === saved.handle ? { ...item, avatar_url: saved.avatar_url } : item));
+                  }}
+                />
+              )}
               {own && !editing && (
                 <button type="button" onClick={() => setEditing(true)}>
                   Edit profile

@@ -6,5 +6,5 @@ WITH created AS (
   RETURNING *
 )
 SELECT c.uuid, u.handle, u.display_name, c.message, c.replies_count, c.reposts_count, c.likes_count,
-       c.reply_to_activity_uuid, c.created_at, c.expires_at
+       c.reply_to_activity_uuid, c.created_at, c.expires_at, u.avatar_url
 FROM created c JOIN users u ON u.uuid = c.user_uuid

@@ -6,7 +6,7 @@
 -- looking costly, and each search is planned for its own words.
 -- The columns are activity_view's; the view no longer carries the search vector, so it is not used here.
 SELECT a.uuid, u.handle, u.display_name, a.message, a.replies_count, a.reposts_count, a.likes_count,
-       a.reply_to_activity_uuid, a.created_at, a.expires_at, a.user_uuid
+       a.reply_to_activity_uuid, a.created_at, a.expires_at, a.user_uuid, u.avatar_url
 FROM activities a
 JOIN users u ON u.uuid = a.user_uuid
 WHERE a.search_vector @@ websearch_to_tsquery('english', %(term)s)

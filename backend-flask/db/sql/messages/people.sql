@@ -1,4 +1,4 @@
--- The members of conversations, for display: uuid, handle, display_name of each user in %(uuids)s.
-SELECT uuid, handle, display_name
+-- The members of conversations, for display: uuid, handle, display_name, avatar_url of each user in %(uuids)s.
+SELECT uuid, handle, display_name, avatar_url
 FROM users
 WHERE uuid = ANY(%(uuids)s::uuid[]);

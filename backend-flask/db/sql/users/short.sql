@@ -1,2 +1,2 @@
 -- Just enough of a user to show in a header or a message list.
-SELECT uuid, handle, display_name FROM users WHERE lower(handle) = lower(%(handle)s)
+SELECT uuid, handle, display_name, avatar_url FROM users WHERE lower(handle) = lower(%(handle)s)
