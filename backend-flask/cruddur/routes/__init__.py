@@ -1,9 +1,9 @@
 """One blueprint per area, all under /api. A new area adds its module to AREAS."""
 from flask import Flask
 
-from cruddur.routes import activities, docs, health, messages, users
+from cruddur.routes import activities, docs, health, live, messages, users
 
-AREAS = (health, activities, users, messages, docs)
+AREAS = (health, activities, users, messages, live, docs)
 
 
 def init_app(app: Flask) -> None:

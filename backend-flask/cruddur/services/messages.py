@@ -59,6 +59,10 @@ def _shape_message(item: dict, people: dict[str, dict]) -> dict:
             "message": item["message"], "created_at": _moment(item["created_at"])}
 
 
+def _unread(row: dict) -> bool:
+    return row["last_message_key"] > row.get("seen_message_key", "")
+
+
 def conversations(store: MessagesStore, db, caller: dict, limit: int, cursor: Cursor) -> Page:
     """The caller's conversations, most recent first: the other member and the last message."""
     page = store.conversations(str(caller["uuid"]), limit, cursor)
@@ -68,7 +72,7 @@ def conversations(store: MessagesStore, db, caller: dict, limit: int, cursor: Cu
         other = people.get(row["other_user_uuid"], GONE)
         items.append({"uuid": row["message_group_uuid"], "handle": other["handle"],
                       "display_name": other["display_name"], "message": row["last_message"],
-                      "created_at": _moment(row["last_message_at"])})
+                      "created_at": _moment(row["last_message_at"]), "unread": _unread(row)})
     return Page(items, page.next)
 
 
@@ -78,6 +82,12 @@ def messages(store: MessagesStore, db, caller: dict, group_uuid: str, limit: int
     page = store.messages(row["message_group_uuid"], limit, cursor)
     people = _people(db, [str(caller["uuid"]), row["other_user_uuid"]])
     return Page([_shape_message(m, people) for m in page.items], page.next)
+
+
+def seen(store: MessagesStore, caller: dict, group_uuid: str) -> None:
+    """The caller has read the conversation up to its last message: it stops counting as unread."""
+    row = _membership(store, caller, group_uuid)
+    store.mark_seen(str(caller["uuid"]), row["message_group_uuid"])
 
 
 def send(store: MessagesStore, db, sender: dict, message: str, now: datetime, *,
