@@ -4,6 +4,7 @@
 import { Suspense, useEffect, useRef } from "react";
 import { Navigate, NavLink, Outlet, useLocation, useNavigate } from "react-router";
 import { routes } from "../app/routes.js";
+import { countLabel, useUnread } from "../lib/live.js";
 import { useSession } from "../lib/session.jsx";
 import { Loading } from "./PageState.jsx";
 
@@ -17,6 +18,7 @@ export function Layout() {
   const { pathname, search } = useLocation();
   const main = useRef(null);
   const firstPath = useRef(pathname);
+  const unread = useUnread(session.status === "signedIn");
 
   // A client-side navigation does not move focus the way a page load does; put it on the new
   // page so keyboard and screen-reader users start there, not on the link they left behind.
@@ -46,10 +48,10 @@ export function Layout() {
             </NavItem>
             {session.status === "signedIn" && (
               <>
-                <NavItem to={routes.notifications.link()} icon="bell">
+                <NavItem to={routes.notifications.link()} icon="bell" count={unread?.notifications}>
                   Notifications
                 </NavItem>
-                <NavItem to={routes.messages.link()} icon="chat">
+                <NavItem to={routes.messages.link()} icon="chat" count={unread?.messages}>
                   Messages
                 </NavItem>
                 {session.user.handle && (
@@ -110,7 +112,8 @@ const ICONS = {
   search: "M11 18a7 7 0 1 0 0-14 7 7 0 0 0 0 14zM16 16l5 5",
 };
 
-function NavItem({ to, icon, end, children }) {
+// `count`: how many unread (none, unknown or 0: no badge); read after the label, "Notifications, 3 unread".
+function NavItem({ to, icon, end, count, children }) {
   return (
     <li>
       <NavLink to={to} end={end}>
@@ -118,6 +121,14 @@ function NavItem({ to, icon, end, children }) {
           <path d={ICONS[icon]} />
         </svg>
         <span>{children}</span>
+        {count > 0 && (
+          <>
+            <span className="nav-count" aria-hidden="true">
+              {countLabel(count)}
+            </span>
+            <span className="visually-hidden">, {countLabel(count)} unread</span>
+          </>
+        )}
       </NavLink>
     </li>
   );

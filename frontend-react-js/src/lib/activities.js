@@ -37,3 +37,9 @@ export const notifications = ({ cursor } = {}) =>
 
 export const searchActivities = (term, { cursor } = {}) =>
   api("/api/activities/search", { query: { term, cursor } });
+
+/** How many live cruds the home feed has above the crud `after` (the first one shown), up to 50. */
+export const newCruds = (after) => api("/api/activities/home/new", { query: { after } });
+
+/** Notifications until now stop counting as unread; answers the caller's unread counts after it. */
+export const notificationsSeen = () => api("/api/activities/notifications/seen", { method: "POST", auth: true });
