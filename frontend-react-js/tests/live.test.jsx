@@ -1,11 +1,12 @@
 // Live updates: the polling schedule (visible tabs only, one call at a time, back-off on errors) on a fake
 // clock and a scripted document, then the pages that use it with the real providers: the "new cruds" bar,
 // the navigation's unread counts and the seen marks that clear them.
-import { act, screen, within } from "@testing-library/react";
+import { act, renderHook, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ApiError } from "../src/lib/api-client.js";
 import { countLabel, MAX_BACKOFF_MS, POLL_INTERVAL_MS, startPolling } from "../src/lib/live.js";
+import { usePaged } from "../src/lib/use-paged.js";
 import { deferred, fakeNetwork, json, seedSession, startApp } from "./fakes.js";
 import { renderApp } from "./render.jsx";
 
@@ -219,7 +220,8 @@ describe("live pages", () => {
 
   it("shows a message that arrives in the open conversation, after the older ones loaded, and marks it read", async () => {
     seedSession();
-    const msg = (uuid, message, handle = "bob") => ({ uuid, handle, display_name: handle, message, created_at: new Date(Date.now() - HOUR).toISOString() });
+    const minute = { "m-1": 1, "m-2": 2, "m-3": 3, "m-4": 4 };
+    const msg = (uuid, message, handle = "bob") => ({ uuid, handle, display_name: handle, message, created_at: `2026-11-01T12:0${minute[uuid]}:00.000Z` });
     let newest = [msg("m-2", "hi alice"), msg("m-3", "hi bob", "alice")];
     const net = fakeNetwork({
       api: {
@@ -243,5 +245,28 @@ describe("live pages", () => {
     const texts = within(screen.getByRole("list", { name: "Messages" })).getAllByRole("listitem").map((li) => li.querySelector(".message-text").textContent);
     expect(texts).toEqual(["the very first", "hi alice", "hi bob", "are you there?"]);
     expect(net.calls.api.filter((c) => c.key === "POST /api/message_groups/g-1/seen")).toHaveLength(2);
+  });
+});
+
+describe("usePaged refresh", () => {
+  const item = (uuid, minute) => ({ uuid, created_at: `2026-11-01T12:${String(minute).padStart(2, "0")}:00.000Z` });
+
+  it("folds the first page into the list in time order and an item added twice shows once", async () => {
+    let first = { items: [item("b", 2), item("a", 1)], next_cursor: "after-a" };
+    const { result } = renderHook(() => usePaged(() => Promise.resolve(first), [], { older: false }));
+    await waitFor(() => expect(result.current.status).toBe("ready"));
+
+    first = { items: [item("d", 4), item("c", 3), item("b", 2)], next_cursor: "after-b" };
+    await act(() => result.current.refresh());
+    expect(result.current.items.map((i) => i.uuid)).toEqual(["d", "c", "b", "a"]);
+    expect(result.current.nextCursor).toBe("after-a"); // still after the last item shown
+
+    act(() => result.current.add(item("d", 4)));
+    expect(result.current.items.map((i) => i.uuid)).toEqual(["d", "c", "b", "a"]);
+
+    first = { items: [item("z", 59)], next_cursor: "after-z" }; // more than a page happened: start over
+    await act(() => result.current.refresh());
+    expect(result.current.items.map((i) => i.uuid)).toEqual(["z"]);
+    expect(result.current.nextCursor).toBe("after-z");
   });
 });

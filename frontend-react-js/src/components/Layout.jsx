@@ -112,22 +112,20 @@ const ICONS = {
   search: "M11 18a7 7 0 1 0 0-14 7 7 0 0 0 0 14zM16 16l5 5",
 };
 
-// `count`: how many unread (none, unknown or 0: no badge); read after the label, "Notifications, 3 unread".
+// `count`: how many unread (none, unknown or 0: no badge); the link is then named "Notifications, 3 unread".
 function NavItem({ to, icon, end, count, children }) {
+  const unread = count > 0 ? countLabel(count) : null;
   return (
     <li>
-      <NavLink to={to} end={end}>
+      <NavLink to={to} end={end} aria-label={unread ? `${children}, ${unread} unread` : undefined}>
         <svg className="nav-icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
           <path d={ICONS[icon]} />
         </svg>
         <span>{children}</span>
-        {count > 0 && (
-          <>
-            <span className="nav-count" aria-hidden="true">
-              {countLabel(count)}
-            </span>
-            <span className="visually-hidden">, {countLabel(count)} unread</span>
-          </>
+        {unread && (
+          <span className="nav-count" aria-hidden="true">
+            {unread}
+          </span>
         )}
       </NavLink>
     </li>
