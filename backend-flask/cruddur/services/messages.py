@@ -84,10 +84,16 @@ def messages(store: MessagesStore, db, caller: dict, group_uuid: str, limit: int
     return Page([_shape_message(m, people) for m in page.items], page.next)
 
 
-def seen(store: MessagesStore, caller: dict, group_uuid: str) -> None:
+def _changed(db, *user_uuids: str) -> None:
+    # after DynamoDB has it, so a count read in between is asked again (cruddur.services.live)
+    db.commit("messages/changed", uuids=list(user_uuids))
+
+
+def seen(store: MessagesStore, db, caller: dict, group_uuid: str) -> None:
     """The caller has read the conversation up to its last message: it stops counting as unread."""
     row = _membership(store, caller, group_uuid)
     store.mark_seen(str(caller["uuid"]), row["message_group_uuid"])
+    _changed(db, str(caller["uuid"]))
 
 
 def send(store: MessagesStore, db, sender: dict, message: str, now: datetime, *,
@@ -110,4 +116,5 @@ def send(store: MessagesStore, db, sender: dict, message: str, now: datetime, *,
         budgets.spend(db, sender_uuid, "conversation", now)
     budgets.spend(db, sender_uuid, "message", now)
     stored = store.post(group, sender_uuid, recipient_uuid, text, now)
+    _changed(db, sender_uuid, recipient_uuid)
     return {"message_group_uuid": group, "message": _shape_message(stored, {sender_uuid: sender})}

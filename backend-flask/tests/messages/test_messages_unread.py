@@ -73,3 +73,18 @@ def test_dynamodb_unreachable_leaves_the_notifications_count_and_answers_null_fo
     assert (r.status_code, r.json) == (200, {"notifications": 0, "messages": None})
     r = seen(client, auth, "andrewbrown", str(uuid.uuid4()))
     assert (r.status_code, r.json["error"]["code"]) == (503, "messages_unavailable")
+
+
+def test_the_count_is_asked_of_dynamodb_only_when_the_persons_messages_changed(app, client, auth, people, db):
+    send(client, auth, "bayko", handle="andrewbrown", message="hi")
+    assert unread_messages(client, auth, "andrewbrown") == 1
+    working = app.extensions["cruddur.messages"].client
+    app.extensions["cruddur.messages"].client = client_for(REGION, f"http://127.0.0.1:{free_port()}",
+                                                          total_attempts=1)
+    assert unread_messages(client, auth, "andrewbrown") == 1, "polled again with nothing new: no DynamoDB call"
+
+    with db.pool.connection() as conn:  # what sending or reading a conversation does (services/messages.py)
+        conn.execute("UPDATE users SET messages_version = messages_version + 1 WHERE handle = 'andrewbrown'")
+    assert unread_messages(client, auth, "andrewbrown") is None, "a change is asked of DynamoDB"
+    app.extensions["cruddur.messages"].client = working
+    assert unread_messages(client, auth, "andrewbrown") == 1
