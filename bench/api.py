@@ -32,6 +32,7 @@ BACKEND = ROOT / "backend-flask"
 sys.path[:0] = [str(ROOT), str(BACKEND)]
 
 from cruddur.admin.db import load_volume  # noqa: E402
+from cruddur.messages_store import client_for, table_definition  # noqa: E402
 from cruddur.migrations import migrate  # noqa: E402
 from devstack import cognito as local_cognito  # noqa: E402
 from devstack.moto import FAKE_CREDENTIALS, MotoServer  # noqa: E402
@@ -278,6 +279,10 @@ def main(argv: list[str] | None = None) -> int:
         load_volume(url, args.users, args.activities)
         moto = MotoServer.start()
         stack.callback(moto.stop)
+        # the messages table, as bin/ddb/schema-load makes it: the live-update polls read it
+        os.environ.update(FAKE_CREDENTIALS)
+        ddb = client_for(FAKE_CREDENTIALS["AWS_DEFAULT_REGION"], moto.url)
+        ddb.create_table(**table_definition("cruddur-messages"))
         pool = local_cognito.provision(moto.url)
         user = local_cognito.DEMO_USERS[0]
         token = local_cognito.sign_in(moto.url, pool.client_id, user.email, local_cognito.DEMO_PASSWORD)
