@@ -361,7 +361,9 @@ def render_live(live: Live) -> str:
         f"Each tab asks `GET /api/me/unread` and `GET /api/activities/home/new?after=…` (signed in), spread evenly, "
         f"over a few kept-alive connections as the load balancer pools them; {ROUNDS} pairs of the API with "
         "nothing to do against the API answering the tabs, then the feed at 8 clients alone against the feed "
-        "beside the tabs (bench/tabs.py shares wrk's core).", "",
+        "beside the tabs (bench/tabs.py shares wrk's core). "
+        f"The machine's load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores "
+        "(above the cores' count, other processes shared them).", "",
         "| | value | pairs |", "|---|---:|---:|",
         f"| CPU of the API's processes and backends, idle | {statistics.median(live.idle):.3f} s/s | "
         f"{min(live.idle):.3f}–{max(live.idle):.3f} |",
