@@ -113,21 +113,22 @@ const ICONS = {
 };
 
 // `count`: how many unread (none, unknown or 0: no badge); the link is then named "Notifications, 3 unread".
+// The badge sits beside the link, not in it, so the link's visible text stays its label (WCAG 2.5.3).
 function NavItem({ to, icon, end, count, children }) {
   const unread = count > 0 ? countLabel(count) : null;
   return (
-    <li>
+    <li className="nav-item">
       <NavLink to={to} end={end} aria-label={unread ? `${children}, ${unread} unread` : undefined}>
         <svg className="nav-icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
           <path d={ICONS[icon]} />
         </svg>
         <span>{children}</span>
-        {unread && (
-          <span className="nav-count" aria-hidden="true">
-            {unread}
-          </span>
-        )}
       </NavLink>
+      {unread && (
+        <span className="nav-count" aria-hidden="true">
+          {unread}
+        </span>
+      )}
     </li>
   );
 }
