@@ -117,7 +117,7 @@ const ICONS = {
 function NavItem({ to, icon, end, count, children }) {
   const unread = count > 0 ? countLabel(count) : null;
   return (
-    <li className="nav-item">
+    <li className={unread ? "nav-item-counted" : undefined}>
       <NavLink to={to} end={end} aria-label={unread ? `${children}, ${unread} unread` : undefined}>
         <svg className="nav-icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
           <path d={ICONS[icon]} />
