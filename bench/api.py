@@ -9,6 +9,7 @@ Results go to bench/RESULTS.md. Never part of CI's pass/fail.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import shutil
@@ -16,6 +17,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -30,6 +32,7 @@ BACKEND = ROOT / "backend-flask"
 sys.path[:0] = [str(ROOT), str(BACKEND)]
 
 from cruddur.admin.db import load_volume  # noqa: E402
+from cruddur.messages_store import client_for, table_definition  # noqa: E402
 from cruddur.migrations import migrate  # noqa: E402
 from devstack import cognito as local_cognito  # noqa: E402
 from devstack.moto import FAKE_CREDENTIALS, MotoServer  # noqa: E402
@@ -46,6 +49,11 @@ LEAST_SERVED = "GET /api/activities/home: the API against the least app, both be
 LEAST_ALONE = "GET /api/activities/home: the API (behind nginx) against the least app under gunicorn alone"
 DESIGN = "Serving design: the API behind nginx (bin/serve) against the API under gunicorn alone"
 METRICS = "Metrics: the API behind nginx with its access lines (each an embedded metric document) against without"
+# Live updates (docs/frontend.md, "Live updates"): a signed-in tab left open on the home page asks two cheap
+# questions once a POLL_SECONDS (the web app's POLL_INTERVAL_MS, src/lib/live.js).
+TABS = 500
+POLL_SECONDS = 8
+LIVE_TITLE = f"Live updates: what {TABS} idle open tabs cost the API (each polling twice every {POLL_SECONDS} s)"
 
 
 @dataclass
@@ -113,13 +121,86 @@ class Measured:
             ticks += int(fields[11]) + int(fields[12])  # utime + stime
         return ticks / self.TICK
 
-    def load(self, connections: int, seconds: int, headers: dict | None = None) -> Load:
+    def cpu_during(self, run):
+        """(CPU seconds the server's processes and backends spent while `run()` ran, what it returned)."""
         pids = [*self.server.serving_pids(), *self._backends()]
         before = self._cpu_seconds(pids)
-        result = wrk(self.url + FEED, connections, seconds, headers)
+        result = run()
+        return self._cpu_seconds(pids) - before, result
+
+    def load(self, connections: int, seconds: int, headers: dict | None = None) -> Load:
+        spent, result = self.cpu_during(lambda: wrk(self.url + FEED, connections, seconds, headers))
         if result.requests:
-            result.cpu_ms = (self._cpu_seconds(pids) - before) * 1000 / result.requests
+            result.cpu_ms = spent * 1000 / result.requests
         return result
+
+
+@dataclass
+class Tabs:
+    """What bench/tabs.py reports of its idle tabs' polls."""
+    requests: int
+    errors: int
+    seconds: float
+    p50_ms: float | None
+    p99_ms: float | None
+
+
+class IdleTabs:
+    """TABS signed-in home pages left open on `server`, polling as the web app does, on wrk's core."""
+
+    def __init__(self, server: Measured, token: str, after: str):
+        self.server, self.token, self.after = server, token, after
+
+    def start(self, seconds: int) -> subprocess.Popen:
+        argv = [*client_cpu_prefix(), sys.executable, str(ROOT / "bench" / "tabs.py"), "--url", self.server.url,
+                "--token", self.token, "--after", self.after, "--tabs", str(TABS), "--interval", str(POLL_SECONDS),
+                "--seconds", str(seconds)]
+        return subprocess.Popen(argv, stdout=subprocess.PIPE, text=True)
+
+    @staticmethod
+    def result(process: subprocess.Popen) -> Tabs:
+        out, _ = process.communicate(timeout=120)
+        if process.returncode:
+            raise RuntimeError(f"bench/tabs.py exited {process.returncode}")
+        return Tabs(**json.loads(out))
+
+    def cpu_per_second(self, seconds: int, polling: bool) -> tuple[float, Tabs | None]:
+        """The server's CPU seconds per second over `seconds`, with the tabs polling or with nothing at all."""
+        def run():
+            if not polling:
+                time.sleep(seconds)
+                return None
+            return self.result(self.start(seconds))
+        spent, tabs = self.server.cpu_during(run)
+        return spent / seconds, tabs
+
+    def feed_beside(self, connections: int, seconds: int) -> Load:
+        """The feed under wrk while the tabs poll."""
+        process = self.start(seconds)
+        try:
+            return self.server.load(connections, seconds)
+        finally:
+            self.result(process)
+
+
+@dataclass
+class Live:
+    idle: list[float]  # CPU s/s of the API with nothing to do
+    polled: list[tuple[float, Tabs]]  # with the tabs polling
+    feed: Comparison  # the feed alone against the feed beside the tabs
+
+    def cost(self) -> list[float]:
+        """Per pair: the CPU seconds per second the tabs added."""
+        return [p - i for i, (p, _) in zip(self.idle, self.polled, strict=True)]
+
+
+def measure_live(tabs: IdleTabs, seconds: int, connections: int = 8) -> Live:
+    idle, polled = [], []
+    for _ in range(ROUNDS):
+        idle.append(tabs.cpu_per_second(seconds, polling=False)[0])
+        polled.append(tabs.cpu_per_second(seconds, polling=True))
+    feed = paired(partial(tabs.server.load, connections, seconds), partial(tabs.feed_beside, connections, seconds))
+    return Live(idle, polled, feed)
 
 
 @dataclass
@@ -179,6 +260,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--concurrency", default="1,8,32")
     parser.add_argument("--api-only", action="store_true",
                         help="skip the frontend and image numbers other areas measure")
+    parser.add_argument("--live-only", action="store_true",
+                        help="measure only what idle open tabs cost; prints it and leaves RESULTS.md alone")
     args = parser.parse_args(argv)
     if not shutil.which("wrk"):
         print("bench: wrk is not installed (apt-get install wrk)", file=sys.stderr)
@@ -196,6 +279,10 @@ def main(argv: list[str] | None = None) -> int:
         load_volume(url, args.users, args.activities)
         moto = MotoServer.start()
         stack.callback(moto.stop)
+        # the messages table, as bin/ddb/schema-load makes it: the live-update polls read it
+        os.environ.update(FAKE_CREDENTIALS)
+        ddb = client_for(FAKE_CREDENTIALS["AWS_DEFAULT_REGION"], moto.url)
+        ddb.create_table(**table_definition("cruddur-messages"))
         pool = local_cognito.provision(moto.url)
         user = local_cognito.DEMO_USERS[0]
         token = local_cognito.sign_in(moto.url, pool.client_id, user.email, local_cognito.DEMO_PASSWORD)
@@ -225,6 +312,9 @@ def main(argv: list[str] | None = None) -> int:
             wrk(server.url + FEED, 8, 2)  # warm every side up: pools filled, code paths hot
 
         sections = {}
+        if args.live_only:
+            print(render_live(live_section(api, moto.url, pool, user, args.seconds)))
+            return 0
         for title, first, second in (
                 (LEAST_SERVED, least, api), (LEAST_ALONE, least_alone, api), (DESIGN, api_alone, api),
                 (METRICS, api_unlogged, api)):
@@ -239,15 +329,55 @@ def main(argv: list[str] | None = None) -> int:
         auth = {"Authorization": f"Bearer {token['AccessToken']}"}
         signed_in = paired(lambda: api.load(8, args.seconds), lambda: api.load(8, args.seconds, auth))
         print(f"signed-in cost: {signed_in.cost:.2f}× (pairs {signed_in.spread(invert=True)})", flush=True)
+        live = live_section(api, moto.url, pool, user, args.seconds)
         rss = api.server.worker_rss_mb()
         base_rss = least.server.worker_rss_mb()
 
-    report = render(args, sections, signed_in, rss, base_rss)
+    report = render(args, sections, signed_in, rss, base_rss) + render_live(live)
     if not args.api_only:
         report += "\n".join(extra_sections()) + "\n"
     RESULTS.write_text(report)
     print(report)
     return 0
+
+
+def live_section(api: Measured, aws_url: str, pool, user, seconds: int) -> Live:
+    token = local_cognito.sign_in(aws_url, pool.client_id, user.email, local_cognito.DEMO_PASSWORD)["AccessToken"]
+    top = requests.get(api.url + FEED, params={"limit": 1}, timeout=10).json()["items"][0]["uuid"]
+    live = measure_live(IdleTabs(api, token, top), seconds)
+    print(f"live: {TABS} idle tabs add {statistics.median(live.cost()):.3f} CPU s/s; feed beside them "
+          f"{live.feed.ratio:.2f} (pairs {live.feed.spread()})", flush=True)
+    return live
+
+
+def render_live(live: Live) -> str:
+    cost = live.cost()
+    polled = Comparison.typical([Load(t.requests / t.seconds, t.p50_ms or 0, t.p99_ms or 0, t.errors, t.requests)
+                                 for _, t in live.polled])
+    alone, beside = live.feed.typical(live.feed.first), live.feed.typical(live.feed.second)
+    per_poll = statistics.median(c * 1000 * t.seconds / t.requests for c, (_, t) in zip(cost, live.polled, strict=True))
+    lines = [
+        f"## {LIVE_TITLE}", "",
+        f"Each tab asks `GET /api/me/unread` and `GET /api/activities/home/new?after=…` (signed in), spread evenly, "
+        f"over a few kept-alive connections as the load balancer pools them; {ROUNDS} pairs of the API with "
+        "nothing to do against the API answering the tabs, then the feed at 8 clients alone against the feed "
+        "beside the tabs (bench/tabs.py shares wrk's core). "
+        f"The machine's load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores "
+        "(above the cores' count, other processes shared them).", "",
+        "| | value | pairs |", "|---|---:|---:|",
+        f"| CPU of the API's processes and backends, idle | {statistics.median(live.idle):.3f} s/s | "
+        f"{min(live.idle):.3f}–{max(live.idle):.3f} |",
+        f"| CPU with the tabs polling | {statistics.median(p for p, _ in live.polled):.3f} s/s | "
+        f"{min(p for p, _ in live.polled):.3f}–{max(p for p, _ in live.polled):.3f} |",
+        f"| **what the tabs cost** | **{statistics.median(cost):.3f} s/s** (of one core) | "
+        f"{min(cost):.3f}–{max(cost):.3f} |",
+        f"| polls answered | {polled.requests_per_s:.0f}/s, p50 {polled.p50_ms:.1f} ms, p99 {polled.p99_ms:.1f} ms, "
+        f"{sum(t.errors for _, t in live.polled)} errors | |",
+        f"| CPU per poll | {per_poll:.2f} ms | |",
+        f"| feed beside the tabs against alone, 8 clients | **{live.feed.ratio:.2f}** "
+        f"({beside.requests_per_s:.0f} against {alone.requests_per_s:.0f} req/s) | {live.feed.spread()} |", "",
+    ]
+    return "\n".join(lines) + "\n"
 
 
 def cpu(load: Load) -> str:

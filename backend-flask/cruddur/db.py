@@ -26,7 +26,7 @@ CONNECT_TIMEOUT_SECONDS = 5
 CHECKOUT_TIMEOUT_SECONDS = 5
 # a load balancer's health check gives up after a few seconds; answer before it does
 READINESS_TIMEOUT_SECONDS = 2
-TEMPLATE_VALUES = {"page_ceiling": str(paging.SQL_CEILING)}
+TEMPLATE_VALUES = {"page_ceiling": str(paging.SQL_CEILING), "count_ceiling": str(paging.COUNT_CEILING)}
 _TEMPLATE_NAME = re.compile(r"\{\{(\w+)\}\}")
 
 

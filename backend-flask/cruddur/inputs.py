@@ -1,4 +1,4 @@
-"""Reading what clients send, in one place: whole numbers and JSON, each with one rule and a bound.
+"""Reading what clients send, in one place: whole numbers, uuids and JSON, each with one rule and a bound.
 
 No Flask here: the HTTP edge (cruddur.http), the cursor codec (cruddur.paging) and the token verifier
 (cruddur.tokens) all read through these, so a hostile value fails the same way wherever it arrives.
@@ -15,6 +15,7 @@ MAX_JSON_DEPTH = 32
 MAX_DIGITS = 9
 
 _DIGITS = re.compile(rf"[0-9]{{1,{MAX_DIGITS}}}")
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 # What moves the depth: brackets outside strings. Strings are matched whole so brackets inside them
 # (and escaped quotes) are skipped in one step.
 _NESTING = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]', re.DOTALL)
@@ -22,6 +23,15 @@ _NESTING = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]', re.DOTALL)
 
 class JsonRefused(ValueError):
     """The text is not JSON this API reads: malformed, not UTF-8, nested too deep, or a non-standard number."""
+
+
+def uuid_text(text: str) -> str | None:
+    """`text` in lowercase when it is a uuid written as the API writes them (8-4-4-4-12 hex digits), else None.
+
+    uuid.UUID() also reads braces, a urn: prefix, no dashes and surrounding spaces; none of those is a uuid
+    to the OpenAPI document.
+    """
+    return text.lower() if _UUID.fullmatch(text) else None
 
 
 def whole_number(text: str) -> int | None:

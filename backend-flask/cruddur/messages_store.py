@@ -3,7 +3,8 @@
 Two kinds of item share the table:
 
     conversation row  pk=USER#<user uuid>   sk=GROUP#<group uuid>
-                      one per member; who the other member is and the conversation's last message
+                      one per member; who the other member is, the conversation's last message and the
+                      last message that member has seen (seen_message_key)
     message           pk=GROUP#<group uuid> sk=MSG#<created_at>#<message uuid>
 
 The local secondary index `conversations-by-recency` sorts a user's conversation rows by
@@ -194,7 +195,7 @@ class MessagesStore:
         message = {"pk": GROUP + group_uuid, "sk": MSG + key, "message_uuid": message_uuid,
                    "message_group_uuid": group_uuid, "sender_user_uuid": sender_uuid,
                    "message": text, "created_at": at}
-        rows = [self._advance_row(owner, other, group_uuid, key, message)
+        rows = [self._advance_row(owner, other, group_uuid, key, message, seen=owner == sender_uuid)
                 for owner, other in ((sender_uuid, recipient_uuid), (recipient_uuid, sender_uuid))]
         items = [{"Put": {"TableName": self.table_name, "Item": _strings(message)}}, *rows]
         attempt = 1
@@ -226,13 +227,39 @@ class MessagesStore:
                 if e.response["Error"]["Code"] != "ConditionalCheckFailedException":
                     raise
 
-    def _advance_row(self, owner: str, other: str, group_uuid: str, key: str, message: dict) -> dict:
+    def mark_seen(self, user_uuid: str, group_uuid: str) -> None:
+        """The member has seen the conversation up to its last message (not a member: no row is made)."""
+        try:
+            self._call("update_item", TableName=self.table_name,
+                       Key=_strings({"pk": USER + user_uuid, "sk": GROUP + group_uuid}),
+                       UpdateExpression="SET seen_message_key = last_message_key",
+                       ConditionExpression="attribute_exists(last_message_key)")
+        except ClientError as e:
+            if e.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                raise
+
+    def unread_conversations(self, user_uuid: str, scanned: int) -> int:
+        """How many of the user's `scanned` most recent conversations have a message they have not seen.
+
+        One query of the recency index reading two short attributes per row; a row written before seen
+        markers existed has none and counts as unread until it is opened.
+        """
+        found = self._call("query", TableName=self.table_name, IndexName=RECENCY_INDEX, ConsistentRead=True,
+                           ScanIndexForward=False, Limit=scanned, KeyConditionExpression="pk = :pk",
+                           ExpressionAttributeValues=_strings({":pk": USER + user_uuid}),
+                           ProjectionExpression="last_message_key, seen_message_key")
+        return sum(1 for row in map(_plain, found["Items"])
+                   if row["last_message_key"] > row.get("seen_message_key", ""))
+
+    def _advance_row(self, owner: str, other: str, group_uuid: str, key: str, message: dict,
+                     seen: bool) -> dict:
+        # The sender has seen what they sent: their own row's marker moves with it, the recipient's does not.
         return {"Update": {
             "TableName": self.table_name,
             "Key": _strings({"pk": USER + owner, "sk": GROUP + group_uuid}),
             "UpdateExpression": "SET message_group_uuid = :group, other_user_uuid = :other, "
                                 "last_message_key = :key, last_message_uuid = :uuid, last_message = :text, "
-                                "last_message_at = :at",
+                                "last_message_at = :at" + (", seen_message_key = :key" if seen else ""),
             "ConditionExpression": "attribute_not_exists(last_message_key) OR last_message_key < :key",
             "ExpressionAttributeValues": _strings({
                 ":group": group_uuid, ":other": other, ":key": key, ":uuid": message["message_uuid"],

@@ -23,6 +23,9 @@ MAX_PAGE_SIZE = 50
 # The feeds' SQL fetches one row beyond the largest page under this fixed ceiling (db.sql renders it into
 # the text as {{page_ceiling}}), so PostgreSQL plans each feed once per connection.
 SQL_CEILING = MAX_PAGE_SIZE + 1
+# Counts of what is new (cruds above the page, unread notifications) stop here: past a page's worth the
+# reader is told "50 or more", and the count stays one short index range however much piled up.
+COUNT_CEILING = MAX_PAGE_SIZE
 
 Position = tuple[datetime, str]
 

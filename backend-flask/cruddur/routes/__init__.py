@@ -1,9 +1,9 @@
 """One blueprint per area, all under /api. A new area adds its module to AREAS."""
 from flask import Flask
 
-from cruddur.routes import activities, avatars, docs, health, messages, reactions, tags, users
+from cruddur.routes import activities, avatars, docs, health, live, messages, reactions, tags, users
 
-AREAS = (health, activities, reactions, users, avatars, messages, tags, docs)
+AREAS = (health, activities, reactions, users, avatars, messages, tags, live, docs)
 
 
 def init_app(app: Flask) -> None:

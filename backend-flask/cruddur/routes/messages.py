@@ -1,4 +1,4 @@
-"""Direct messages: the caller's conversations, one conversation's messages, sending.
+"""Direct messages: the caller's conversations, one conversation's messages, marking it seen, sending.
 
 When DynamoDB is unreachable these routes answer 503 and every other area keeps serving.
 """
@@ -13,7 +13,7 @@ from cruddur.errors import Unavailable
 from cruddur.http import now, read_json
 from cruddur.messages_store import MessagesUnavailable, store
 from cruddur.paging import page_params
-from cruddur.services import messages
+from cruddur.services import live, messages
 
 bp = Blueprint("messages", __name__)
 
@@ -37,6 +37,12 @@ def conversations():
 def conversation(message_group_uuid):
     limit, cursor = page_params(request.args)
     return messages.messages(store(), db(), caller_user(), message_group_uuid, limit, cursor).body()
+
+
+@bp.post("/message_groups/<message_group_uuid>/seen")
+@require_auth
+def seen(message_group_uuid):
+    return live.conversation_seen(db(), store(), caller_user(), message_group_uuid, now())
 
 
 @bp.post("/messages")

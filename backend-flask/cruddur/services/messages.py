@@ -59,6 +59,10 @@ def _shape_message(item: dict, people: dict[str, dict]) -> dict:
             "avatar_url": sender["avatar_url"], "message": item["message"], "created_at": _moment(item["created_at"])}
 
 
+def _unread(row: dict) -> bool:
+    return row["last_message_key"] > row.get("seen_message_key", "")
+
+
 def conversations(store: MessagesStore, db, caller: dict, limit: int, cursor: Cursor) -> Page:
     """The caller's conversations, most recent first: the other member and the last message."""
     page = store.conversations(str(caller["uuid"]), limit, cursor)
@@ -69,7 +73,7 @@ def conversations(store: MessagesStore, db, caller: dict, limit: int, cursor: Cu
         items.append({"uuid": row["message_group_uuid"], "handle": other["handle"],
                       "display_name": other["display_name"], "avatar_url": other["avatar_url"],
                       "message": row["last_message"],
-                      "created_at": _moment(row["last_message_at"])})
+                      "created_at": _moment(row["last_message_at"]), "unread": _unread(row)})
     return Page(items, page.next)
 
 
@@ -79,6 +83,18 @@ def messages(store: MessagesStore, db, caller: dict, group_uuid: str, limit: int
     page = store.messages(row["message_group_uuid"], limit, cursor)
     people = _people(db, [str(caller["uuid"]), row["other_user_uuid"]])
     return Page([_shape_message(m, people) for m in page.items], page.next)
+
+
+def _changed(db, *user_uuids: str) -> None:
+    # after DynamoDB has it, so a count read in between is asked again (cruddur.services.live)
+    db.commit("messages/changed", uuids=list(user_uuids))
+
+
+def seen(store: MessagesStore, db, caller: dict, group_uuid: str) -> None:
+    """The caller has read the conversation up to its last message: it stops counting as unread."""
+    row = _membership(store, caller, group_uuid)
+    store.mark_seen(str(caller["uuid"]), row["message_group_uuid"])
+    _changed(db, str(caller["uuid"]))
 
 
 def send(store: MessagesStore, db, sender: dict, message: str, now: datetime, *,
@@ -101,4 +117,5 @@ def send(store: MessagesStore, db, sender: dict, message: str, now: datetime, *,
         budgets.spend(db, sender_uuid, "conversation", now)
     budgets.spend(db, sender_uuid, "message", now)
     stored = store.post(group, sender_uuid, recipient_uuid, text, now)
+    _changed(db, sender_uuid, recipient_uuid)
     return {"message_group_uuid": group, "message": _shape_message(stored, {sender_uuid: sender})}

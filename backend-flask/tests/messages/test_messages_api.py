@@ -75,11 +75,11 @@ def test_sending_to_a_handle_starts_a_conversation_that_both_members_see(client,
     assert str(uuid.UUID(group)) == group and str(uuid.UUID(message["uuid"])) == message["uuid"]
     assert message == {"uuid": message["uuid"], "handle": "andrewbrown", "display_name": "Andrew Brown",
                        "avatar_url": None, "message": "Hello Bayko", "created_at": "2026-11-01T12:00:00.000Z"}
-    for reader, other in (("andrewbrown", people["bayko"]), ("bayko", people["andrewbrown"])):
+    for reader, other, unread in (("andrewbrown", people["bayko"], False), ("bayko", people["andrewbrown"], True)):
         listing = client.get("/api/message_groups", headers=auth.headers(reader)).json
         assert listing == {"items": [{"uuid": group, "handle": other["handle"], "display_name": other["display_name"],
                                       "avatar_url": None, "message": "Hello Bayko",
-                                      "created_at": "2026-11-01T12:00:00.000Z"}],
+                                      "created_at": "2026-11-01T12:00:00.000Z", "unread": unread}],
                            "next_cursor": None}
         thread = client.get(f"/api/messages/{group}", headers=auth.headers(reader)).json
         assert thread == {"items": [message], "next_cursor": None}

@@ -4,6 +4,7 @@
 import { Suspense, useEffect, useRef } from "react";
 import { Navigate, NavLink, Outlet, useLocation, useNavigate } from "react-router";
 import { routes } from "../app/routes.js";
+import { countLabel, useUnread } from "../lib/live.js";
 import { useSession } from "../lib/session.jsx";
 import { Loading } from "./PageState.jsx";
 import { TrendingPanel, useTrendingBeside } from "./TrendingPanel.jsx";
@@ -19,6 +20,7 @@ export function Layout() {
   const main = useRef(null);
   const firstPath = useRef(pathname);
   const trendingBeside = useTrendingBeside();
+  const unread = useUnread(session.status === "signedIn");
 
   // A client-side navigation does not move focus the way a page load does; put it on the new
   // page so keyboard and screen-reader users start there, not on the link they left behind.
@@ -48,10 +50,10 @@ export function Layout() {
             </NavItem>
             {session.status === "signedIn" && (
               <>
-                <NavItem to={routes.notifications.link()} icon="bell">
+                <NavItem to={routes.notifications.link()} icon="bell" count={unread?.notifications}>
                   Notifications
                 </NavItem>
-                <NavItem to={routes.messages.link()} icon="chat">
+                <NavItem to={routes.messages.link()} icon="chat" count={unread?.messages}>
                   Messages
                 </NavItem>
                 {session.user.handle && (
@@ -113,15 +115,23 @@ const ICONS = {
   search: "M11 18a7 7 0 1 0 0-14 7 7 0 0 0 0 14zM16 16l5 5",
 };
 
-function NavItem({ to, icon, end, children }) {
+// `count`: how many unread (none, unknown or 0: no badge); the link is then named "Notifications, 3 unread".
+// The badge sits beside the link, not in it, so the link's visible text stays its label (WCAG 2.5.3).
+function NavItem({ to, icon, end, count, children }) {
+  const unread = count > 0 ? countLabel(count) : null;
   return (
-    <li>
-      <NavLink to={to} end={end}>
+    <li className={unread ? "nav-item-counted" : undefined}>
+      <NavLink to={to} end={end} aria-label={unread ? `${children}, ${unread} unread` : undefined}>
         <svg className="nav-icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
           <path d={ICONS[icon]} />
         </svg>
         <span>{children}</span>
       </NavLink>
+      {unread && (
+        <span className="nav-count" aria-hidden="true">
+          {unread}
+        </span>
+      )}
     </li>
   );
 }

@@ -45,3 +45,9 @@ export const likeActivity = reaction("PUT", "like");
 export const unlikeActivity = reaction("DELETE", "like");
 export const repostActivity = reaction("PUT", "repost");
 export const unrepostActivity = reaction("DELETE", "repost");
+
+/** How many live cruds the home feed has above the crud `after` (the first one shown), up to 50. */
+export const newCruds = (after) => api("/api/activities/home/new", { query: { after } });
+
+/** Notifications until now stop counting as unread; answers the caller's unread counts after it. */
+export const notificationsSeen = () => api("/api/activities/notifications/seen", { method: "POST", auth: true });

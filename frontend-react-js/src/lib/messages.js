@@ -12,3 +12,7 @@ export const conversation = (groupUuid, { cursor } = {}) =>
 
 /** `to` is either { handle } (starts or continues a conversation) or { message_group_uuid }. */
 export const sendMessage = (message, to) => api("/api/messages", { method: "POST", body: { message, ...to }, auth: true });
+
+/** The conversation stops counting as unread; answers the caller's unread counts after it. */
+export const conversationSeen = (groupUuid) =>
+  api(`/api/message_groups/${encodeURIComponent(groupUuid)}/seen`, { method: "POST", auth: true });

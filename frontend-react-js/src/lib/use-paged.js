@@ -48,16 +48,44 @@ export function usePaged(load, deps, { older = false } = {}) {
     }
   }, [state.nextCursor, older]);
 
+  /**
+   * Fetch the first page again and fold it into what is shown, in place (no loading state): its items
+   * replace the ones they overlap, the pages loaded further stay, and so does the cursor after them.
+   * A first page that overlaps nothing shown (an empty list, or more happened than a page holds) replaces
+   * the list.
+   * Rejects when the fetch fails, leaving the list as it was.
+   */
+  const refresh = useCallback(async () => {
+    const mine = generation.current;
+    const page = await loadRef.current(null);
+    if (mine !== generation.current) return;
+    setState((s) => {
+      const fresh = new Set(page.items.map((item) => item.uuid));
+      const kept = s.items.filter((item) => !fresh.has(item.uuid));
+      if (kept.length === s.items.length) {
+        return { ...s, items: page.items, nextCursor: page.next_cursor };
+      }
+      // In time order rather than page after page: an item added here while the page was on its way
+      // (a message just sent) may be newer than what the page holds.
+      const inOrder = (a, b) => (older ? 1 : -1) * (a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : 0);
+      return { ...s, items: [...page.items, ...kept].sort(inOrder) };
+    });
+  }, [older]);
+
   /** Put an item the user just created where it belongs without refetching. */
   const add = useCallback(
-    (item) => setState((s) => ({ ...s, items: older ? [...s.items, item] : [item, ...s.items] })),
+    (item) =>
+      setState((s) =>
+        // a refresh that answered first may have brought it already
+        s.items.some((shown) => shown.uuid === item.uuid) ? s : { ...s, items: older ? [...s.items, item] : [item, ...s.items] },
+      ),
     [older],
   );
 
   /** Change the items already shown (a rename the API just confirmed) without refetching. */
   const update = useCallback((change) => setState((s) => ({ ...s, items: s.items.map(change) })), []);
 
-  return { ...state, older, loadMore, add, update, retry };
+  return { ...state, older, loadMore, refresh, add, update, retry };
 }
 
 /** One request's state, for pages that show a single object. */

@@ -29,3 +29,6 @@ export const me = () => api("/api/me", { auth: true });
 
 export const updateProfile = ({ display_name, bio }) =>
   api("/api/profile/update", { method: "POST", body: { display_name, bio }, auth: true });
+
+/** The caller's own unread counts for the navigation: `{notifications, messages}` (messages null if away). */
+export const unreadCounts = () => api("/api/me/unread", { auth: true });

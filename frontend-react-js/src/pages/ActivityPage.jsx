@@ -5,6 +5,7 @@ import { Composer } from "../components/Composer.jsx";
 import { NotFound } from "../components/NotFound.jsx";
 import { Empty, ErrorNotice, Loading } from "../components/PageState.jsx";
 import { activityWithReplies, MAX_CRUD_LENGTH, replyTo } from "../lib/activities.js";
+import { usePolling } from "../lib/live.js";
 import { useSession } from "../lib/session.jsx";
 import { useResource } from "../lib/use-paged.js";
 
@@ -13,6 +14,8 @@ export default function ActivityPage() {
   const handle = handleFromSegment(segment);
   const session = useSession();
   const thread = useResource(() => (handle ? activityWithReplies(handle, uuid) : Promise.resolve(null)), [handle, uuid]);
+  // New replies (and counts) appear while the crud is open; a failed poll leaves the page as it was.
+  usePolling(async () => thread.set(await activityWithReplies(handle, uuid)), { enabled: thread.status === "ready" && !!handle }, [handle, uuid]);
 
   // No such crud (expired, never posted, or an address that is no crud's) is the app's own 404, as for any
   // unknown address, not an error notice under a "Crud" heading.

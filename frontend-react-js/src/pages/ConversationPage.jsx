@@ -1,9 +1,11 @@
+import { useEffect } from "react";
 import { Link, useParams } from "react-router";
 import { routes } from "../app/routes.js";
 import { Composer } from "../components/Composer.jsx";
 import { MessageList } from "../components/MessageList.jsx";
 import { PagedList } from "../components/PagedList.jsx";
-import { conversation, MAX_MESSAGE_LENGTH, sendMessage } from "../lib/messages.js";
+import { publishUnread, usePolling } from "../lib/live.js";
+import { conversation, conversationSeen, MAX_MESSAGE_LENGTH, sendMessage } from "../lib/messages.js";
 import { useSession } from "../lib/session.jsx";
 import { usePaged } from "../lib/use-paged.js";
 
@@ -12,6 +14,12 @@ export default function ConversationPage() {
   const session = useSession();
   const thread = usePaged((cursor) => conversation(groupUuid, { cursor }), [groupUuid], { older: true });
   const other = thread.items.find((m) => m.handle !== session.user.handle);
+  const last = thread.items.at(-1)?.uuid;
+  // An open conversation shows new messages as they come, and what it shows has been read.
+  usePolling(() => thread.refresh(), { enabled: thread.status === "ready" }, [groupUuid]);
+  useEffect(() => {
+    if (thread.status === "ready" && last) conversationSeen(groupUuid).then(publishUnread, () => {});
+  }, [thread.status, groupUuid, last]);
 
   async function send(message) {
     const sent = await sendMessage(message, { message_group_uuid: groupUuid });

@@ -1,14 +1,37 @@
+import { useState } from "react";
 import { Link } from "react-router";
 import { routes } from "../app/routes.js";
 import { ActivityFeed } from "../components/ActivityFeed.jsx";
 import { Composer } from "../components/Composer.jsx";
-import { createActivity, DEFAULT_TTL, homeFeed, MAX_CRUD_LENGTH, TTLS } from "../lib/activities.js";
+import { NewCrudsBar } from "../components/NewCrudsBar.jsx";
+import { ErrorNotice } from "../components/PageState.jsx";
+import { createActivity, DEFAULT_TTL, homeFeed, MAX_CRUD_LENGTH, newCruds, TTLS } from "../lib/activities.js";
+import { usePolling } from "../lib/live.js";
 import { useSession } from "../lib/session.jsx";
 import { usePaged } from "../lib/use-paged.js";
 
 export default function HomePage() {
   const session = useSession();
   const feed = usePaged((cursor) => homeFeed({ cursor }), []);
+  const top = feed.items[0]?.uuid;
+  // The count belongs to the crud it was counted above: a new top (shown, or posted here) starts at 0.
+  const [fresh, setFresh] = useState({ above: null, count: 0 });
+  const [showing, setShowing] = useState({ busy: false, error: null });
+  usePolling(async () => {
+    const { count } = await newCruds(top);
+    setFresh({ above: top, count });
+  }, { enabled: feed.status === "ready" }, [top]);
+  const count = fresh.above === top ? fresh.count : 0;
+
+  async function showNew() {
+    setShowing({ busy: true, error: null });
+    try {
+      await feed.refresh();
+      setShowing({ busy: false, error: null });
+    } catch (error) {
+      setShowing({ busy: false, error });
+    }
+  }
 
   async function post(message, form) {
     feed.add(await createActivity({ message, ttl: form.get("ttl") }));
@@ -48,6 +71,8 @@ export default function HomePage() {
           </label>
         </Composer>
       )}
+      {feed.status === "ready" && <NewCrudsBar count={count} onShow={showNew} busy={showing.busy} />}
+      <ErrorNotice error={showing.error} />
       <ActivityFeed feed={feed} label="Home feed" empty="No cruds yet. Be the first to say something." />
     </section>
   );
