@@ -49,6 +49,34 @@ def test_new_cruds_agrees_with_the_home_feed_above_the_crud_shown(client, auth, 
         assert new_count(client, after=crud) == position
 
 
+def repost(client, auth, handle: str, crud_uuid: str) -> None:
+    r = client.put(f"/api/activities/{crud_uuid}/repost", headers=auth.headers(handle))
+    assert r.status_code == 200, r.json
+
+
+def test_new_cruds_count_reposts_as_the_feed_shows_them(client, auth, clock):
+    old = post_crud(client, auth, "andrewbrown", "an old crud")
+    clock.now += timedelta(seconds=1)
+    shown = post_crud(client, auth, "bayko", "the first one the reader sees")
+    assert new_count(client, after=shown["uuid"]) == 0
+
+    clock.now += timedelta(seconds=1)
+    repost(client, auth, "londo", old["uuid"])
+    assert new_count(client, after=shown["uuid"]) == 1, "a repost moves the old crud above the page's first"
+    clock.now += timedelta(seconds=1)
+    repost(client, auth, "bayko", old["uuid"])
+    assert new_count(client, after=shown["uuid"]) == 1, "a crud shows once, however many repost it"
+
+    # A reader whose page starts with the reposted crud counts from its repost, not from where it was posted.
+    assert new_count(client, after=old["uuid"]) == 0
+    clock.now += timedelta(seconds=1)
+    post_crud(client, auth, "londo", "news")
+    assert new_count(client, after=old["uuid"]) == 1
+    feed = [a["uuid"] for a in client.get("/api/activities/home").json["items"]]
+    for position, crud in enumerate(feed):
+        assert new_count(client, after=crud) == position
+
+
 def test_new_cruds_without_after_counts_every_live_crud_and_an_unknown_one_counts_nothing(client, auth):
     assert new_count(client) == 0
     post_crud(client, auth, "bayko")
