@@ -2,6 +2,7 @@ import { Link } from "react-router";
 import { routes } from "../app/routes.js";
 import { ActivityFeed } from "../components/ActivityFeed.jsx";
 import { Composer } from "../components/Composer.jsx";
+import { Loading } from "../components/PageState.jsx";
 import { createActivity, DEFAULT_TTL, homeFeed, MAX_CRUD_LENGTH, TTLS } from "../lib/activities.js";
 import { useSession } from "../lib/session.jsx";
 import { usePaged } from "../lib/use-paged.js";
@@ -12,6 +13,18 @@ export default function HomePage() {
 
   async function post(message, form) {
     feed.add(await createActivity({ message, ttl: form.get("ttl") }));
+  }
+
+  // Until the session is known, whether the intro or the composer goes above the feed is not, so the feed (its
+  // loading state too) waits below the heading rather than being drawn and then pushed down (a layout shift).
+  // It is asked for at once all the same; the page's one loading state stands in, and is replaced, not moved.
+  if (session.status === "loading") {
+    return (
+      <section className="page" aria-labelledby="home-title">
+        <h1 id="home-title">Home</h1>
+        <Loading />
+      </section>
+    );
   }
 
   return (
