@@ -8,7 +8,7 @@
 //
 // Prints one JSON line per run. Runs go round the pages (every page once, then again), so a moment when the
 // machine is busy lands on one run of several pages rather than on every run of one page.
-import lighthouse from "lighthouse";
+import lighthouse, { Audit, defaultConfig, Gatherer } from "lighthouse";
 
 const [runs, pagesJson] = process.argv.slice(2);
 const pages = JSON.parse(pagesJson ?? "[]");
@@ -27,9 +27,86 @@ function shortfalls(lhr, category) {
     });
 }
 
+/**
+ * Every layout shift the page itself saw, with the elements that moved. Lighthouse's own `layout-shifts`
+ * audit cannot say: with this Chromium its RootCauses gatherer fails, so the audit has no details, and its
+ * trace engine drops the shifts flagged `had_recent_input`, which Lighthouse's CLS still counts in the first
+ * 500 ms (its own viewport emulation sets that flag). The page's buffered `layout-shift` entries have both.
+ */
+class LayoutShiftSources extends Gatherer {
+  meta = { supportedModes: ["navigation"] };
+
+  getArtifact(context) {
+    return context.driver.executionContext.evaluate(shiftsSeenByThePage, { args: [] });
+  }
+}
+
+/** Runs in the page, so it names its helpers inside. */
+function shiftsSeenByThePage() {
+  const describe = (node) => {
+    if (!node) return "(gone from the page)";
+    const path = [];
+    for (let el = node.nodeType === 1 ? node : node.parentElement; el && el !== document.body; el = el.parentElement) {
+      const classes = [...el.classList].map((c) => `.${c}`).join("");
+      path.unshift(el.id ? `${el.localName}#${el.id}` : `${el.localName}${classes}`);
+    }
+    const text = (node.textContent ?? "").trim().replace(/\s+/g, " ").slice(0, 60);
+    return `${path.join(" > ")} "${text}"`;
+  };
+  const rect = (r) => [Math.round(r.x), Math.round(r.y), Math.round(r.width), Math.round(r.height)];
+  return new Promise((resolve) => {
+    const seen = [];
+    const observer = new PerformanceObserver((list) => seen.push(...list.getEntries()));
+    observer.observe({ type: "layout-shift", buffered: true });
+    // Buffered entries arrive in the observer's first callback; a page without shifts never calls it.
+    setTimeout(() => {
+      observer.disconnect();
+      resolve(
+        seen.map((e) => ({
+          atMs: Math.round(e.startTime),
+          score: Number(e.value.toFixed(4)),
+          hadRecentInput: e.hadRecentInput,
+          moved: e.sources.map((s) => ({ node: describe(s.node), from: rect(s.previousRect), to: rect(s.currentRect) })),
+        })),
+      );
+    }, 200);
+  });
+}
+
+// Lighthouse gathers only what some audit in a category asks for, so this one, weightless in Performance, hands
+// the shifts over.
+class LayoutShiftSourcesAudit extends Audit {
+  static get meta() {
+    return {
+      id: "layout-shift-sources",
+      title: "Layout shifts the page saw",
+      description: "Each shift with the elements that moved (scripts/lighthouse.mjs).",
+      scoreDisplayMode: Audit.SCORING_MODES.INFORMATIVE,
+      requiredArtifacts: ["LayoutShiftSources"],
+    };
+  }
+
+  static audit(artifacts) {
+    return { score: null, details: { type: "debugdata", shifts: artifacts.LayoutShiftSources } };
+  }
+}
+
+const config = {
+  ...defaultConfig,
+  artifacts: [...defaultConfig.artifacts, { id: "LayoutShiftSources", gatherer: { instance: new LayoutShiftSources() } }],
+  audits: [...defaultConfig.audits, { implementation: LayoutShiftSourcesAudit }],
+  categories: {
+    ...defaultConfig.categories,
+    performance: {
+      ...defaultConfig.categories.performance,
+      auditRefs: [...defaultConfig.categories.performance.auditRefs, { id: "layout-shift-sources", weight: 0 }],
+    },
+  },
+};
+
 for (let run = 1; run <= Number(runs); run += 1) {
   for (const page of pages) {
-    const { lhr } = await lighthouse(page.url, { port: page.port, output: "json", logLevel: "error" });
+    const { lhr } = await lighthouse(page.url, { port: page.port, output: "json", logLevel: "error" }, config);
     if (lhr.runtimeError) throw new Error(`${page.name}: ${lhr.runtimeError.code} ${lhr.runtimeError.message}`);
     const metric = (id) => lhr.audits[id].numericValue;
     const categories = Object.keys(lhr.categories);
@@ -50,7 +127,7 @@ for (let run = 1; run <= Number(runs); run += 1) {
         // Lighthouse's own measure of how fast the machine was at this moment (higher is faster).
         benchmarkIndex: lhr.environment.benchmarkIndex,
         shortfalls: Object.fromEntries(categories.map((c) => [c, shortfalls(lhr, c)])),
-        layoutShifts: lhr.audits["layout-shifts"]?.details?.items ?? [],
+        layoutShifts: lhr.audits["layout-shift-sources"].details?.shifts ?? lhr.audits["layout-shift-sources"].errorMessage,
         warnings: lhr.runWarnings,
       }),
     );

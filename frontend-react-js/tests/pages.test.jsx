@@ -3,7 +3,7 @@
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import { cognitoError, fakeNetwork, json, jwt, refreshAnswer, seedSession, startApp } from "./fakes.js";
+import { cognitoError, deferred, fakeNetwork, json, jwt, refreshAnswer, seedSession, startApp } from "./fakes.js";
 import { renderApp } from "./render.jsx";
 
 const ALICE = { uuid: "u-alice", handle: "alice", display_name: "Alice Doe", bio: "", cruds_count: 1, created_at: "2026-11-01T00:00:00Z" };
@@ -107,6 +107,27 @@ describe("Home", () => {
     renderApp("/");
     await screen.findByRole("textbox", { name: "What's happening?" });
     expect(screen.queryByRole("region", { name: "Cruddur: say it, and let it go" })).toBeNull();
+  });
+
+  it("draws the feed only once it knows who is looking, so the composer is not pushed in above it", async () => {
+    // A stale token keeps the session unsettled while Cognito renews it; a visitor's is unsettled for a moment too,
+    // and the intro would then land above the feed the same way (a layout shift on a slow phone).
+    const renewed = deferred();
+    seedSession({ accessToken: jwt({ expiresIn: -60, label: "stale" }) });
+    fakeNetwork({
+      api: { "GET /api/me": () => ALICE, "GET /api/activities/home": () => page([activity()]) },
+      cognito: { GetTokensFromRefreshToken: () => renewed.promise },
+    });
+    renderApp("/");
+    await screen.findByRole("heading", { name: "Home" });
+    expect(screen.getByRole("status").textContent).toBe("Loading…");
+    expect(screen.queryByRole("region", { name: "Home feed" })).toBeNull();
+
+    renewed.resolve(refreshAnswer(jwt({ label: "renewed" })));
+    const box = await screen.findByRole("textbox", { name: "What's happening?" });
+    const feed = screen.getByRole("region", { name: "Home feed" });
+    expect(box.compareDocumentPosition(feed) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+    expect(await within(feed).findByText("Hello from Bob")).toBeTruthy();
   });
 
   it("keeps the layout when the page breaks, showing the error boundary inside it", async () => {

@@ -4,7 +4,7 @@ import { routes } from "../app/routes.js";
 import { ActivityFeed } from "../components/ActivityFeed.jsx";
 import { Composer } from "../components/Composer.jsx";
 import { NewCrudsBar } from "../components/NewCrudsBar.jsx";
-import { ErrorNotice } from "../components/PageState.jsx";
+import { ErrorNotice, Loading } from "../components/PageState.jsx";
 import { createActivity, DEFAULT_TTL, homeFeed, MAX_CRUD_LENGTH, newCruds, TTLS } from "../lib/activities.js";
 import { usePolling } from "../lib/live.js";
 import { useSession } from "../lib/session.jsx";
@@ -35,6 +35,18 @@ export default function HomePage() {
 
   async function post(message, form) {
     feed.add(await createActivity({ message, ttl: form.get("ttl") }));
+  }
+
+  // Until the session is known, whether the intro or the composer goes above the feed is not, so the feed (its
+  // loading state too) waits below the heading rather than being drawn and then pushed down (a layout shift).
+  // It is asked for at once all the same; the page's one loading state stands in, and is replaced, not moved.
+  if (session.status === "loading") {
+    return (
+      <section className="page" aria-labelledby="home-title">
+        <h1 id="home-title">Home</h1>
+        <Loading />
+      </section>
+    );
   }
 
   return (
