@@ -208,7 +208,8 @@ describe("live pages", () => {
     expect(screen.getByRole("link", { name: "Messages, 50+ unread" })).toBeTruthy();
 
     await act(() => router.navigate("/notifications"));
-    await screen.findByText("@alice look");
+    // CrudText draws the mention as a link, so the message is found whole, not as one text node
+    await screen.findByText((_, el) => el?.classList.contains("activity-message") && el.textContent === "@alice look");
     expect(await screen.findByRole("link", { name: "Notifications" })).toBeTruthy();
     expect(screen.getByRole("link", { name: "Messages, 50+ unread" })).toBeTruthy();
 
