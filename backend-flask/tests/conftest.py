@@ -9,6 +9,7 @@ Fixtures other areas build on:
   app, client   per test: create_app(settings) and its test client
   auth          session: auth.headers("bayko") → a demo user's real access-token header
   volume_url    session: a database seeded with realistic volume, for query plans (tests/plans.py)
+  conn, scratch module: one connection to it; test: that connection inside a transaction rolled back after
 """
 from __future__ import annotations
 
@@ -225,3 +226,18 @@ def volume_url(database_url):
     yield url
     with psycopg.connect(database_url, autocommit=True) as conn:
         conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture(scope="module")
+def conn(volume_url):
+    """One connection to the volume database, for a module of query-plan tests."""
+    with psycopg.connect(volume_url, autocommit=True) as connection:
+        yield connection
+
+
+@pytest.fixture
+def scratch(conn):
+    """The volume database inside a transaction rolled back after the test: other tests never see the rows
+    a test adds."""
+    with conn.transaction(force_rollback=True):
+        yield conn

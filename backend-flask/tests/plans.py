@@ -64,3 +64,9 @@ def reuse(url: str, name: str, runs: int = 12, **params) -> dict:
                            "WHERE NOT from_sql").fetchone()
         assert row, f"psycopg did not prepare {name} after {runs} executions"
         return {"generic": row[0], "custom": row[1]}
+
+
+def rows(conn: psycopg.Connection, text: str, **params) -> list[dict]:
+    """What `text` answers with `params`, as dicts."""
+    with conn.cursor(row_factory=dict_row) as cur:
+        return cur.execute(text, params).fetchall()

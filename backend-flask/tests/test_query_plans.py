@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from datetime import datetime, timezone
 
-import psycopg
 import pytest
 
 from cruddur.db import SQL_ROOT, sql
@@ -13,12 +12,6 @@ from cruddur.paging import MAX_PAGE_SIZE
 from tests import plans
 
 NOW = datetime.now(timezone.utc)
-
-
-@pytest.fixture(scope="module")
-def conn(volume_url):
-    with psycopg.connect(volume_url, autocommit=True) as connection:
-        yield connection
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-import psycopg
 import pytest
 from psycopg.rows import dict_row
 
@@ -13,12 +12,6 @@ from cruddur.paging import COUNT_CEILING
 from tests import plans
 
 NOW = datetime.now(timezone.utc)
-
-
-@pytest.fixture(scope="module")
-def conn(volume_url):
-    with psycopg.connect(volume_url, autocommit=True) as connection:
-        yield connection
 
 
 def home_page(conn, limit: int) -> list[dict]:

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-import psycopg
 import pytest
-from psycopg.rows import dict_row
 
 from cruddur.db import sql
 from cruddur.paging import place
@@ -29,28 +27,10 @@ LIMIT 300
 """
 
 
-@pytest.fixture(scope="module")
-def conn(volume_url):
-    with psycopg.connect(volume_url, autocommit=True) as connection:
-        yield connection
-
-
-@pytest.fixture
-def scratch(conn):
-    """The volume database inside a transaction rolled back after the test."""
-    with conn.transaction(force_rollback=True):
-        yield conn
-
-
-def rows(conn, text: str, **params) -> list[dict]:
-    with conn.cursor(row_factory=dict_row) as cur:
-        return cur.execute(text, params).fetchall()
-
-
 def home_pages(conn, limit: int, most: int) -> list[dict]:
     seen, cursor = [], (None, None)
     while len(seen) < most:
-        got = rows(conn, sql("activities/home"), now=NOW, limit=limit, cursor_at=cursor[0], cursor_uuid=cursor[1])
+        got = plans.rows(conn, sql("activities/home"), now=NOW, limit=limit, cursor_at=cursor[0], cursor_uuid=cursor[1])
         seen += got
         if len(got) < limit:
             break
@@ -70,7 +50,7 @@ def test_home_with_reposts_pages_through_what_the_definition_gives(scratch):
     scratch.execute("UPDATE activities a SET reposts_count = (SELECT count(*) FROM reactions r "
                     "WHERE r.activity_uuid = a.uuid AND r.kind = 'repost') WHERE reposts_count > 0 OR uuid IN "
                     "(SELECT activity_uuid FROM reactions WHERE kind = 'repost')")
-    expected = rows(scratch, HOME_DEFINED, now=NOW)
+    expected = plans.rows(scratch, HOME_DEFINED, now=NOW)
     assert any(r["reposted_by_handle"] for r in expected[:40]), "the set-up should put reposts at the top"
     for limit in (7, 50):
         got = home_pages(scratch, limit, len(expected))
@@ -103,7 +83,7 @@ def test_the_callers_own_likes_and_reposts_are_key_lookups_however_many_they_hav
     assert "Seq Scan" not in plan, plan
     lookups = [line for line in plan.splitlines() if "Index Cond" in line and "activity_uuid = wanted.uuid" in line]
     assert lookups, f"the person's reactions are read whole, not looked up crud by crud:\n{plan}"
-    found = rows(scratch, sql("reactions/of_viewer"), sub="fan-sub", uuids=page)
+    found = plans.rows(scratch, sql("reactions/of_viewer"), sub="fan-sub", uuids=page)
     assert len(found) == 20 and all(r["liked"] and not r["reposted"] for r in found)
 
 

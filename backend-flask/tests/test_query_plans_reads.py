@@ -6,7 +6,6 @@ from datetime import datetime, timezone
 
 import psycopg
 import pytest
-from psycopg.rows import dict_row
 
 from cruddur.db import sql
 from cruddur.paging import place
@@ -45,34 +44,15 @@ ORDER BY created_at DESC, uuid DESC
 """
 
 
-@pytest.fixture(scope="module")
-def conn(volume_url):
-    with psycopg.connect(volume_url, autocommit=True) as connection:
-        yield connection
-
-
-@pytest.fixture
-def scratch(conn):
-    """The volume database inside a transaction rolled back after the test: other tests never see the rows
-    a test adds."""
-    with conn.transaction(force_rollback=True):
-        yield conn
-
-
 def first_page(limit: int = 21, **params) -> dict:
     return {"now": NOW, "cursor_at": None, "cursor_uuid": None, "limit": limit, **params}
-
-
-def rows(conn, text: str, **params) -> list[dict]:
-    with conn.cursor(row_factory=dict_row) as cur:
-        return cur.execute(text, params).fetchall()
 
 
 def every_page(conn, name: str, limit: int, most: int | None = None, **params) -> list[dict]:
     """The rows of db/sql/<name>.sql (all, or the first `most`), read a page at a time as the API does."""
     seen, cursor = [], {"cursor_at": None, "cursor_uuid": None}
     while True:
-        got = rows(conn, sql(name), now=NOW, limit=limit, **cursor, **params)
+        got = plans.rows(conn, sql(name), now=NOW, limit=limit, **cursor, **params)
         seen += got
         if len(got) < limit or (most and len(seen) >= most):
             return seen[:most]
@@ -126,7 +106,7 @@ def test_a_deep_notifications_page_seeks_the_index_to_the_cursor(conn):
 
 
 def test_notifications_page_through_what_the_definition_gives(scratch, mentioned):
-    expected = rows(scratch, NOTIFICATIONS_DEFINED, now=NOW, **mentioned)
+    expected = plans.rows(scratch, NOTIFICATIONS_DEFINED, now=NOW, **mentioned)
     reasons = {r["reason"] for r in expected}
     assert reasons >= {"reply", "mention", "like"}, f"the set-up should give every kind of news, not {reasons}"
     got = every_page(scratch, "activities/notifications", 17, **mentioned)
@@ -171,7 +151,7 @@ def test_a_rare_search_word_reads_its_few_rows_through_the_search_index(scratch)
 
 @pytest.mark.parametrize("term", ["fargate", "4242", "cloud -postgres", "crud number 1"])
 def test_search_pages_through_what_the_definition_gives(conn, term):
-    expected = rows(conn, SEARCH_DEFINED + " LIMIT 120", now=NOW, term=term)
+    expected = plans.rows(conn, SEARCH_DEFINED + " LIMIT 120", now=NOW, term=term)
     got = every_page(conn, "activities/search", 40, most=120, term=term)
     assert got == expected
 

@@ -5,9 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta, timezone
 
-import psycopg
 import pytest
-from psycopg.rows import dict_row
 
 from cruddur.db import sql
 from cruddur.services.tags import TRENDING_SHOWN, TRENDING_WINDOW
@@ -29,17 +27,6 @@ ORDER BY people DESC, cruds DESC, tag
 LIMIT %(limit)s
 """
 COMMON, RARE = "cloud", "topic7"
-
-
-@pytest.fixture(scope="module")
-def conn(volume_url):
-    with psycopg.connect(volume_url, autocommit=True) as connection:
-        yield connection
-
-
-def rows(conn, text: str, **params) -> list[dict]:
-    with conn.cursor(row_factory=dict_row) as cur:
-        return cur.execute(text, params).fetchall()
 
 
 def page(limit: int = 21, **params) -> dict:
@@ -70,10 +57,10 @@ def test_a_tag_search_planned_for_its_tag_or_reused_seeks_the_tags_index_to_the_
 
 @pytest.mark.parametrize("tag", [COMMON, RARE, "nobody-uses-this"])
 def test_a_tag_search_pages_through_what_the_definition_gives(conn, tag):
-    expected = rows(conn, TAGGED_DEFINED + " LIMIT 90", tag=tag, now=NOW)
+    expected = plans.rows(conn, TAGGED_DEFINED + " LIMIT 90", tag=tag, now=NOW)
     seen, cursor = [], {"cursor_at": None, "cursor_uuid": None}
     while len(seen) < 90:
-        got = rows(conn, sql("activities/tagged"), now=NOW, limit=30, tag=tag, **cursor)
+        got = plans.rows(conn, sql("activities/tagged"), now=NOW, limit=30, tag=tag, **cursor)
         seen += got
         if len(got) < 30:
             break
@@ -94,11 +81,11 @@ def test_trending_reads_only_the_last_days_tag_uses_from_one_index(conn):
 
 
 def test_trending_is_what_the_definition_gives(conn):
-    expected = rows(conn, TRENDING_DEFINED, **trending_params())
+    expected = plans.rows(conn, TRENDING_DEFINED, **trending_params())
     assert [r["tag"] for r in expected][:2] == [COMMON, "postgres"], expected
-    assert rows(conn, sql("tags/trending"), **trending_params()) == expected
+    assert plans.rows(conn, sql("tags/trending"), **trending_params()) == expected
 
 
 def test_trending_a_day_from_now_counts_nothing_that_has_expired(conn):
     later = {**trending_params(), "since": NOW + timedelta(hours=1) - TRENDING_WINDOW, "now": NOW + timedelta(hours=1)}
-    assert rows(conn, sql("tags/trending"), **later) == rows(conn, TRENDING_DEFINED, **later)
+    assert plans.rows(conn, sql("tags/trending"), **later) == plans.rows(conn, TRENDING_DEFINED, **later)
