@@ -116,3 +116,28 @@ export function deferred() {
 }
 
 export { json };
+
+export const ALICE = { uuid: "u-alice", handle: "alice", display_name: "Alice Doe", bio: "", cruds_count: 1, created_at: "2026-11-01T00:00:00Z" };
+const HOUR = 3600 * 1000;
+
+/** A crud as the API answers it: Bob's, posted an hour ago with five hours to live, unless `over` says otherwise. */
+export const activity = (over = {}) => ({
+  uuid: "a-1",
+  handle: "bob",
+  display_name: "Bob Roe",
+  message: "Hello from Bob",
+  replies_count: 0,
+  reposts_count: 0,
+  likes_count: 0,
+  reply_to_activity_uuid: null,
+  created_at: new Date(Date.now() - HOUR).toISOString(),
+  expires_at: new Date(Date.now() + 5 * HOUR).toISOString(),
+  avatar_url: null,
+  liked: false,
+  reposted: false,
+  reposted_by: null,
+  ...over,
+});
+
+/** One page of a list, the last. */
+export const page = (items) => ({ items, next_cursor: null });

@@ -3,25 +3,9 @@
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import { cognitoError, deferred, fakeNetwork, json, jwt, refreshAnswer, seedSession, startApp } from "./fakes.js";
+import { ALICE, activity, cognitoError, deferred, fakeNetwork, json, jwt, page, refreshAnswer, seedSession, startApp } from "./fakes.js";
 import { renderApp } from "./render.jsx";
 
-const ALICE = { uuid: "u-alice", handle: "alice", display_name: "Alice Doe", bio: "", cruds_count: 1, created_at: "2026-11-01T00:00:00Z" };
-const HOUR = 3600 * 1000;
-const activity = (over = {}) => ({
-  uuid: "a-1",
-  handle: "bob",
-  display_name: "Bob Roe",
-  message: "Hello from Bob",
-  replies_count: 0,
-  reposts_count: 0,
-  likes_count: 0,
-  reply_to_activity_uuid: null,
-  created_at: new Date(Date.now() - HOUR).toISOString(),
-  expires_at: new Date(Date.now() + 5 * HOUR).toISOString(),
-  ...over,
-});
-const page = (items) => ({ items, next_cursor: null });
 
 beforeEach(() => startApp());
 

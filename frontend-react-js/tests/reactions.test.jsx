@@ -3,28 +3,10 @@
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it } from "vitest";
-import { deferred, fakeNetwork, json, seedSession, startApp } from "./fakes.js";
+import { ALICE, activity, deferred, fakeNetwork, json, page, seedSession, startApp } from "./fakes.js";
 import { renderApp } from "./render.jsx";
 
-const ALICE = { uuid: "u-alice", handle: "alice", display_name: "Alice Doe", bio: "", cruds_count: 1, created_at: "2026-11-01T00:00:00Z" };
-const HOUR = 3600 * 1000;
-const crud = (over = {}) => ({
-  uuid: "a-1",
-  handle: "bob",
-  display_name: "Bob Roe",
-  message: "Hello from Bob",
-  replies_count: 0,
-  reposts_count: 2,
-  likes_count: 4,
-  reply_to_activity_uuid: null,
-  created_at: new Date(Date.now() - HOUR).toISOString(),
-  expires_at: new Date(Date.now() + 5 * HOUR).toISOString(),
-  liked: false,
-  reposted: false,
-  reposted_by: null,
-  ...over,
-});
-const page = (items) => ({ items, next_cursor: null });
+const crud = (over = {}) => activity({ reposts_count: 2, likes_count: 4, ...over });
 
 beforeEach(() => startApp());
 

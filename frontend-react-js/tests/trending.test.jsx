@@ -2,24 +2,10 @@
 import { screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { deferred, fakeNetwork, json, startApp } from "./fakes.js";
+import { activity as fakeActivity, deferred, fakeNetwork, json, page, startApp } from "./fakes.js";
 import { renderApp } from "./render.jsx";
 
-const HOUR = 3600 * 1000;
-const activity = (over = {}) => ({
-  uuid: "a-1",
-  handle: "bob",
-  display_name: "Bob Roe",
-  message: "Shipping #Fargate tasks with @alice today",
-  replies_count: 0,
-  reposts_count: 0,
-  likes_count: 0,
-  reply_to_activity_uuid: null,
-  created_at: new Date(Date.now() - HOUR).toISOString(),
-  expires_at: new Date(Date.now() + 5 * HOUR).toISOString(),
-  ...over,
-});
-const page = (items) => ({ items, next_cursor: null });
+const activity = (over = {}) => fakeActivity({ message: "Shipping #Fargate tasks with @alice today", ...over });
 const TRENDING = { items: [{ tag: "fargate", people: 3, cruds: 5 }, { tag: "école", people: 1, cruds: 1 }] };
 const ALICE = { uuid: "u-alice", handle: "alice", display_name: "Alice Doe", bio: "", cruds_count: 0, created_at: "2026-11-01T00:00:00Z" };
 
