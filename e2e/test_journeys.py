@@ -253,7 +253,8 @@ def test_a_malformed_crud_address_shows_the_apps_404_page_signed_out_and_signed_
 # Every control a thumb uses, with its size, unless it is smaller than 44 × 44 px (WCAG 2.5.5). Links inside
 # a sentence are the rule's own exception; the skip link sits off screen until it has focus.
 SMALL_TARGETS = """() => [...document.querySelectorAll('a[href], button, input, select, textarea')].flatMap((el) => {
-  const r = el.getBoundingClientRect();
+  // a control inside its label (the file input behind "Change picture") is pressed through the label
+  const r = (el.tagName === 'INPUT' && el.closest('label') || el).getBoundingClientRect();
   const inSentence = el.tagName === 'A' && el.parentElement.tagName === 'P'
     && el.parentElement.textContent.trim() !== el.textContent.trim();
   if ((r.width === 0 && r.height === 0) || r.right <= 0 || inSentence) return [];

@@ -9,6 +9,8 @@ from playwright.sync_api import expect
 
 ACCESS_TOKEN_KEY = "Object.keys(localStorage).find(k => k.endsWith('.accessToken'))"
 
+NO_NOTIFICATIONS = "Nothing new. Replies, mentions, likes and reposts of your cruds show up here."
+
 
 def with_claims(token: str, **claims) -> str:
     """The same JWT with some claims changed; its signature no longer matches (the API must refuse it)."""
@@ -50,7 +52,7 @@ def test_an_expired_access_token_is_refreshed_before_any_request_leaves(stack, o
     api, cognito = record_traffic(page, stack)
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Notifications").click()
-    expect(page.get_by_text("Nothing new. Replies and mentions show up here.")).to_be_visible()
+    expect(page.get_by_text(NO_NOTIFICATIONS)).to_be_visible()
 
     assert "GetTokensFromRefreshToken" in cognito
     authorised = [(path, status) for path, token, status in api if token]
@@ -68,7 +70,7 @@ def test_a_refused_token_is_refreshed_once_and_the_request_retried(stack, open_p
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Notifications").click()
     expect(page.get_by_role("heading", name="Notifications")).to_be_visible()
-    expect(page.get_by_text("Nothing new. Replies and mentions show up here.")).to_be_visible()
+    expect(page.get_by_text(NO_NOTIFICATIONS)).to_be_visible()
 
     calls = [(path, token == refused, status) for path, token, status in api
              if path.startswith("/api/activities/notifications")]

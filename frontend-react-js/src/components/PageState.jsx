@@ -63,17 +63,19 @@ function useCountdown(from, cause) {
  * the wait the API asked for), a session that ended (with the way back in), or the API's own words for
  * what it refused. "Try again" only where trying again can help, and only when `onRetry` is given.
  */
-export function ErrorNotice({ error, onRetry }) {
+/** `polite`: for a part beside the page (Trending), whose failure is told without interrupting, so that a
+ * page has one alert however many of its parts the same outage breaks. */
+export function ErrorNotice({ error, onRetry, polite = false }) {
   if (!error) return null;
-  return <Problem error={error} onRetry={onRetry} />;
+  return <Problem error={error} onRetry={onRetry} polite={polite} />;
 }
 
-function Problem({ error, onRetry }) {
+function Problem({ error, onRetry, polite }) {
   const { text, retry, wait = 0, signIn } = explain(error);
   const left = useCountdown(wait, error);
   const { pathname, search } = useLocation();
   return (
-    <div className="state state-error" role="alert">
+    <div className="state state-error" role={polite ? "status" : "alert"}>
       <p>{text}</p>
       {retry && onRetry && (
         <button type="button" className="button-secondary" onClick={onRetry} disabled={left > 0}>

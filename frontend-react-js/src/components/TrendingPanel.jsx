@@ -19,7 +19,7 @@ export function TrendingPanel({ as: Frame = "section" }) {
     <Frame className="trending" aria-labelledby="trending-title">
       <h2 id="trending-title">Trending</h2>
       {trending.status === "loading" && <Loading label="Loading tags…" />}
-      <ErrorNotice error={trending.error} onRetry={trending.retry} />
+      <ErrorNotice error={trending.error} onRetry={trending.retry} polite />
       {trending.status === "ready" &&
         (trending.data.items.length === 0 ? (
           <Empty>No tags in the last 24 hours yet.</Empty>
