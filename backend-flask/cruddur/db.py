@@ -1,8 +1,9 @@
 """The PostgreSQL pool and the SQL files: callers see `array`, `object`, `value` and `commit`.
 
 SQL lives in db/sql/<area>/<name>.sql, read once and cached; parameters are always bound by psycopg
-as %(name)s, never formatted into the text. The one exception is a constant of the code's own, written
-{{name}} in the file and rendered when it is read (TEMPLATE_VALUES): a plan PostgreSQL reuses needs it fixed.
+as %(name)s, never formatted into the text. Text is put in only when a file is read, written {{name}}: a
+constant of the code's own (TEMPLATE_VALUES; a plan PostgreSQL reuses needs it fixed) or else the fragment
+db/sql/fragments/<name>.sql, SQL that several queries share (how a crud's JSON is built, for one).
 """
 from __future__ import annotations
 
@@ -28,15 +29,32 @@ CHECKOUT_TIMEOUT_SECONDS = 5
 READINESS_TIMEOUT_SECONDS = 2
 TEMPLATE_VALUES = {"page_ceiling": str(paging.SQL_CEILING), "count_ceiling": str(paging.COUNT_CEILING)}
 _TEMPLATE_NAME = re.compile(r"\{\{(\w+)\}\}")
+_COMMENT_LINE = re.compile(r"^\s*--.*\n", re.M)
+# A query whose best plan depends on its values says so in its file; psycopg otherwise prepares a statement
+# after a few executions, and PostgreSQL may then reuse a plan made without them.
+PLAN_EVERY_EXECUTION = "-- cruddur: plan every execution\n"
+_UNPREPARED: set[str] = set()
 
 
 @functools.cache
 def sql(name: str) -> str:
-    """The text of db/sql/<name>.sql (e.g. "activities/home")."""
+    """The text of db/sql/<name>.sql (e.g. "activities/home"), as sent: without its comment lines, which are for
+    readers (they would cross the wire with every unprepared statement, and psycopg caches its parse of a
+    statement only up to 4 KiB)."""
     path = (SQL_ROOT / f"{name}.sql").resolve()
     if SQL_ROOT not in path.parents:
         raise ValueError(f"SQL name {name!r} leaves {SQL_ROOT}")
-    return _TEMPLATE_NAME.sub(lambda found: TEMPLATE_VALUES[found.group(1)], path.read_text())
+    written = path.read_text()
+    text = _TEMPLATE_NAME.sub(lambda found: TEMPLATE_VALUES.get(found.group(1)) or sql(f"fragments/{found.group(1)}"),
+                              _COMMENT_LINE.sub("", written))
+    if PLAN_EVERY_EXECUTION in written:
+        _UNPREPARED.add(text)
+    return text
+
+
+def prepare(text: str) -> bool | None:
+    """psycopg's `prepare` for this SQL: never, or when psycopg sees fit."""
+    return False if text in _UNPREPARED else None
 
 
 class _StaleConnection(Exception):
@@ -55,7 +73,7 @@ class Database:
             with self.pool.connection(timeout=timeout) as conn:
                 try:
                     with conn.cursor(row_factory=dict_row) as cur:
-                        cur.execute(text, params)
+                        cur.execute(text, params, prepare=prepare(text))
                         return fetch(cur)
                 except psycopg.OperationalError as err:
                     if conn.broken:

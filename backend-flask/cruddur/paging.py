@@ -10,9 +10,10 @@ import binascii
 import json
 import re
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
+
+import orjson
 
 from cruddur import inputs
 from cruddur.errors import Invalid
@@ -37,7 +38,7 @@ _CURSOR = re.compile(rf"[A-Za-z0-9_-]{{1,{MAX_CURSOR_CHARS}}}")
 
 @dataclass(frozen=True)
 class Page:
-    items: list[dict]
+    items: list  # dicts, or JSON already written (orjson.Fragment)
     next: Position | None  # where the following page starts; None on the last page
 
     def body(self) -> dict:
@@ -98,11 +99,12 @@ def place(row: dict) -> Position:
     return (row["feed_at"], row["feed_uuid"]) if "feed_at" in row else (row["created_at"], row["uuid"])
 
 
-def rows(db, name: str, limit: int, cursor: Position | None, shape: Callable[[dict], dict], **params) -> Page:
-    """A page of the feed db/sql/<name>.sql, newest first, after `cursor`; `shape` makes each public item."""
+def rows(db, name: str, limit: int, cursor: Position | None, **params) -> Page:
+    """A page of the feed db/sql/<name>.sql, newest first, after `cursor`. Each row holds its place and `item`,
+    the public object's JSON as PostgreSQL wrote it, which goes into the answer as it is (an orjson Fragment)."""
     at, after = cursor or (None, None)
     # one row more than the page says whether another page follows
     found = db.array(name, limit=limit + 1, cursor_at=at, cursor_uuid=after, **params)
     shown = found[:limit]
     more = len(found) > limit
-    return Page([shape(row) for row in shown], place(shown[-1]) if more else None)
+    return Page([orjson.Fragment(row["item"]) for row in shown], place(shown[-1]) if more else None)

@@ -6,16 +6,23 @@ app does, through psycopg's automatic preparation, and says how PostgreSQL plann
 """
 from __future__ import annotations
 
+import json
 import re
 
 import psycopg
 from psycopg.rows import dict_row
 
-from cruddur.db import sql
+from cruddur.db import prepare, sql
 
 PARAM = re.compile(r"%\((\w+)\)s")
 # a Sort node (a Merge Append's "Sort Key" only says in what order it merges rows already sorted)
 SORT = re.compile(r"^\s*(->\s+)?(Incremental )?Sort\s+\(", re.M)
+
+
+def anonymous(text: str, params: dict) -> dict:
+    """`params`, read by nobody in particular unless they say whom: queries of cruds take the reader's sub
+    (db/sql/fragments/viewer_marks.sql)."""
+    return {"viewer_sub": None, **params} if "%(viewer_sub)s" in text else params
 
 
 def positional(text: str) -> tuple[str, list[str]]:
@@ -32,6 +39,7 @@ def positional(text: str) -> tuple[str, list[str]]:
 
 def generic(conn: psycopg.Connection, name: str, **params) -> str:
     """The reusable plan of db/sql/<name>.sql, executed with `params` (EXPLAIN ANALYZE text)."""
+    params = anonymous(sql(name), params)
     text, names = positional(sql(name))
     conn.execute("DEALLOCATE ALL")
     conn.execute(f"PREPARE plan_probe AS {text}")
@@ -49,7 +57,7 @@ def generic(conn: psycopg.Connection, name: str, **params) -> str:
 def custom(conn: psycopg.Connection, name: str, **params) -> str:
     """The plan made for these very values (EXPLAIN ANALYZE text)."""
     with psycopg.ClientCursor(conn) as cur:
-        cur.execute("EXPLAIN ANALYZE " + sql(name), params)
+        cur.execute("EXPLAIN ANALYZE " + sql(name), anonymous(sql(name), params))
         return "\n".join(row[0] for row in cur.fetchall())
 
 
@@ -59,14 +67,22 @@ def reuse(url: str, name: str, runs: int = 12, **params) -> dict:
     with psycopg.connect(url, autocommit=True) as conn:
         for _ in range(runs):
             with conn.cursor(row_factory=dict_row) as cur:
-                cur.execute(sql(name), params).fetchall()
+                cur.execute(sql(name), anonymous(sql(name), params), prepare=prepare(sql(name))).fetchall()
         row = conn.execute("SELECT generic_plans, custom_plans FROM pg_prepared_statements "
                            "WHERE NOT from_sql").fetchone()
-        assert row, f"psycopg did not prepare {name} after {runs} executions"
-        return {"generic": row[0], "custom": row[1]}
+        # a statement never prepared is planned for its values every time
+        return {"generic": row[0], "custom": row[1]} if row else {"generic": 0, "custom": runs}
 
 
 def rows(conn: psycopg.Connection, text: str, **params) -> list[dict]:
-    """What `text` answers with `params`, as dicts."""
+    """What `text` answers with `params`, as dicts. A feed's row is the item as the API sends it (the JSON
+    PostgreSQL built, read) under the row's own columns, its place in the feed, which keep their types."""
     with conn.cursor(row_factory=dict_row) as cur:
-        return cur.execute(text, params).fetchall()
+        found = cur.execute(text, anonymous(text, params)).fetchall()
+    return [{**json.loads(row.pop("item")), **row} if "item" in row else row for row in found]
+
+
+def keys(rows: list[dict], *names: str) -> list[tuple]:
+    """Each row's uuid and `names`, as text: a feed's rows and its plain definition's compare on these (what a
+    crud's JSON holds is tests/test_sql_json.py's)."""
+    return [tuple(str(row[name]) for name in ("uuid", *names)) for row in rows]

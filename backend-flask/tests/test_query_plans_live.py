@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 import pytest
-from psycopg.rows import dict_row
 
 from cruddur.db import sql
 from cruddur.paging import COUNT_CEILING
@@ -15,9 +14,7 @@ NOW = datetime.now(timezone.utc)
 
 
 def home_page(conn, limit: int) -> list[dict]:
-    with conn.cursor(row_factory=dict_row) as cur:
-        return cur.execute(sql("activities/home"), {"now": NOW, "cursor_at": None, "cursor_uuid": None,
-                                                    "limit": limit}).fetchall()
+    return plans.rows(conn, sql("activities/home"), now=NOW, cursor_at=None, cursor_uuid=None, limit=limit)
 
 
 def count(conn, name: str, **params) -> int:

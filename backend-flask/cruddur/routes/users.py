@@ -5,7 +5,7 @@ from cruddur.auth import caller_sub, caller_user, optional_auth, require_auth
 from cruddur.db import db
 from cruddur.http import now, read_json
 from cruddur.paging import page_params
-from cruddur.services import activities, reactions, users
+from cruddur.services import activities, users
 
 bp = Blueprint("users", __name__)
 
@@ -15,8 +15,7 @@ bp = Blueprint("users", __name__)
 def profile(handle):
     limit, cursor = page_params(request.args)
     person = users.profile(db(), handle, now())
-    page = activities.by_user(db(), person["uuid"], now(), limit, cursor)
-    reactions.mark(db(), caller_sub(), page.items)
+    page = activities.by_user(db(), caller_sub(), person["uuid"], now(), limit, cursor)
     return {"profile": person, **page.body()}
 
 

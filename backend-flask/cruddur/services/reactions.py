@@ -1,5 +1,5 @@
-"""Likes and reposts: one of each per person and crud, counted on the crud and told to its author; and which
-cruds a reader liked and reposted, so that their buttons show it."""
+"""Likes and reposts: one of each per person and crud, counted on the crud and told to its author. Every read of
+cruds tells its reader which of them they liked and reposted (db/sql/fragments/viewer_marks.sql)."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -29,16 +29,3 @@ def remove(db, user: dict, activity_uuid, kind: str, now: datetime) -> dict:
     budgets.spend(db, user["uuid"], kind, now)
     counts = db.commit("reactions/remove", user_uuid=user["uuid"], activity_uuid=activity_uuid, kind=kind, now=now)
     return _answer(kind, False, counts)
-
-
-def mark(db, viewer_sub: str | None, items: list[dict]) -> list[dict]:
-    """`items` (cruds), each told whether the viewer liked and reposted it: false for an anonymous reader."""
-    found = {}
-    if viewer_sub and items:
-        found = {row["uuid"]: row for row in
-                 db.array("reactions/of_viewer", sub=viewer_sub, uuids=[item["uuid"] for item in items])}
-    for item in items:
-        mine = found.get(item["uuid"], {})
-        item["liked"] = bool(mine.get("liked"))
-        item["reposted"] = bool(mine.get("reposted"))
-    return items

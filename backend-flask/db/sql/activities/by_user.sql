@@ -1,6 +1,6 @@
 -- One person's live top-level cruds, newest first, one page after the cursor (if any).
 -- Shaped like activities/home.sql so its plan is reused: see the note there.
-SELECT * FROM (
+SELECT created_at, uuid, json_build_object({{crud_json}}, {{viewer_marks}})::text AS item FROM (
   SELECT * FROM activity_view
   WHERE user_uuid = %(user_uuid)s
     AND reply_to_activity_uuid IS NULL
@@ -9,6 +9,6 @@ SELECT * FROM (
                               COALESCE(%(cursor_uuid)s::uuid, 'ffffffff-ffff-ffff-ffff-ffffffffffff'))
   ORDER BY created_at DESC, uuid DESC
   LIMIT {{page_ceiling}}
-) page
+) v
 ORDER BY created_at DESC, uuid DESC
 LIMIT %(limit)s

@@ -5,6 +5,8 @@ WITH created AS (
   VALUES (%(user_uuid)s, %(message)s, %(expires_at)s, %(now)s)
   RETURNING *
 )
-SELECT c.uuid, u.handle, u.display_name, c.message, c.replies_count, c.reposts_count, c.likes_count,
-       c.reply_to_activity_uuid, c.created_at, c.expires_at, u.avatar_url
-FROM created c JOIN users u ON u.uuid = c.user_uuid
+-- nobody has liked or reposted it yet
+SELECT json_build_object({{crud_json}}, 'liked', false, 'reposted', false)::text AS item
+FROM (SELECT c.uuid, u.handle, u.display_name, c.message, c.replies_count, c.reposts_count, c.likes_count,
+             c.reply_to_activity_uuid, c.created_at, c.expires_at, u.avatar_url
+      FROM created c JOIN users u ON u.uuid = c.user_uuid) v

@@ -6,8 +6,14 @@
 -- fixed ceiling (the largest page plus one: cruddur.paging.SQL_CEILING, written into the text when the file
 -- is read), because a parameter LIMIT makes a reusable plan look costly and PostgreSQL would otherwise plan
 -- every request anew. Each half walks its own index newest first and stops at the ceiling; a repost carries
--- its crud's expiry, so that expired ones are skipped on the index's rows, before any join.
-SELECT * FROM (
+-- its crud's expiry, so that expired ones are skipped on the index's rows, before any join. Each row is the
+-- entry's place and its JSON (fragments/crud_json.sql), built only for the page's rows.
+SELECT feed_at, feed_uuid,
+       json_build_object({{crud_json}},
+         'reposted_by', CASE WHEN reposted_by_handle IS NOT NULL
+                        THEN json_build_object('handle', reposted_by_handle, 'display_name', reposted_by_display_name) END,
+         {{viewer_marks}})::text AS item
+FROM (SELECT * FROM (
   (SELECT v.*, v.created_at AS feed_at, v.uuid AS feed_uuid,
           NULL::text AS reposted_by_handle, NULL::text AS reposted_by_display_name
    FROM activity_view v
@@ -32,6 +38,7 @@ SELECT * FROM (
                        AND (later.created_at, later.uuid) > (r.created_at, r.uuid))
    ORDER BY r.created_at DESC, r.uuid DESC
    LIMIT {{page_ceiling}})
-) page
+) entries
 ORDER BY feed_at DESC, feed_uuid DESC
-LIMIT %(limit)s
+LIMIT %(limit)s) v
+ORDER BY feed_at DESC, feed_uuid DESC

@@ -3,16 +3,23 @@
 -- 0003; a reply that also names them is a reply), and others' likes and reposts of their live cruds ("like",
 -- "repost", migration 0005), each with who did it (actor_*: a reply's or mention's own author). Each one's
 -- place is (feed_at, feed_uuid); one range of notifications_feed_key, sought to the cursor.
-SELECT v.*, n.reason, n.created_at AS feed_at, COALESCE(n.uuid, n.activity_uuid) AS feed_uuid,
-       COALESCE(actor.handle, v.handle) AS actor_handle,
-       COALESCE(actor.display_name, v.display_name) AS actor_display_name
-FROM notifications n
-JOIN activity_view v ON v.uuid = n.activity_uuid
-LEFT JOIN users actor ON actor.uuid = n.actor_uuid
-WHERE n.user_uuid = %(user_uuid)s
-  AND v.expires_at > %(now)s
-  AND (n.created_at, COALESCE(n.uuid, n.activity_uuid))
-      < (COALESCE(%(cursor_at)s::timestamptz, 'infinity'),
-         COALESCE(%(cursor_uuid)s::uuid, 'ffffffff-ffff-ffff-ffff-ffffffffffff'))
-ORDER BY n.created_at DESC, COALESCE(n.uuid, n.activity_uuid) DESC
-LIMIT %(limit)s
+SELECT feed_at, feed_uuid,
+       json_build_object({{crud_json}}, 'reason', reason,
+         'actor', CASE WHEN actor_handle IS NOT NULL
+                  THEN json_build_object('handle', actor_handle, 'display_name', actor_display_name) END,
+         {{viewer_marks}})::text AS item FROM (
+  SELECT v.*, n.reason, n.created_at AS feed_at, COALESCE(n.uuid, n.activity_uuid) AS feed_uuid,
+         COALESCE(actor.handle, v.handle) AS actor_handle,
+         COALESCE(actor.display_name, v.display_name) AS actor_display_name
+  FROM notifications n
+  JOIN activity_view v ON v.uuid = n.activity_uuid
+  LEFT JOIN users actor ON actor.uuid = n.actor_uuid
+  WHERE n.user_uuid = %(user_uuid)s
+    AND v.expires_at > %(now)s
+    AND (n.created_at, COALESCE(n.uuid, n.activity_uuid))
+        < (COALESCE(%(cursor_at)s::timestamptz, 'infinity'),
+           COALESCE(%(cursor_uuid)s::uuid, 'ffffffff-ffff-ffff-ffff-ffffffffffff'))
+  ORDER BY n.created_at DESC, COALESCE(n.uuid, n.activity_uuid) DESC
+  LIMIT %(limit)s
+) v
+ORDER BY feed_at DESC, feed_uuid DESC
