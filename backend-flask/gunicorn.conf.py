@@ -7,6 +7,7 @@ new connections and lets requests in flight finish within graceful_timeout, unde
 """
 import json
 import os
+import sys
 
 from gunicorn import util
 from gunicorn.glogging import Logger
@@ -17,6 +18,11 @@ bind = f"0.0.0.0:{int(os.environ.get('PORT', '4567'))}"
 workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 worker_class = "gthread"
+# The app is built once, in the master, and the workers are forked from it (its database pool opens in each
+# worker on first use, cruddur.db): a worker answers sooner after start and shares the master's pages
+# (docs/api.md, "Start-up and memory"). Reloading on edits (the development image) needs each worker to
+# import the app afresh, so there the master does not.
+preload_app = "--reload" not in sys.argv
 timeout = 30
 graceful_timeout = 20
 # the load balancer keeps idle connections for 60 s; outlive them so it never reuses a closed one

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import json
 
-import boto3
-from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 from flask import Flask, current_app
+
+from cruddur.aws import LazyClient
 
 # A picture's key names its content, so a URL never shows another picture: caches may keep it for good.
 AVATAR_CACHE_CONTROL = "public, max-age=31536000, immutable"
@@ -34,10 +34,9 @@ def client_for(region: str, endpoint_url: str | None = None):
     cross-origin POST does not follow.
     """
     style = "path" if endpoint_url else "virtual"
-    config = Config(connect_timeout=2.0, read_timeout=10.0, retries={"mode": "standard", "total_max_attempts": 2},
-                    signature_version="s3v4", s3={"addressing_style": style})
-    return boto3.client("s3", region_name=region, endpoint_url=endpoint_url or f"https://s3.{region}.amazonaws.com",
-                        config=config)
+    return LazyClient("s3", region, endpoint_url or f"https://s3.{region}.amazonaws.com", connect_timeout=2.0,
+                      read_timeout=10.0, retries={"mode": "standard", "total_max_attempts": 2},
+                      signature_version="s3v4", s3={"addressing_style": style})
 
 
 def create_local_buckets(client, uploads_bucket: str, avatars_bucket: str, origins: list[str]) -> list[str]:

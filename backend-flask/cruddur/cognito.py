@@ -4,28 +4,21 @@ boto3 honours AWS_ENDPOINT_URL, so the same code reaches the local emulator in d
 """
 from __future__ import annotations
 
-import functools
 
-import boto3
-from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 from flask import Flask, current_app
 
+from cruddur.aws import LazyClient
 from cruddur.errors import Unauthorized, Unavailable
 
 # GetUser sits on the first request of a new user: fail fast rather than hold a worker thread.
-CLIENT_CONFIG = Config(connect_timeout=3, read_timeout=5, retries={"max_attempts": 2, "mode": "standard"})
+CLIENT_CONFIG = {"connect_timeout": 3, "read_timeout": 5, "retries": {"max_attempts": 2, "mode": "standard"}}
 
 
 class CognitoProfiles:
     def __init__(self, region: str, endpoint_url: str | None = None):
-        self.region, self.endpoint_url = region, endpoint_url
-
-    @functools.cached_property
-    def client(self):
         # built on first use: most requests come from users who already have a row
-        return boto3.client("cognito-idp", region_name=self.region, endpoint_url=self.endpoint_url,
-                            config=CLIENT_CONFIG)
+        self.client = LazyClient("cognito-idp", region, endpoint_url, **CLIENT_CONFIG)
 
     def attributes(self, access_token: str) -> dict[str, str]:
         """The caller's attributes (preferred_username, name, email, sub ...)."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import atexit
 import functools
 import re
+import threading
 from pathlib import Path
 
 import psycopg
@@ -67,8 +68,19 @@ class Database:
     def __init__(self, pool: ConnectionPool, checkout_timeout: float = CHECKOUT_TIMEOUT_SECONDS):
         self.pool = pool
         self.checkout_timeout = checkout_timeout
+        self._open_lock = threading.Lock()
+
+    def _ensure_open(self) -> None:
+        # A pool handed over closed opens in the process that first uses it: gunicorn builds the app once in
+        # its master and forks the workers from it (gunicorn.conf.py, preload_app), and connections and the
+        # pool's threads must belong to a worker, never be shared across a fork.
+        with self._open_lock:
+            if self.pool.closed:
+                self.pool.open(wait=False)
 
     def _attempt(self, text: str, params: dict, fetch, timeout: float):
+        if self.pool.closed:
+            self._ensure_open()
         try:
             with self.pool.connection(timeout=timeout) as conn:
                 try:
@@ -142,20 +154,23 @@ class _Pool(ConnectionPool):
         super()._add_connection(attempt or _CappedBackoff(timeout=self.reconnect_timeout), growing=growing)
 
 
-def connect_pool(url: str, min_size: int = 1, max_size: int = 10) -> ConnectionPool:
+def connect_pool(url: str, min_size: int = 1, max_size: int = 10, open_now: bool = True) -> ConnectionPool:
     # open(wait=False): a database that is down at start-up makes readiness fail, not the process.
     # autocommit: every use of a connection is one statement, which is its own transaction; without it
     # psycopg wraps each in BEGIN … COMMIT, two more round trips per request for no added safety.
     pool = _Pool(url, min_size=min_size, max_size=max_size, open=False,
                  kwargs={"connect_timeout": CONNECT_TIMEOUT_SECONDS, "autocommit": True},
                  name="cruddur")
-    pool.open(wait=False)
+    if open_now:
+        pool.open(wait=False)
     return pool
 
 
 def init_app(app: Flask) -> None:
     settings = app.config["SETTINGS"]
-    database = Database(connect_pool(settings.connection_url, settings.pool_min_size, settings.pool_max_size))
+    # opened on first use, in the process that serves (Database._ensure_open)
+    database = Database(connect_pool(settings.connection_url, settings.pool_min_size, settings.pool_max_size,
+                                     open_now=False))
     app.extensions["cruddur.db"] = database
     register_readiness_check(app, "database", database.ping)
     atexit.register(database.close)

@@ -22,11 +22,10 @@ import uuid
 from collections.abc import Callable
 from datetime import datetime, timezone
 
-import boto3
-from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 from flask import Flask, current_app
 
+from cruddur.aws import LazyClient
 from cruddur.paging import Page, Position
 from cruddur.readiness import register_readiness_check
 
@@ -104,8 +103,8 @@ def client_for(region: str, endpoint_url: str | None = None, total_attempts: int
     retries = {"mode": "standard"}
     if total_attempts is not None:
         retries["total_max_attempts"] = total_attempts
-    config = Config(connect_timeout=connect_timeout, read_timeout=read_timeout, retries=retries)
-    return boto3.client("dynamodb", region_name=region, endpoint_url=endpoint_url or None, config=config)
+    return LazyClient("dynamodb", region, endpoint_url or None, connect_timeout=connect_timeout,
+                      read_timeout=read_timeout, retries=retries)
 
 
 def _key(position: Position | None) -> str | None:

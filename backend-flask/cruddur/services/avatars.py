@@ -14,8 +14,6 @@ import uuid
 import warnings
 from datetime import datetime
 
-from PIL import Image, ImageOps
-
 from cruddur import budgets
 from cruddur.errors import Invalid, NotFound, TooLarge, Unavailable
 from cruddur.services import users
@@ -85,6 +83,8 @@ def remake(data: bytes) -> bytes:
     """A SIDE×SIDE WebP of the picture in `data`, cropped to the middle, upright, made of its pixels alone."""
     if len(data) > MAX_UPLOAD_BYTES:
         raise TooLarge("avatar_too_large", f"A picture may be {MAX_UPLOAD_BYTES // (1024 * 1024)} MB at most.")
+    # Pillow loads with the first avatar, not in every worker at start (docs/api.md, "Start-up and memory")
+    from PIL import Image, ImageOps
     with _DECODING, warnings.catch_warnings():
         # Pillow's own bomb check warns first and refuses only at twice its limit: refuse at once.
         warnings.simplefilter("error", Image.DecompressionBombWarning)
