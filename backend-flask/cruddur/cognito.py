@@ -4,7 +4,6 @@ boto3 honours AWS_ENDPOINT_URL, so the same code reaches the local emulator in d
 """
 from __future__ import annotations
 
-
 from botocore.exceptions import BotoCoreError, ClientError
 from flask import Flask, current_app
 
