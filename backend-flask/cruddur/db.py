@@ -38,19 +38,31 @@ _UNPREPARED: set[str] = set()
 
 
 @functools.cache
-def sql(name: str) -> str:
+def sql(name: str, anonymous: bool = False) -> str:
     """The text of db/sql/<name>.sql (e.g. "activities/home"), as sent: without its comment lines, which are for
     readers (they would cross the wire with every unprepared statement, and psycopg caches its parse of a
-    statement only up to 4 KiB)."""
+    statement only up to 4 KiB). `anonymous`: the statement for a reader who is nobody, each fragment taken
+    in its fragments/<name>.anonymous.sql form where it has one (nothing to look up about the reader)."""
     path = (SQL_ROOT / f"{name}.sql").resolve()
     if SQL_ROOT not in path.parents:
         raise ValueError(f"SQL name {name!r} leaves {SQL_ROOT}")
     written = path.read_text()
-    text = _TEMPLATE_NAME.sub(lambda found: TEMPLATE_VALUES.get(found.group(1)) or sql(f"fragments/{found.group(1)}"),
+    text = _TEMPLATE_NAME.sub(lambda found: TEMPLATE_VALUES.get(found.group(1)) or _fragment(found.group(1), anonymous),
                               _COMMENT_LINE.sub("", written))
     if PLAN_EVERY_EXECUTION in written:
         _UNPREPARED.add(text)
     return text
+
+
+def _fragment(name: str, anonymous: bool) -> str:
+    if anonymous and (SQL_ROOT / "fragments" / f"{name}.anonymous.sql").exists():
+        return sql(f"fragments/{name}.anonymous")
+    return sql(f"fragments/{name}", anonymous)
+
+
+def _text(name: str, params: dict) -> str:
+    # a read for a reader (viewer_sub) who is anonymous runs the statement that asks nothing about them
+    return sql(name, "viewer_sub" in params and params["viewer_sub"] is None)
 
 
 def prepare(text: str) -> bool | None:
@@ -112,11 +124,11 @@ class Database:
 
     def array(self, name: str, **params) -> list[dict]:
         """Every row the query returns."""
-        return self._run(sql(name), params, lambda cur: cur.fetchall())
+        return self._run(_text(name, params), params, lambda cur: cur.fetchall())
 
     def object(self, name: str, **params) -> dict | None:
         """The first row, or None."""
-        return self._run(sql(name), params, lambda cur: cur.fetchone())
+        return self._run(_text(name, params), params, lambda cur: cur.fetchone())
 
     def value(self, name: str, **params):
         """The first column of the first row, or None."""

@@ -12,6 +12,7 @@ import re
 import psycopg
 from psycopg.rows import dict_row
 
+from cruddur.db import _text as statement
 from cruddur.db import prepare, sql
 
 PARAM = re.compile(r"%\((\w+)\)s")
@@ -40,7 +41,7 @@ def positional(text: str) -> tuple[str, list[str]]:
 def generic(conn: psycopg.Connection, name: str, **params) -> str:
     """The reusable plan of db/sql/<name>.sql, executed with `params` (EXPLAIN ANALYZE text)."""
     params = anonymous(sql(name), params)
-    text, names = positional(sql(name))
+    text, names = positional(statement(name, params))
     conn.execute("DEALLOCATE ALL")
     conn.execute(f"PREPARE plan_probe AS {text}")
     conn.execute("SET plan_cache_mode = force_generic_plan")
@@ -57,7 +58,8 @@ def generic(conn: psycopg.Connection, name: str, **params) -> str:
 def custom(conn: psycopg.Connection, name: str, **params) -> str:
     """The plan made for these very values (EXPLAIN ANALYZE text)."""
     with psycopg.ClientCursor(conn) as cur:
-        cur.execute("EXPLAIN ANALYZE " + sql(name), anonymous(sql(name), params))
+        params = anonymous(sql(name), params)
+        cur.execute("EXPLAIN ANALYZE " + statement(name, params), params)
         return "\n".join(row[0] for row in cur.fetchall())
 
 
@@ -67,7 +69,8 @@ def reuse(url: str, name: str, runs: int = 12, **params) -> dict:
     with psycopg.connect(url, autocommit=True) as conn:
         for _ in range(runs):
             with conn.cursor(row_factory=dict_row) as cur:
-                cur.execute(sql(name), anonymous(sql(name), params), prepare=prepare(sql(name))).fetchall()
+                text = statement(name, anonymous(sql(name), params))
+                cur.execute(text, anonymous(sql(name), params), prepare=prepare(text)).fetchall()
         row = conn.execute("SELECT generic_plans, custom_plans FROM pg_prepared_statements "
                            "WHERE NOT from_sql").fetchone()
         # a statement never prepared is planned for its values every time

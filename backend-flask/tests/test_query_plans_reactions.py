@@ -87,9 +87,14 @@ def test_the_readers_own_likes_and_reposts_are_key_lookups_however_many_they_hav
         assert len(lookups) == 2, f"the reader's reactions are read whole, not looked up crud by crud:\n{plan}"
     found = plans.rows(scratch, sql("activities/home"), **params)
     assert len(found) == 21 and all(r["liked"] and not r["reposted"] for r in found)
-    anonymous = plans.rows(scratch, sql("activities/home"), **{**params, "viewer_sub": None})
-    assert [r["uuid"] for r in anonymous] == [r["uuid"] for r in found]
-    assert not any(r["liked"] or r["reposted"] for r in anonymous)
+    # an anonymous reader's statement asks nothing about them, and shows the same page
+    nobody = {**params, "viewer_sub": None}
+    assert "on reactions mine" in plans.custom(scratch, "activities/home", **params)
+    assert "on reactions mine" not in plans.custom(scratch, "activities/home", **nobody)
+    for text in (sql("activities/home", anonymous=True), sql("activities/home")):
+        anonymous = plans.rows(scratch, text, **nobody)
+        assert [r["uuid"] for r in anonymous] == [r["uuid"] for r in found]
+        assert not any(r["liked"] or r["reposted"] for r in anonymous)
 
 
 @pytest.mark.parametrize("name", ["reactions/add", "reactions/remove"])
