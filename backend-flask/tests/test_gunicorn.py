@@ -80,6 +80,24 @@ def test_the_api_is_served_and_logs_only_json_lines(served):
     assert "secret" not in json.dumps(access)
 
 
+def test_nginx_names_a_request_that_came_without_an_id_and_the_app_still_judges_a_sent_one(served):
+    import re
+    import urllib.request
+    port, _, _ = served
+
+    def request_id(sent: str | None) -> str:
+        headers = {"X-Request-Id": sent} if sent is not None else {}
+        request = urllib.request.Request(f"http://127.0.0.1:{port}/api/health-check", headers=headers)
+        with urllib.request.urlopen(request, timeout=10) as r:
+            return r.headers["X-Request-Id"]
+
+    made = {request_id(None) for _ in range(3)}
+    assert len(made) == 3 and all(re.fullmatch(r"[0-9a-f]{32}", rid) for rid in made), made
+    assert request_id("trace-2") == "trace-2"
+    refused = request_id("not an id!")  # the app's rule (cruddur/logs.py) replaces it with a fresh uuid
+    assert refused != "not an id!" and re.fullmatch(r"[0-9a-f-]{36}", refused), refused
+
+
 def test_each_access_line_is_an_embedded_metric_document_per_route(served):
     """CloudWatch Logs makes Requests and Latency of Cruddur/Api from these lines (docs/api.md, "Metrics")."""
     import time
