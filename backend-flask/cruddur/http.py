@@ -144,14 +144,17 @@ def _discard_body() -> None:
 
 def _security_headers(response):
     # Browsers must not guess another type from a JSON answer; and nothing a signed-in caller was
-    # shown may be kept by the browser or a shared cache for whoever comes next.
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    if "Authorization" in request.headers:
-        response.headers["Cache-Control"] = "no-store"
+    # shown may be kept by the browser or a shared cache for whoever comes next. (add, not set: nothing
+    # else writes these, and set would search the headers first on every request.)
+    headers = response.headers
+    headers.add("X-Content-Type-Options", "nosniff")
+    if "HTTP_AUTHORIZATION" in request.environ:
+        headers.add("Cache-Control", "no-store")
     # the route's rule, not its path, names the metrics nginx writes (nginx.conf): a handful of series, not one
     # per crud; nginx keeps the header from clients
-    if request.url_rule is not None:
-        response.headers["X-Cruddur-Route"] = request.url_rule.rule
+    rule = request.url_rule
+    if rule is not None:
+        headers.add("X-Cruddur-Route", rule.rule)
     return response
 
 

@@ -58,13 +58,14 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def assign_request_id():
-        incoming = request.headers.get("X-Request-Id", "")
+        incoming = request.environ.get("HTTP_X_REQUEST_ID", "")
         g.request_id = incoming if REQUEST_ID.fullmatch(incoming) else str(uuid.uuid4())
 
     @app.after_request
     def echo_request_id(response):
-        if "request_id" in g:
-            response.headers["X-Request-Id"] = g.request_id
+        request_id = g.get("request_id")
+        if request_id is not None:
+            response.headers.add("X-Request-Id", request_id)
         return response
 
 
