@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 import re
 import uuid
 from dataclasses import dataclass
@@ -69,7 +68,9 @@ def _stamp(moment: datetime) -> str:
 
 
 def encode_cursor(created_at: datetime, row_uuid) -> str:
-    payload = json.dumps([_stamp(created_at), str(row_uuid)]).encode()
+    # what json.dumps writes for the pair (an ISO time and a uuid from the store hold nothing to escape), at a
+    # fraction of its cost
+    payload = f'["{_stamp(created_at)}", "{row_uuid}"]'.encode()
     return base64.urlsafe_b64encode(payload).decode().rstrip("=")
 
 
