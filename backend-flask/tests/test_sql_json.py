@@ -1,4 +1,4 @@
-"""A crud's JSON is written by PostgreSQL (db/sql/fragments/crud_json.sql) and passed through unparsed: it must
+"""A crud's JSON is written by PostgreSQL (db/sql/fragments/crud_columns.sql, through row_to_json) and passed through unparsed: it must
 say exactly what the API says everywhere else — the fields of the OpenAPI document's Activity, uuids as
 text, times as cruddur.http.iso writes them (UTC, milliseconds, Z) whatever the session's time zone, and
 any text, however odd, read back as it was stored."""
@@ -19,13 +19,13 @@ from cruddur.openapi import load
 
 # a row with activity_view's columns, from parameters, for the fragment to read as `v`
 ROW = """
-SELECT json_build_object({{crud_json}})::text FROM (
+SELECT row_to_json(c)::text FROM (
   SELECT %(uuid)s::uuid AS uuid, %(handle)s::text AS handle, %(display_name)s::text AS display_name,
          %(message)s::text AS message, %(replies_count)s::int AS replies_count,
          %(reposts_count)s::int AS reposts_count, %(likes_count)s::int AS likes_count,
          %(reply_to_activity_uuid)s::uuid AS reply_to_activity_uuid, %(created_at)s::timestamptz AS created_at,
          %(expires_at)s::timestamptz AS expires_at, %(avatar_url)s::text AS avatar_url
-) v
+) v, LATERAL (SELECT {{crud_columns}}) c
 """
 TEXT = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=300)
 MOMENTS = st.datetimes(min_value=datetime(1970, 1, 1), max_value=datetime(9998, 12, 31),
@@ -56,7 +56,7 @@ def pg(database_url):
     zone=st.sampled_from(ZONES))
 def test_postgresql_writes_a_crud_as_the_api_does(pg, row, zone):
     pg.execute("SELECT set_config('TimeZone', %s, false)", [zone])
-    (written,) = pg.execute(sql("fragments/crud_json").join(ROW.split("{{crud_json}}")), row).fetchone()
+    (written,) = pg.execute(sql("fragments/crud_columns").join(ROW.split("{{crud_columns}}")), row).fetchone()
     assert json.loads(written) == python_spelling(row)
 
 
@@ -64,7 +64,7 @@ def test_the_fields_are_the_documented_ones_in_their_order(pg):
     row = {"uuid": uuid.uuid4(), "handle": "a", "display_name": "A", "message": "m", "replies_count": 0,
            "reposts_count": 0, "likes_count": 0, "reply_to_activity_uuid": None,
            "created_at": datetime.now(timezone.utc), "expires_at": datetime.now(timezone.utc), "avatar_url": None}
-    (written,) = pg.execute(sql("fragments/crud_json").join(ROW.split("{{crud_json}}")), row).fetchone()
+    (written,) = pg.execute(sql("fragments/crud_columns").join(ROW.split("{{crud_columns}}")), row).fetchone()
     documented = [name for name in load()["components"]["schemas"]["Activity"]["properties"]
                   if name not in ("liked", "reposted")]  # the reader's own marks: fragments/viewer_marks.sql
     assert list(json.loads(written)) == documented

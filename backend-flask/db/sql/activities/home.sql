@@ -7,12 +7,8 @@
 -- is read), because a parameter LIMIT makes a reusable plan look costly and PostgreSQL would otherwise plan
 -- every request anew. Each half walks its own index newest first and stops at the ceiling; a repost carries
 -- its crud's expiry, so that expired ones are skipped on the index's rows, before any join. Each row is the
--- entry's place and its JSON (fragments/crud_json.sql), built only for the page's rows.
-SELECT feed_at, feed_uuid,
-       json_build_object({{crud_json}},
-         'reposted_by', CASE WHEN reposted_by_handle IS NOT NULL
-                        THEN json_build_object('handle', reposted_by_handle, 'display_name', reposted_by_display_name) END,
-         {{viewer_marks}})::text AS item
+-- entry's place and its JSON (fragments/crud_columns.sql), built only for the page's rows.
+SELECT feed_at, feed_uuid, row_to_json(c)::text AS item
 FROM (SELECT * FROM (
   (SELECT v.*, v.created_at AS feed_at, v.uuid AS feed_uuid,
           NULL::text AS reposted_by_handle, NULL::text AS reposted_by_display_name
@@ -40,5 +36,10 @@ FROM (SELECT * FROM (
    LIMIT {{page_ceiling}})
 ) entries
 ORDER BY feed_at DESC, feed_uuid DESC
-LIMIT %(limit)s) v
+LIMIT %(limit)s) v,
+LATERAL (SELECT {{crud_columns}},
+                CASE WHEN reposted_by_handle IS NOT NULL
+                THEN json_build_object('handle', reposted_by_handle, 'display_name', reposted_by_display_name) END
+                AS reposted_by,
+                {{viewer_marks}}) c
 ORDER BY feed_at DESC, feed_uuid DESC

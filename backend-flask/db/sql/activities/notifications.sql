@@ -4,10 +4,7 @@
 -- "repost", migration 0005), each with who did it (actor_*: a reply's or mention's own author). Each one's
 -- place is (feed_at, feed_uuid); one range of notifications_feed_key, sought to the cursor.
 SELECT feed_at, feed_uuid,
-       json_build_object({{crud_json}}, 'reason', reason,
-         'actor', CASE WHEN actor_handle IS NOT NULL
-                  THEN json_build_object('handle', actor_handle, 'display_name', actor_display_name) END,
-         {{viewer_marks}})::text AS item FROM (
+       row_to_json(c)::text AS item FROM (
   SELECT v.*, n.reason, n.created_at AS feed_at, COALESCE(n.uuid, n.activity_uuid) AS feed_uuid,
          COALESCE(actor.handle, v.handle) AS actor_handle,
          COALESCE(actor.display_name, v.display_name) AS actor_display_name
@@ -21,5 +18,8 @@ SELECT feed_at, feed_uuid,
            COALESCE(%(cursor_uuid)s::uuid, 'ffffffff-ffff-ffff-ffff-ffffffffffff'))
   ORDER BY n.created_at DESC, COALESCE(n.uuid, n.activity_uuid) DESC
   LIMIT %(limit)s
-) v
+) v,
+LATERAL (SELECT {{crud_columns}},
+                reason, CASE WHEN actor_handle IS NOT NULL
+                     THEN json_build_object('handle', actor_handle, 'display_name', actor_display_name) END AS actor, {{viewer_marks}}) c
 ORDER BY feed_at DESC, feed_uuid DESC

@@ -11,7 +11,8 @@ WITH parent AS (
   RETURNING *
 )
 -- nobody has liked or reposted it yet
-SELECT json_build_object({{crud_json}}, 'liked', false, 'reposted', false)::text AS item
+SELECT row_to_json(c)::text AS item
 FROM (SELECT c.uuid, u.handle, u.display_name, c.message, c.replies_count, c.reposts_count, c.likes_count,
              c.reply_to_activity_uuid, c.created_at, c.expires_at, u.avatar_url
-      FROM created c JOIN users u ON u.uuid = c.user_uuid) v
+      FROM created c JOIN users u ON u.uuid = c.user_uuid) v,
+     LATERAL (SELECT {{crud_columns}}, false AS liked, false AS reposted) c

@@ -5,7 +5,7 @@
 -- made without the term would walk every crud for a rare one. The line below tells cruddur.db so.
 -- cruddur: plan every execution
 -- The columns are activity_view's; the view no longer carries the search vector, so it is not used here.
-SELECT created_at, uuid, json_build_object({{crud_json}}, {{viewer_marks}})::text AS item FROM (
+SELECT v.created_at, v.uuid, row_to_json(c)::text AS item FROM (
   SELECT a.uuid, u.handle, u.display_name, a.message, a.replies_count, a.reposts_count, a.likes_count,
          a.reply_to_activity_uuid, a.created_at, a.expires_at, a.user_uuid, u.avatar_url
   FROM activities a
@@ -16,5 +16,6 @@ SELECT created_at, uuid, json_build_object({{crud_json}}, {{viewer_marks}})::tex
                                   COALESCE(%(cursor_uuid)s::uuid, 'ffffffff-ffff-ffff-ffff-ffffffffffff'))
   ORDER BY a.created_at DESC, a.uuid DESC
   LIMIT %(limit)s
-) v
-ORDER BY created_at DESC, uuid DESC
+) v,
+LATERAL (SELECT {{crud_columns}}, {{viewer_marks}}) c
+ORDER BY v.created_at DESC, v.uuid DESC

@@ -2,7 +2,7 @@
 -- of crud_tags_feed_idx sought to the cursor, expired cruds skipped inside the index, the page's cruds then
 -- read by their keys. Whether PostgreSQL plans it per tag or reuses one plan, both are that seek
 -- (tests/test_query_plans_tags.py).
-SELECT feed_at, feed_uuid, json_build_object({{crud_json}}, {{viewer_marks}})::text AS item FROM (
+SELECT feed_at, feed_uuid, row_to_json(c)::text AS item FROM (
   SELECT v.*, t.created_at AS feed_at, t.activity_uuid AS feed_uuid
   FROM crud_tags t
   JOIN activity_view v ON v.uuid = t.activity_uuid
@@ -12,5 +12,6 @@ SELECT feed_at, feed_uuid, json_build_object({{crud_json}}, {{viewer_marks}})::t
                                            COALESCE(%(cursor_uuid)s::uuid, 'ffffffff-ffff-ffff-ffff-ffffffffffff'))
   ORDER BY t.created_at DESC, t.activity_uuid DESC
   LIMIT %(limit)s
-) v
+) v,
+LATERAL (SELECT {{crud_columns}}, {{viewer_marks}}) c
 ORDER BY feed_at DESC, feed_uuid DESC

@@ -3,11 +3,11 @@
 -- Scalar subqueries, not EXISTS: PostgreSQL may turn an EXISTS into a hash of everything the reader ever
 -- liked, read whole for a page of twenty. An anonymous request runs viewer_marks.anonymous.sql instead; a
 -- NULL sub here still means nobody, spelled '' so that PostgreSQL plans it as it plans a real one.
-'liked', COALESCE((SELECT true FROM reactions mine
+COALESCE((SELECT true FROM reactions mine
                    WHERE mine.user_uuid = (SELECT viewer.uuid FROM users viewer
                                            WHERE viewer.cognito_user_id = COALESCE(%(viewer_sub)s, ''))
-                     AND mine.activity_uuid = v.uuid AND mine.kind = 'like'), false),
-'reposted', COALESCE((SELECT true FROM reactions mine
+                     AND mine.activity_uuid = v.uuid AND mine.kind = 'like'), false) AS liked,
+COALESCE((SELECT true FROM reactions mine
                       WHERE mine.user_uuid = (SELECT viewer.uuid FROM users viewer
                                               WHERE viewer.cognito_user_id = COALESCE(%(viewer_sub)s, ''))
-                        AND mine.activity_uuid = v.uuid AND mine.kind = 'repost'), false)
+                        AND mine.activity_uuid = v.uuid AND mine.kind = 'repost'), false) AS reposted
