@@ -736,7 +736,8 @@ def render_starts(starts: dict[str, list[Start]]) -> str:
         largest = [max(s.rss_mb) for s in runs]
         typical = sorted(runs, key=lambda s: s.seconds)[len(runs) // 2]
         lines.append(f"| {side} | **{statistics.median(seconds):.2f} s** | {min(seconds):.2f}–{max(seconds):.2f} "
-                     f"| {statistics.median(s.listening for s in runs):.2f} s | **{statistics.median(largest):.1f} MiB** | {min(largest):.1f}–{max(largest):.1f} "
+                     f"| {statistics.median(s.listening for s in runs):.2f} s "
+                     f"| **{statistics.median(largest):.1f} MiB** | {min(largest):.1f}–{max(largest):.1f} "
                      f"| {', '.join(f'{m:.1f}' for m in typical.rss_mb)} MiB |")
     return "\n".join(lines) + "\n"
 
