@@ -404,7 +404,8 @@ class Started(Served):
 
     def __init__(self, env: dict, log: Path, chdir: Path):
         self.first_200: float | None = None
-        self.listening: float | None = None  # nginx took the connection (it answers 502 until a worker is up)
+        # nginx took a connection: the request then waits in gunicorn's socket queue until a worker has the app
+        self.listening: float | None = None
         began = time.monotonic()
         poller = threading.Thread(target=self._poll, args=(began,), daemon=True)
         poller.start()
@@ -423,13 +424,14 @@ class Started(Served):
         while time.monotonic() < deadline:
             try:
                 conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
+                conn.connect()
+                if self.listening is None:
+                    self.listening = time.monotonic() - began
                 conn.request("GET", FEED)
                 status = conn.getresponse().status
                 conn.close()
             except OSError:
                 status = None
-            if status is not None and self.listening is None:
-                self.listening = time.monotonic() - began
             if status == 200:
                 self.first_200 = time.monotonic() - began
                 requests.get(self.url + HEALTH, timeout=5).raise_for_status()
@@ -452,7 +454,7 @@ class Started(Served):
 @dataclass
 class Start:
     seconds: float  # from Popen to the first 200 of the feed
-    listening: float  # from Popen to nginx's first answer of any kind
+    listening: float  # from Popen to nginx's taking a connection
     rss_mb: list[float]  # each worker's, idle after that 200 and one health check
 
 
@@ -473,7 +475,7 @@ def measure_starts(env: dict, work: Path, url: str) -> dict[str, list[Start]]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=3, help="length of each measured run of the feed")
-    parser.add_argument("--path-seconds", type=int, default=2,
+    parser.add_argument("--path-seconds", type=int, default=3,
                         help="length of each measured run of the other read paths")
     parser.add_argument("--users", type=int, default=500)
     parser.add_argument("--activities", type=int, default=40000)
@@ -726,7 +728,8 @@ def render_starts(starts: dict[str, list[Start]]) -> str:
         f"the Popen to the first 200 of `GET {FEED}`, asked every {POLL_EVERY * 1000:.0f} ms; then one "
         f"`GET {HEALTH}` (the container's health check) and nothing else, and each gunicorn worker's resident "
         "memory (VmRSS) once it stops growing. Medians over the starts, ranges beside them; \"listening\" is when "
-        "nginx first answered at all (502 until a gunicorn worker has loaded the app).", "",
+        "nginx first took a connection (its request then waits in gunicorn's socket queue until a worker has "
+        "loaded the app).", "",
         "| | start to first 200 | range | listening | idle RSS per worker (largest) | range "
         "| every worker, median start |",
         "|---|---:|---:|---:|---:|---:|---|",
