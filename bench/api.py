@@ -1,9 +1,10 @@
-"""`make bench`: the API's feed against the least Flask app answering the same question, measured side by side.
+"""`make bench`: the API's read paths against the least Flask app answering the same questions, side by side.
 
 One run starts everything itself — a throwaway PostgreSQL seeded with realistic volume, the local AWS
-emulator with a Cognito pool, the API and the least app each behind nginx (bin/serve) and under gunicorn alone —
-then drives both with wrk and prints ratios, which a noisy machine cannot fake the way it fakes
-absolute numbers. Server processes run on one core and wrk on the other where there are two.
+emulator with a Cognito pool and the messages table, the API and the least app each behind nginx (bin/serve) and
+under gunicorn alone — then drives both with wrk and prints ratios, which a noisy machine cannot fake the way it
+fakes absolute numbers: the feed anonymous and signed in, each other read path, and beside them start to first
+200 and idle memory per worker. Server processes run on one core and wrk on the other where there are two.
 Results go to bench/RESULTS.md. Never part of CI's pass/fail.
 """
 from __future__ import annotations
