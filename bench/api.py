@@ -771,8 +771,9 @@ def render(args, sections: dict[str, list[tuple[int, Comparison]]], signed_in: C
         f"Data: {args.users} users, {args.activities} cruds (+ about a tenth as replies, a fifth expired). "
         f"Every gunicorn uses backend-flask/gunicorn.conf.py ({os.environ.get('GUNICORN_WORKERS', '2')} workers × "
         f"{os.environ.get('GUNICORN_THREADS', '4')} threads); \"behind nginx\" is backend-flask/bin/serve, as the "
-        "image runs it. The least app (bench/baseline/app.py) is one query whose JSON PostgreSQL builds, passed "
-        "through as the body.", "",
+        "image runs it. The least app (bench/baseline/app.py) answers each read path with one query whose JSON "
+        "PostgreSQL builds, passed through as the body (for direct messages, after one DynamoDB query). "
+        f"The machine's load average as this was written: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores.", "",
         f"Every comparison is {ROUNDS} pairs of {args.seconds}-second runs, the two sides back to back; a ratio is "
         "the median of the pairs' ratios (second side's throughput over the first's), and the range beside it "
         "shows how far single pairs strayed. Requests per second, latencies and CPU are those of each side's "
