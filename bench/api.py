@@ -1,14 +1,16 @@
-"""`make bench`: the API's feed against the least Flask app answering the same question, measured side by side.
+"""`make bench`: the API's read paths against the least Flask app answering the same questions, side by side.
 
 One run starts everything itself — a throwaway PostgreSQL seeded with realistic volume, the local AWS
-emulator with a Cognito pool, the API and the least app each behind nginx (bin/serve) and under gunicorn alone —
-then drives both with wrk and prints ratios, which a noisy machine cannot fake the way it fakes
-absolute numbers. Server processes run on one core and wrk on the other where there are two.
+emulator with a Cognito pool and the messages table, the API and the least app each behind nginx (bin/serve) and
+under gunicorn alone — then drives both with wrk and prints ratios, which a noisy machine cannot fake the way it
+fakes absolute numbers: the feed anonymous and signed in, each other read path, and beside them start to first
+200 and idle memory per worker. Server processes run on one core and wrk on the other where there are two.
 Results go to bench/RESULTS.md. Never part of CI's pass/fail.
 """
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
 import os
 import re
@@ -17,10 +19,11 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from contextlib import ExitStack
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from functools import partial
 from pathlib import Path
 
@@ -32,7 +35,7 @@ BACKEND = ROOT / "backend-flask"
 sys.path[:0] = [str(ROOT), str(BACKEND)]
 
 from cruddur.admin.db import load_volume  # noqa: E402
-from cruddur.messages_store import client_for, table_definition  # noqa: E402
+from cruddur.messages_store import MessagesStore, client_for, conversation_uuid, table_definition  # noqa: E402
 from cruddur.migrations import migrate  # noqa: E402
 from devstack import cognito as local_cognito  # noqa: E402
 from devstack.moto import FAKE_CREDENTIALS, MotoServer  # noqa: E402
@@ -46,6 +49,8 @@ FEED = "/api/activities/home"
 # minute to the next (measured), so pairs close in time compare like with like and the median drops outliers.
 ROUNDS = 7
 LEAST_SERVED = "GET /api/activities/home: the API against the least app, both behind nginx as production serves them"
+LEAST_SIGNED_IN = ("GET /api/activities/home signed in: the API with the bench user's token against the least app, "
+                   "both behind nginx")
 LEAST_ALONE = "GET /api/activities/home: the API (behind nginx) against the least app under gunicorn alone"
 DESIGN = "Serving design: the API behind nginx (bin/serve) against the API under gunicorn alone"
 METRICS = "Metrics: the API behind nginx with its access lines (each an embedded metric document) against without"
@@ -128,8 +133,8 @@ class Measured:
         result = run()
         return self._cpu_seconds(pids) - before, result
 
-    def load(self, connections: int, seconds: int, headers: dict | None = None) -> Load:
-        spent, result = self.cpu_during(lambda: wrk(self.url + FEED, connections, seconds, headers))
+    def load(self, connections: int, seconds: int, headers: dict | None = None, path: str = FEED) -> Load:
+        spent, result = self.cpu_during(lambda: wrk(self.url + path, connections, seconds, headers))
         if result.requests:
             result.cpu_ms = spent * 1000 / result.requests
         return result
@@ -252,16 +257,239 @@ def named(url: str, application_name: str) -> str:
     return psycopg.conninfo.make_conninfo(url, application_name=application_name)
 
 
+# What the other read paths need beyond the volume seed (volume.sql has one reply per answered crud, no news for
+# the signed-in bench user and no messages), written as volume.sql writes: straight into the tables, counted
+# and notified as the API does (its triggers notify replies and mentions; likes are notified by hand there too).
+READ_PATHS_SEED = (
+    # a crud with a conversation under it: one reply from each of 30 people, a minute apart
+    """UPDATE activities SET replies_count = replies_count + 30
+       WHERE uuid = (SELECT uuid FROM activities WHERE reply_to_activity_uuid IS NULL AND expires_at > now() + '1 day'
+                     ORDER BY created_at DESC, uuid DESC LIMIT 1 OFFSET 100)
+       RETURNING uuid, created_at, expires_at""",
+    """INSERT INTO activities (user_uuid, message, reply_to_activity_uuid, expires_at, created_at)
+       SELECT u.uuid, 'Reply ' || n || ' to the bench conversation', %(parent)s, %(parent_expires)s,
+              least(now(), %(parent_at)s + n * interval '1 minute')
+       FROM generate_series(1, 30) n JOIN users u ON u.handle = 'bench' || (100 + n)""",
+    # the bench user's news: 40 cruds naming them, 10 cruds of their own each answered twice and liked thrice
+    """INSERT INTO activities (user_uuid, message, expires_at, created_at)
+       SELECT u.uuid, 'Crud ' || n || ' for @' || %(handle)s || ' about fargate', now() + interval '30 days',
+              now() - n * interval '37 minutes'
+       FROM generate_series(1, 40) n JOIN users u ON u.handle = 'bench' || (200 + n)""",
+    """INSERT INTO activities (user_uuid, message, expires_at, created_at)
+       SELECT %(me)s::uuid, 'Bench crud ' || n || ' about postgres', now() + interval '30 days',
+              now() - n * interval '41 minutes'
+       FROM generate_series(1, 10) n""",
+    """INSERT INTO activities (user_uuid, message, reply_to_activity_uuid, expires_at, created_at)
+       SELECT u.uuid, 'An answer', a.uuid, a.expires_at, a.created_at + k * interval '3 minutes'
+       FROM activities a, generate_series(1, 2) k JOIN users u ON u.handle = 'bench' || (300 + k)
+       WHERE a.user_uuid = %(me)s::uuid""",
+    """WITH liked AS (
+         INSERT INTO reactions (user_uuid, activity_uuid, kind, created_at, expires_at)
+         SELECT u.uuid, a.uuid, 'like', a.created_at + k * interval '5 minutes', a.expires_at
+         FROM activities a, generate_series(1, 3) k JOIN users u ON u.handle = 'bench' || (400 + k)
+         WHERE a.user_uuid = %(me)s::uuid AND a.reply_to_activity_uuid IS NULL
+         RETURNING uuid, user_uuid, activity_uuid, kind, created_at)
+       INSERT INTO notifications (user_uuid, activity_uuid, reason, created_at, actor_uuid, uuid)
+       SELECT %(me)s::uuid, activity_uuid, kind, created_at, user_uuid, uuid FROM liked""",
+    """UPDATE activities p
+       SET replies_count = (SELECT count(*) FROM activities r WHERE r.reply_to_activity_uuid = p.uuid),
+           likes_count = (SELECT count(*) FROM reactions r WHERE r.activity_uuid = p.uuid)
+       WHERE p.user_uuid = %(me)s::uuid AND p.reply_to_activity_uuid IS NULL""",
+    "ANALYZE",
+)
+# The bench user's conversations, written through the API's own store: one with a person each, newest last.
+CONVERSATIONS = 25
+LONG_CONVERSATION = 40  # messages in the first, so that it fills a page; the others hold two
+# A search term as people type one: a word in about one crud in fifty (volume.sql names @bench1–50 in turn).
+SEARCH_TERM = "bench7"
+PROFILE_HANDLE = "bench7"
+
+
+@dataclass
+class ReadPath:
+    """One of the API's read paths and the same question put to the least app (which takes the person as a query
+    parameter where the API takes a token)."""
+    title: str
+    api: str
+    least: str
+    signed_in: bool
+
+
+def seed_read_paths(url: str, me: dict, store: MessagesStore) -> list[ReadPath]:
+    """Write what the read paths need for the signed-in bench user `me` (their users row) and name the paths."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        parent, parent_at, parent_expires = conn.execute(READ_PATHS_SEED[0]).fetchone()
+        author = conn.execute("SELECT u.handle FROM activities a JOIN users u ON u.uuid = a.user_uuid "
+                              "WHERE a.uuid = %s", [parent]).fetchone()[0]
+        params = {"parent": parent, "parent_at": parent_at, "parent_expires": parent_expires,
+                  "me": me["uuid"], "handle": me["handle"]}
+        for statement in READ_PATHS_SEED[1:]:
+            conn.execute(statement, {k: v for k, v in params.items() if f"%({k})s" in statement})
+        others = [str(uuid) for (uuid,) in conn.execute(
+            "SELECT uuid FROM users WHERE handle = ANY(%s) ORDER BY handle",
+            [[f"bench{n}" for n in range(1, CONVERSATIONS + 1)]])]
+    mine = str(me["uuid"])
+    start = datetime.now(timezone.utc) - timedelta(days=2)
+    for n, other in enumerate(others):
+        for k in range(LONG_CONVERSATION if n == 0 else 2):
+            sender, recipient = (mine, other) if k % 2 else (other, mine)
+            store.post(conversation_uuid(mine, other), sender, recipient, f"Message {k} between us",
+                       start + timedelta(minutes=60 * n + k))
+    group = conversation_uuid(mine, others[0])
+    as_me = f"?user={mine}"
+    return [
+        ReadPath("GET /api/activities/@<handle>/status/<uuid>: a crud with its 30 replies",
+                 f"/api/activities/@{author}/status/{parent}", f"/api/activities/@{author}/status/{parent}", False),
+        ReadPath(f"GET /api/activities/@<handle>: a profile (@{PROFILE_HANDLE})",
+                 f"/api/activities/@{PROFILE_HANDLE}", f"/api/activities/@{PROFILE_HANDLE}", False),
+        ReadPath("GET /api/activities/notifications, signed in", "/api/activities/notifications",
+                 "/api/activities/notifications" + as_me, True),
+        ReadPath(f"GET /api/activities/search?term={SEARCH_TERM}", f"/api/activities/search?term={SEARCH_TERM}",
+                 f"/api/activities/search?term={SEARCH_TERM}", False),
+        ReadPath(f"GET /api/message_groups, signed in ({CONVERSATIONS} conversations)", "/api/message_groups",
+                 "/api/message_groups" + as_me, True),
+        ReadPath(f"GET /api/messages/<group uuid>, signed in ({LONG_CONVERSATION} messages)",
+                 f"/api/messages/{group}", f"/api/messages/{group}", True),
+    ]
+
+
+def key_shape(value):
+    """The keys an answer carries, nested (a list by its first item): what a client reads of it, values aside."""
+    if isinstance(value, dict):
+        return {k: key_shape(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [key_shape(value[0])] if value else []
+    return None
+
+
+def listed(value) -> dict:
+    """Each list in an answer (by its key) as the uuids of its items, in order; a lone object's own uuid."""
+    found = {}
+    for key, inner in value.items():
+        if isinstance(inner, list):
+            found[key] = [item.get("uuid") for item in inner]
+        elif isinstance(inner, dict) and "uuid" in inner:
+            found[key] = inner["uuid"]
+    return found
+
+
+def check_same_answers(paths: list[ReadPath], api: Measured, least: Measured, auth: dict) -> None:
+    """Fail loudly unless the least app answers each read path with the API's keys and the same items in the
+    same order: a ratio against a different question would mean nothing."""
+    for path in paths:
+        ours = requests.get(api.url + path.api, headers=auth if path.signed_in else None, timeout=10)
+        theirs = requests.get(least.url + path.least, timeout=10)
+        ours.raise_for_status()
+        theirs.raise_for_status()
+        ours, theirs = ours.json(), theirs.json()
+        if key_shape(ours) != key_shape(theirs):
+            raise SystemExit(f"bench: {path.title}: the least app's keys differ from the API's:\n"
+                             f"  API:       {json.dumps(key_shape(ours))}\n"
+                             f"  least app: {json.dumps(key_shape(theirs))}")
+        if listed(ours) != listed(theirs):
+            raise SystemExit(f"bench: {path.title}: the least app lists other items than the API:\n"
+                             f"  API:       {listed(ours)}\n  least app: {listed(theirs)}")
+        if not any(listed(ours).values()):
+            raise SystemExit(f"bench: {path.title}: the answer is empty; the seed did not give this path its data")
+
+
+HEALTH = "/api/health-check"  # what the container's health check asks (backend-flask/bin/health-check)
+STARTS = 5
+POLL_EVERY = 0.005
+
+
+class Started(Served):
+    """A server started exactly as Served starts it (bin/serve, as the image runs it), timed from just before its
+    Popen to its first 200 of the feed, which a thread on wrk's core asks for every 5 ms; then one health check
+    and nothing else, so that its workers' memory is what they hold idle."""
+
+    def __init__(self, env: dict, log: Path, chdir: Path):
+        self.first_200: float | None = None
+        # nginx took a connection: the request then waits in gunicorn's socket queue until a worker has the app
+        self.listening: float | None = None
+        began = time.monotonic()
+        poller = threading.Thread(target=self._poll, args=(began,), daemon=True)
+        poller.start()
+        super().__init__(env, log, chdir=chdir, front=True)
+        poller.join(timeout=60)
+        if self.first_200 is None:
+            self.stop()
+            raise TimeoutError(f"{chdir.name}: no 200 from {FEED} within 60 s of its start")
+
+    def _poll(self, began: float) -> None:
+        if (os.cpu_count() or 1) > 1:
+            os.sched_setaffinity(0, {1})  # this thread only: the server's start keeps core 0 to itself
+        while not hasattr(self, "port"):  # Served picks its port first thing, just before its Popen
+            time.sleep(0.0005)
+        deadline = began + 60
+        while time.monotonic() < deadline:
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
+                conn.connect()
+                if self.listening is None:
+                    self.listening = time.monotonic() - began
+                conn.request("GET", FEED)
+                status = conn.getresponse().status
+                conn.close()
+            except OSError:
+                status = None
+            if status == 200:
+                self.first_200 = time.monotonic() - began
+                requests.get(self.url + HEALTH, timeout=5).raise_for_status()
+                return
+            time.sleep(POLL_EVERY)
+
+    def idle_rss_mb(self, settle: float = 0.1, timeout: float = 10) -> list[float]:
+        """Each worker's resident memory once none has grown for three looks in a row (a worker that has not
+        answered yet may still be importing the app just after the first 200)."""
+        deadline = time.monotonic() + timeout
+        last, steady = None, 0
+        while steady < 3 and time.monotonic() < deadline:
+            time.sleep(settle)
+            sizes = self.worker_rss_mb()
+            steady = steady + 1 if sizes == last else 0
+            last = sizes
+        return sorted(last)
+
+
+@dataclass
+class Start:
+    seconds: float  # from Popen to the first 200 of the feed
+    listening: float  # from Popen to nginx's taking a connection
+    rss_mb: list[float]  # each worker's, idle after that 200 and one health check
+
+
+def measure_starts(env: dict, work: Path, url: str) -> dict[str, list[Start]]:
+    """STARTS fresh starts of the API and of the least app behind nginx, alternating, nothing else running on
+    their core but the idle servers already started."""
+    found = {"API": [], "least app": []}
+    for n in range(STARTS):
+        for side, chdir in (("API", BACKEND), ("least app", ROOT / "bench" / "baseline")):
+            name = f"start-{'api' if side == 'API' else 'least'}-{n}"
+            with Started({**env, "CONNECTION_URL": named(url, name)}, work / f"{name}.log", chdir) as server:
+                found[side].append(Start(server.first_200, server.listening, server.idle_rss_mb()))
+            print(f"start: {side} {found[side][-1].seconds:.3f} s, idle workers "
+                  f"{', '.join(f'{m:.1f}' for m in found[side][-1].rss_mb)} MiB", flush=True)
+    return found
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=int, default=3, help="length of each measured run")
+    parser.add_argument("--seconds", type=int, default=3, help="length of each measured run of the feed")
+    parser.add_argument("--path-seconds", type=int, default=3,
+                        help="length of each measured run of the other read paths")
     parser.add_argument("--users", type=int, default=500)
     parser.add_argument("--activities", type=int, default=40000)
     parser.add_argument("--concurrency", default="1,8,32")
     parser.add_argument("--api-only", action="store_true",
                         help="skip the frontend and image numbers other areas measure")
-    parser.add_argument("--live-only", action="store_true",
-                        help="measure only what idle open tabs cost; prints it and leaves RESULTS.md alone")
+    only = parser.add_mutually_exclusive_group()
+    only.add_argument("--live-only", action="store_true",
+                      help="measure only what idle open tabs cost; prints it and leaves RESULTS.md alone")
+    only.add_argument("--paths-only", action="store_true",
+                      help="measure only the read paths other than the feed; prints them and leaves RESULTS.md alone")
+    only.add_argument("--start-only", action="store_true",
+                      help="measure only start to first 200 and idle memory; prints it and leaves RESULTS.md alone")
     args = parser.parse_args(argv)
     if not shutil.which("wrk"):
         print("bench: wrk is not installed (apt-get install wrk)", file=sys.stderr)
@@ -285,7 +513,12 @@ def main(argv: list[str] | None = None) -> int:
         ddb.create_table(**table_definition("cruddur-messages"))
         pool = local_cognito.provision(moto.url)
         user = local_cognito.DEMO_USERS[0]
-        token = local_cognito.sign_in(moto.url, pool.client_id, user.email, local_cognito.DEMO_PASSWORD)
+
+        def signed_in() -> dict:
+            """A fresh token for each signed-in comparison: one lives five minutes (docs/api.md)."""
+            token = local_cognito.sign_in(moto.url, pool.client_id, user.email, local_cognito.DEMO_PASSWORD)
+            return {"Authorization": f"Bearer {token['AccessToken']}"}
+
         env = {**os.environ, **FAKE_CREDENTIALS, "CONNECTION_URL": url, "CRUDDUR_ENV": "development",
                "AWS_ENDPOINT_URL": moto.url, "AWS_COGNITO_USER_POOL_ID": pool.user_pool_id,
                "AWS_COGNITO_USER_POOL_CLIENT_ID": pool.client_id, "AWS_COGNITO_JWKS_URL": pool.jwks_url,
@@ -298,47 +531,80 @@ def main(argv: list[str] | None = None) -> int:
         # The API as production serves it (bin/serve: nginx in front of gunicorn) and as it was served before
         # (gunicorn alone); the least app (bench/baseline) under each of the two designs.
         api = measured("cruddur-api", front=True)
-        api_alone = measured("cruddur-api-alone", front=False)
         least = measured("least-served", front=True, chdir=ROOT / "bench" / "baseline")
-        least_alone = measured("least-alone", front=False, chdir=ROOT / "bench" / "baseline")
-        # what the access lines, and the metrics in them, cost (docs/api.md, "Metrics")
-        api_unlogged = measured("cruddur-api-unlogged", front=True, CRUDDUR_ACCESS_LOG="off")
-        servers = (api, api_alone, least, least_alone, api_unlogged)
-        auth = {"Authorization": f"Bearer {token['AccessToken']}"}
+        if args.paths_only or args.live_only or args.start_only:
+            others = ()
+        else:
+            api_alone = measured("cruddur-api-alone", front=False)
+            least_alone = measured("least-alone", front=False, chdir=ROOT / "bench" / "baseline")
+            # what the access lines, and the metrics in them, cost (docs/api.md, "Metrics")
+            api_unlogged = measured("cruddur-api-unlogged", front=True, CRUDDUR_ACCESS_LOG="off")
+            others = (api_alone, least_alone, api_unlogged)
+        servers = (api, least, *others)
+        auth = signed_in()
+        # the bench user's first signed-in call makes their users row, as it would in production
+        me = requests.get(api.url + "/api/me", headers=auth, timeout=10)
+        me.raise_for_status()
+        paths = seed_read_paths(url, me.json(), MessagesStore(ddb, "cruddur-messages"))
+        check_same_answers(paths, api, least, auth)
+        if args.start_only:
+            print(render_starts(measure_starts(env, work, url)))
+            return 0
+        starts = None if args.paths_only or args.live_only else measure_starts(env, work, url)
         for server in servers:
             requests.get(server.url + FEED, timeout=10).raise_for_status()
         requests.get(api.url + FEED, headers=auth, timeout=10).raise_for_status()
         for server in servers:
             wrk(server.url + FEED, 8, 2)  # warm every side up: pools filled, code paths hot
 
-        sections = {}
         if args.live_only:
             print(render_live(live_section(api, moto.url, pool, user, args.seconds)))
             return 0
-        for title, first, second in (
-                (LEAST_SERVED, least, api), (LEAST_ALONE, least_alone, api), (DESIGN, api_alone, api),
-                (METRICS, api_unlogged, api)):
+        read_paths = measure_read_paths(paths, api, least, signed_in, args.path_seconds)
+        if args.paths_only:
+            print(render_read_paths(read_paths, args.path_seconds))
+            return 0
+        sections = {}
+        for title, first, second, signing in (
+                (LEAST_SERVED, least, api, False), (LEAST_SIGNED_IN, least, api, True),
+                (LEAST_ALONE, least_alone, api, False), (DESIGN, api_alone, api, False),
+                (METRICS, api_unlogged, api, False)):
             rows = []
             for c in levels:
-                pair = paired(partial(first.load, c, args.seconds), partial(second.load, c, args.seconds))
+                headers = signed_in() if signing else None
+                pair = paired(partial(first.load, c, args.seconds), partial(second.load, c, args.seconds, headers))
                 rows.append((c, pair))
                 print(f"{title}: c={c:<3} {pair.ratio:.2f} (pairs {pair.spread()})", flush=True)
             sections[title] = rows
-        # A fresh token: the one above may be near its five-minute end after the runs (docs/api.md)
-        token = local_cognito.sign_in(moto.url, pool.client_id, user.email, local_cognito.DEMO_PASSWORD)
-        auth = {"Authorization": f"Bearer {token['AccessToken']}"}
-        signed_in = paired(lambda: api.load(8, args.seconds), lambda: api.load(8, args.seconds, auth))
-        print(f"signed-in cost: {signed_in.cost:.2f}× (pairs {signed_in.spread(invert=True)})", flush=True)
+        auth = signed_in()
+        signed_in_cost = paired(lambda: api.load(8, args.seconds), lambda: api.load(8, args.seconds, auth))
+        print(f"signed-in cost: {signed_in_cost.cost:.2f}× (pairs {signed_in_cost.spread(invert=True)})", flush=True)
         live = live_section(api, moto.url, pool, user, args.seconds)
         rss = api.server.worker_rss_mb()
         base_rss = least.server.worker_rss_mb()
 
-    report = render(args, sections, signed_in, rss, base_rss) + render_live(live)
+    report = (render(args, sections, signed_in_cost, read_paths, starts, rss, base_rss)
+              + render_read_paths(read_paths, args.path_seconds) + render_live(live))
     if not args.api_only:
         report += "\n".join(extra_sections()) + "\n"
     RESULTS.write_text(report)
     print(report)
     return 0
+
+
+def measure_read_paths(paths: list[ReadPath], api: Measured, least: Measured, signed_in, seconds: int,
+                       connections: int = 8) -> list[tuple[ReadPath, Comparison]]:
+    """Each read path, the least app's answer against the API's, ROUNDS pairs at `connections` clients."""
+    found = []
+    for path in paths:
+        headers = signed_in() if path.signed_in else None
+        wrk(least.url + path.least, connections, 1)  # warm both sides up on this path
+        wrk(api.url + path.api, connections, 1, headers)
+        pair = paired(partial(least.load, connections, seconds, path=path.least),
+                      partial(api.load, connections, seconds, headers, path=path.api))
+        found.append((path, pair))
+        print(f"{path.title}: c={connections} {pair.ratio:.2f} (pairs {pair.spread()})", flush=True)
+    return found
 
 
 def live_section(api: Measured, aws_url: str, pool, user, seconds: int) -> Live:
@@ -384,7 +650,120 @@ def cpu(load: Load) -> str:
     return f"{load.cpu_ms:.2f}" if load.cpu_ms is not None else "n/a"
 
 
-def render(args, sections: dict[str, list[tuple[int, Comparison]]], signed_in: Comparison, rss, base_rss) -> str:
+def comparison_rows(rows: list[tuple[int, Comparison]], first: str = "least app", second: str = "API") -> list[str]:
+    """One comparison's table: a row per client count, the second side's columns first."""
+    lines = [
+        f"| clients | {second} req/s | p50 ms | p99 ms | CPU ms/req | {first} req/s | p50 ms | p99 ms "
+        "| CPU ms/req | ratio | pairs | errors |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for c, pair in rows:
+        b, a = pair.typical(pair.first), pair.typical(pair.second)
+        lines.append(f"| {c} | {a.requests_per_s:.0f} | {a.p50_ms:.2f} | {a.p99_ms:.2f} | {cpu(a)} "
+                     f"| {b.requests_per_s:.0f} | {b.p50_ms:.2f} | {b.p99_ms:.2f} | {cpu(b)} "
+                     f"| **{pair.ratio:.2f}** | {pair.spread()} | {pair.errors} |")
+    return lines
+
+
+def tail(runs: list[Load]) -> tuple[float, float, float]:
+    """(median, lowest, highest) over the runs of each run's p99 over its p50."""
+    ratios = [load.p99_ms / load.p50_ms for load in runs if load.p50_ms]
+    return statistics.median(ratios), min(ratios), max(ratios)
+
+
+def at(rows: list[tuple[int, Comparison]], clients: int) -> Comparison | None:
+    return next((pair for c, pair in rows if c == clients), None)
+
+
+def met(ok: bool) -> str:
+    return "yes" if ok else "**no**"
+
+
+def render_goals(sections, read_paths, starts) -> list[str]:
+    """The speed issue's goals beside what this run measured (the sections below hold the detail)."""
+    lines = ["## Goals at a glance", "", "| goal | measured | met |", "|---|---|---|"]
+    for title, name in ((LEAST_SERVED, "anonymous"), (LEAST_SIGNED_IN, "signed in")):
+        rows = sections[title]
+        lines.append(f"| feed {name}, API ≥ 0.9× the least app (behind nginx) | "
+                     + " / ".join(f"{pair.ratio:.2f}" for _, pair in rows)
+                     + f" at {' / '.join(str(c) for c, _ in rows)} clients | "
+                     f"{met(all(pair.ratio >= 0.9 for _, pair in rows))} |")
+    for path, pair in read_paths:
+        lines.append(f"| {path.title.split(':')[0].split(',')[0]}, API ≥ 0.8× the least app | {pair.ratio:.2f} at 8 "
+                     f"clients | {met(pair.ratio >= 0.8)} |")
+    for title, name in ((LEAST_SERVED, "anonymous"), (LEAST_SIGNED_IN, "signed in")):
+        pair = at(sections[title], 32)
+        if pair:
+            median, _, _ = tail(pair.second)
+            lines.append(f"| feed {name} at 32 clients, API's p99 ≤ 3× its p50 | {median:.1f}× | {met(median <= 3)} |")
+    if starts:
+        api = [s.seconds for s in starts["API"]]
+        worst = statistics.median(max(s.rss_mb) for s in starts["API"])
+        lines += [f"| API start to first 200 ≤ 0.5 s | {statistics.median(api):.2f} s | "
+                  f"{met(statistics.median(api) <= 0.5)} |",
+                  f"| API idle memory per worker ≤ 50 MiB | {worst:.1f} MiB (largest worker) | {met(worst <= 50)} |"]
+    return [*lines, ""]
+
+
+def render_tail(sections) -> list[str]:
+    lines = ["## Tail latency at 32 clients (goal: the API's p99 ≤ 3× its p50)", "",
+             f"Each side's p99 over its p50 in each of the {ROUNDS} runs at 32 clients of the comparisons above: "
+             "the median and the range.", "",
+             "| | p50 ms | p99 ms | p99 / p50 | runs |", "|---|---:|---:|---:|---:|"]
+    for title, name in ((LEAST_SERVED, "anonymous"), (LEAST_SIGNED_IN, "signed in")):
+        pair = at(sections[title], 32)
+        if not pair:
+            continue
+        for label, runs in ((f"API behind nginx, feed {name}", pair.second), ("least app behind nginx", pair.first)):
+            median, low, high = tail(runs)
+            lines.append(f"| {label} | {statistics.median(r.p50_ms for r in runs):.2f} "
+                         f"| {statistics.median(r.p99_ms for r in runs):.2f} | **{median:.1f}×** "
+                         f"| {low:.1f}–{high:.1f} |")
+    return [*lines, ""]
+
+
+def render_starts(starts: dict[str, list[Start]]) -> str:
+    lines = [
+        "## Start to first 200 and idle memory (goals: ≤ 0.5 s, ≤ 50 MiB per worker)", "",
+        f"{STARTS} fresh starts of each behind nginx (bin/serve, as the image runs it), alternating: seconds from "
+        f"the Popen to the first 200 of `GET {FEED}`, asked every {POLL_EVERY * 1000:.0f} ms; then one "
+        f"`GET {HEALTH}` (the container's health check) and nothing else, and each gunicorn worker's resident "
+        "memory (VmRSS) once it stops growing. Medians over the starts, ranges beside them; \"listening\" is when "
+        "nginx first took a connection (its request then waits in gunicorn's socket queue until a worker has "
+        "loaded the app).", "",
+        "| | start to first 200 | range | listening | idle RSS per worker (largest) | range "
+        "| every worker, median start |",
+        "|---|---:|---:|---:|---:|---:|---|",
+    ]
+    for side, runs in starts.items():
+        seconds = [s.seconds for s in runs]
+        largest = [max(s.rss_mb) for s in runs]
+        typical = sorted(runs, key=lambda s: s.seconds)[len(runs) // 2]
+        lines.append(f"| {side} | **{statistics.median(seconds):.2f} s** | {min(seconds):.2f}–{max(seconds):.2f} "
+                     f"| {statistics.median(s.listening for s in runs):.2f} s "
+                     f"| **{statistics.median(largest):.1f} MiB** | {min(largest):.1f}–{max(largest):.1f} "
+                     f"| {', '.join(f'{m:.1f}' for m in typical.rss_mb)} MiB |")
+    return "\n".join(lines) + "\n"
+
+
+def render_read_paths(read_paths: list[tuple[ReadPath, Comparison]], seconds: int) -> str:
+    lines = [
+        "## The other read paths against the least app (goal: ≥ 0.8)", "",
+        f"Each path: {ROUNDS} pairs of {seconds}-second runs at 8 clients, the least app's route for the same "
+        "question against the API, both behind nginx; signed-in paths carry the bench user's token to the API, and "
+        "the least app takes the same person as `?user=<uuid>`. The least app answers with the API's keys and the "
+        "same items in the same order (checked before the runs). Data beyond the volume seed: a crud with 30 "
+        "replies; for the bench user 40 cruds naming them and 10 of their own, each answered twice and liked "
+        f"three times (90 notifications); {CONVERSATIONS} conversations written through the API's messages store, "
+        f"one of {LONG_CONVERSATION} messages. The search term is a word in about one crud in fifty.", "",
+    ]
+    for path, pair in read_paths:
+        lines += [f"### {path.title}", "", *comparison_rows([(8, pair)]), ""]
+    return "\n".join(lines) + "\n"
+
+
+def render(args, sections: dict[str, list[tuple[int, Comparison]]], signed_in: Comparison,
+           read_paths: list[tuple[ReadPath, Comparison]], starts: dict[str, list[Start]], rss, base_rss) -> str:
     when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     lines = [
         "# Benchmark results", "",
@@ -392,8 +771,9 @@ def render(args, sections: dict[str, list[tuple[int, Comparison]]], signed_in: C
         f"Data: {args.users} users, {args.activities} cruds (+ about a tenth as replies, a fifth expired). "
         f"Every gunicorn uses backend-flask/gunicorn.conf.py ({os.environ.get('GUNICORN_WORKERS', '2')} workers × "
         f"{os.environ.get('GUNICORN_THREADS', '4')} threads); \"behind nginx\" is backend-flask/bin/serve, as the "
-        "image runs it. The least app (bench/baseline/app.py) is one query whose JSON PostgreSQL builds, passed "
-        "through as the body.", "",
+        "image runs it. The least app (bench/baseline/app.py) answers each read path with one query whose JSON "
+        "PostgreSQL builds, passed through as the body (for direct messages, after one DynamoDB query). "
+        f"The machine's load average as this was written: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores.", "",
         f"Every comparison is {ROUNDS} pairs of {args.seconds}-second runs, the two sides back to back; a ratio is "
         "the median of the pairs' ratios (second side's throughput over the first's), and the range beside it "
         "shows how far single pairs strayed. Requests per second, latencies and CPU are those of each side's "
@@ -401,21 +781,13 @@ def render(args, sections: dict[str, list[tuple[int, Comparison]]], signed_in: C
         "nginx's) plus its own PostgreSQL backends: with servers and database sharing one core, throughput "
         "follows it.", "",
     ]
+    lines += render_goals(sections, read_paths, starts)
     for title, rows in sections.items():
         first, second = {DESIGN: ("gunicorn alone", "behind nginx"),
                          METRICS: ("no access lines", "access lines")}.get(title, ("least app", "API"))
-        lines += [
-            f"## {title}", "",
-            f"| clients | {second} req/s | p50 ms | p99 ms | CPU ms/req | {first} req/s | p50 ms | p99 ms "
-            "| CPU ms/req | ratio | pairs | errors |",
-            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
-        ]
-        for c, pair in rows:
-            b, a = pair.typical(pair.first), pair.typical(pair.second)
-            lines.append(f"| {c} | {a.requests_per_s:.0f} | {a.p50_ms:.2f} | {a.p99_ms:.2f} | {cpu(a)} "
-                         f"| {b.requests_per_s:.0f} | {b.p50_ms:.2f} | {b.p99_ms:.2f} | {cpu(b)} "
-                         f"| **{pair.ratio:.2f}** | {pair.spread()} | {pair.errors} |")
-        lines.append("")
+        lines += [f"## {title}", "", *comparison_rows(rows, first, second), ""]
+        if title == LEAST_SIGNED_IN:
+            lines += render_tail(sections)
     anon, signed = signed_in.typical(signed_in.first), signed_in.typical(signed_in.second)
     cpu_cost = signed_in.cpu_cost
     lines += [
@@ -427,9 +799,13 @@ def render(args, sections: dict[str, list[tuple[int, Comparison]]], signed_in: C
         "", f"Cost of a signed-in request: **{signed_in.cost:.2f}×** an anonymous one in throughput "
             f"(pairs {signed_in.spread(invert=True)})"
             + (f", {cpu_cost:.2f}× in CPU per request." if cpu_cost else "."), "",
-        "## Memory", "",
-        f"Resident memory per API worker after the runs: {', '.join(f'{m:.0f} MB' for m in rss)} "
-        f"(least app's workers: {', '.join(f'{m:.0f} MB' for m in base_rss)}).", "",
+    ]
+    if starts:
+        lines.append(render_starts(starts))
+    lines += [
+        "## Memory after the runs", "",
+        f"Resident memory per API worker after the runs: {', '.join(f'{m:.1f} MiB' for m in rss)} "
+        f"(least app's workers: {', '.join(f'{m:.1f} MiB' for m in base_rss)}).", "",
     ]
     return "\n".join(lines) + "\n"
 
