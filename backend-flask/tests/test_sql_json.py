@@ -1,7 +1,7 @@
-"""A crud's JSON is written by PostgreSQL (db/sql/fragments/crud_columns.sql, through row_to_json) and passed through unparsed: it must
-say exactly what the API says everywhere else — the fields of the OpenAPI document's Activity, uuids as
-text, times as cruddur.http.iso writes them (UTC, milliseconds, Z) whatever the session's time zone, and
-any text, however odd, read back as it was stored."""
+"""A crud's JSON is written by PostgreSQL (db/sql/fragments/crud_columns.sql, through row_to_json) and passed
+through unparsed: it must say exactly what the API says everywhere else — the fields of the OpenAPI document's
+Activity, uuids as text, times as cruddur.http.iso writes them (UTC, milliseconds, Z) whatever the session's
+time zone, and any text, however odd, read back as it was stored."""
 from __future__ import annotations
 
 import json
