@@ -16,7 +16,6 @@ and builds the answer.
 import json
 import os
 
-import boto3
 from flask import Flask, Response, request
 from psycopg_pool import ConnectionPool
 
@@ -120,8 +119,9 @@ LEFT JOIN users u ON u.uuid = (m.item->'sender_user_uuid'->>'S')::uuid
 
 # autocommit: one round trip per query, as the API does it
 pool = ConnectionPool(os.environ["CONNECTION_URL"], min_size=1, max_size=10, open=True, kwargs={"autocommit": True})
-# region, endpoint and credentials from the environment, as the API's are
-dynamodb = boto3.client("dynamodb")
+# boto3 loads with the first message route, not at start: the feed's least app never needed it, and its start
+# and memory are what the API's are measured against
+_dynamodb = []
 TABLE = os.environ.get("DDB_MESSAGE_TABLE", "cruddur-messages")
 app = Flask(__name__)
 
@@ -134,7 +134,12 @@ def answer(query: str, params) -> Response:
 
 def newest(pk: str, **index) -> str:
     """A page of the items under `pk`, newest first, as one JSON text for PostgreSQL."""
-    found = dynamodb.query(TableName=TABLE, ConsistentRead=True, ScanIndexForward=False, Limit=20,
+    if not _dynamodb:
+        import boto3
+        # region, endpoint and credentials from the environment, as the API's are; two threads racing here
+        # make two clients, and both work
+        _dynamodb.append(boto3.client("dynamodb"))
+    found = _dynamodb[0].query(TableName=TABLE, ConsistentRead=True, ScanIndexForward=False, Limit=20,
                            KeyConditionExpression="pk = :pk", ExpressionAttributeValues={":pk": {"S": pk}}, **index)
     return json.dumps(found["Items"])
 
