@@ -15,6 +15,7 @@ and builds the answer.
 """
 import json
 import os
+import threading
 
 from flask import Flask, Response, request
 from psycopg_pool import ConnectionPool
@@ -118,7 +119,18 @@ LEFT JOIN users u ON u.uuid = (m.item->'sender_user_uuid'->>'S')::uuid
 """
 
 # autocommit: one round trip per query, as the API does it
-pool = ConnectionPool(os.environ["CONNECTION_URL"], min_size=1, max_size=10, open=True, kwargs={"autocommit": True})
+# opened in the worker that serves, as the API's is: gunicorn.conf.py builds the app in gunicorn's master and forks
+# the workers from it (preload_app), and a pool opened there would hand both workers the same connection
+pool = ConnectionPool(os.environ["CONNECTION_URL"], min_size=1, max_size=10, open=False, kwargs={"autocommit": True})
+_opening = threading.Lock()
+
+
+def connection():
+    if pool.closed:
+        with _opening:
+            if pool.closed:
+                pool.open(wait=False)
+    return pool.connection()
 # boto3 loads with the first message route, not at start: the feed's least app never needed it, and its start
 # and memory are what the API's are measured against
 _dynamodb = []
@@ -127,7 +139,7 @@ app = Flask(__name__)
 
 
 def answer(query: str, params) -> Response:
-    with pool.connection() as conn:
+    with connection() as conn:
         (body,) = conn.execute(query, params).fetchone()
     return Response(body, mimetype="application/json")
 
@@ -151,7 +163,7 @@ def liveness():
 
 @app.get("/api/activities/home")
 def home():
-    with pool.connection() as conn:
+    with connection() as conn:
         (items,) = conn.execute(QUERY).fetchone()
     return Response('{"items":' + items + ',"next_cursor":null}', mimetype="application/json")
 
