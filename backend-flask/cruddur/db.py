@@ -60,8 +60,9 @@ def _fragment(name: str, anonymous: bool) -> str:
     return sql(f"fragments/{name}", anonymous)
 
 
-def _text(name: str, params: dict) -> str:
-    # a read for a reader (viewer_sub) who is anonymous runs the statement that asks nothing about them
+def statement(name: str, params: dict) -> str:
+    """The text a query by that name runs with these params: a read for an anonymous reader (viewer_sub None)
+    runs the statement that asks nothing about them."""
     return sql(name, "viewer_sub" in params and params["viewer_sub"] is None)
 
 
@@ -124,11 +125,11 @@ class Database:
 
     def array(self, name: str, **params) -> list[dict]:
         """Every row the query returns."""
-        return self._run(_text(name, params), params, lambda cur: cur.fetchall())
+        return self._run(statement(name, params), params, lambda cur: cur.fetchall())
 
     def object(self, name: str, **params) -> dict | None:
         """The first row, or None."""
-        return self._run(_text(name, params), params, lambda cur: cur.fetchone())
+        return self._run(statement(name, params), params, lambda cur: cur.fetchone())
 
     def value(self, name: str, **params):
         """The first column of the first row, or None."""

@@ -12,8 +12,7 @@ import re
 import psycopg
 from psycopg.rows import dict_row
 
-from cruddur.db import _text as statement
-from cruddur.db import prepare, sql
+from cruddur.db import prepare, sql, statement
 
 PARAM = re.compile(r"%\((\w+)\)s")
 # a Sort node (a Merge Append's "Sort Key" only says in what order it merges rows already sorted)
