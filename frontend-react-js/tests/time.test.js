@@ -1,7 +1,7 @@
 // How long a crud has left, as the feed words it: rounded to the nearest unit, so a brand-new crud
 // shows the time to live it was posted with, not one unit less.
 import { describe, expect, it } from "vitest";
-import { ago, timeLeft } from "../src/lib/time.js";
+import { ago, fullDate, timeLeft } from "../src/lib/time.js";
 
 const NOW = new Date("2026-11-29T12:00:00Z");
 const later = (seconds) => new Date(NOW.getTime() + seconds * 1000).toISOString();
@@ -46,5 +46,16 @@ describe("ago", () => {
     [-30, "just now"],
   ])("counts whole units passed (%i s): %s", (seconds, words) => {
     expect(ago(later(seconds), NOW)).toBe(words);
+  });
+});
+
+describe("fullDate", () => {
+  it("reads as the browser's own medium date and short time, the same on every call", () => {
+    const iso = "2026-11-29T12:34:56.789Z";
+    const expected = new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
+    expect(fullDate(iso)).toBe(expected);
+    expect(fullDate("2026-01-02T03:04:05.000Z")).toBe(
+      new Date("2026-01-02T03:04:05.000Z").toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" }),
+    );
   });
 });
