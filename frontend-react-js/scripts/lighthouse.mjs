@@ -8,7 +8,11 @@
 //
 // Prints one JSON line per run. Runs go round the pages (every page once, then again), so a moment when the
 // machine is busy lands on one run of several pages rather than on every run of one page.
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import lighthouse, { Audit, defaultConfig, Gatherer } from "lighthouse";
+import { cpuSlowdownFor } from "./cpu-slowdown.mjs";
 
 const [runs, pagesJson] = process.argv.slice(2);
 const pages = JSON.parse(pagesJson ?? "[]");
@@ -104,16 +108,39 @@ const config = {
   },
 };
 
-for (let run = 1; run <= Number(runs); run += 1) {
+/**
+ * One Lighthouse run in its two documented halves: gather the page here (unthrottled: simulated throttling
+ * slows nothing down while it records), then audit the saved trace with the CPU slowdown this host needs
+ * (cpu-slowdown.mjs), which is only known once the gather has measured the host's benchmarkIndex.
+ */
+async function run(page) {
+  const saved = await mkdtemp(path.join(tmpdir(), "cruddur-lighthouse-"));
+  try {
+    const flags = { port: page.port, logLevel: "error" };
+    await lighthouse(page.url, { ...flags, gatherMode: saved }, config);
+    const artifactsFile = path.join(saved, "artifacts.json");
+    const artifacts = JSON.parse(await readFile(artifactsFile, "utf8"));
+    const throttling = { ...artifacts.settings.throttling, cpuSlowdownMultiplier: cpuSlowdownFor(artifacts.BenchmarkIndex) };
+    // Lighthouse audits only with the settings it gathered with; the slowdown is the one it did not apply.
+    artifacts.settings.throttling = throttling;
+    await writeFile(artifactsFile, JSON.stringify(artifacts));
+    const { lhr } = await lighthouse(page.url, { ...flags, auditMode: saved }, { ...config, settings: { ...config.settings, throttling } });
+    return lhr;
+  } finally {
+    await rm(saved, { recursive: true, force: true });
+  }
+}
+
+for (let round = 1; round <= Number(runs); round += 1) {
   for (const page of pages) {
-    const { lhr } = await lighthouse(page.url, { port: page.port, output: "json", logLevel: "error" }, config);
+    const lhr = await run(page);
     if (lhr.runtimeError) throw new Error(`${page.name}: ${lhr.runtimeError.code} ${lhr.runtimeError.message}`);
     const metric = (id) => lhr.audits[id].numericValue;
     const categories = Object.keys(lhr.categories);
     console.log(
       JSON.stringify({
         name: page.name,
-        run,
+        run: round,
         url: page.url,
         finalUrl: lhr.finalDisplayedUrl,
         scores: Object.fromEntries(categories.map((c) => [c, Math.round(lhr.categories[c].score * 100)])),
@@ -126,6 +153,7 @@ for (let run = 1; run <= Number(runs); run += 1) {
         },
         // Lighthouse's own measure of how fast the machine was at this moment (higher is faster).
         benchmarkIndex: lhr.environment.benchmarkIndex,
+        cpuSlowdown: lhr.configSettings.throttling.cpuSlowdownMultiplier,
         shortfalls: Object.fromEntries(categories.map((c) => [c, shortfalls(lhr, c)])),
         layoutShifts: lhr.audits["layout-shift-sources"].details?.shifts ?? lhr.audits["layout-shift-sources"].errorMessage,
         warnings: lhr.runWarnings,
