@@ -103,9 +103,17 @@ def place(row: dict) -> Position:
 def rows(db, name: str, limit: int, cursor: Position | None, **params) -> Page:
     """A page of the feed db/sql/<name>.sql, newest first, after `cursor`. Each row holds its place and `item`,
     the public object's JSON as PostgreSQL wrote it, which goes into the answer as it is (an orjson Fragment)."""
+    return page_of(db.array(name, **query(limit, cursor), **params), limit)
+
+
+def query(limit: int, cursor: Position | None) -> dict:
+    """A feed statement's paging parameters: one row more than the page, which says whether another follows."""
     at, after = cursor or (None, None)
-    # one row more than the page says whether another page follows
-    found = db.array(name, limit=limit + 1, cursor_at=at, cursor_uuid=after, **params)
+    return {"limit": limit + 1, "cursor_at": at, "cursor_uuid": after}
+
+
+def page_of(found: list[dict], limit: int) -> Page:
+    """The Page of rows a feed statement returned for query(limit, ...): each holds its place and `item`."""
     shown = found[:limit]
     more = len(found) > limit
     return Page([orjson.Fragment(row["item"]) for row in shown], place(shown[-1]) if more else None)

@@ -1,7 +1,8 @@
-"""A crud's JSON is written by PostgreSQL (db/sql/fragments/crud_columns.sql, through row_to_json) and passed
-through unparsed: it must say exactly what the API says everywhere else — the fields of the OpenAPI document's
-Activity, uuids as text, times as cruddur.http.iso writes them (UTC, milliseconds, Z) whatever the session's
-time zone, and any text, however odd, read back as it was stored."""
+"""A crud's JSON and a profile's are written by PostgreSQL (db/sql/fragments/crud_columns.sql and
+profile_columns.sql, through row_to_json) and passed through unparsed: they must say exactly what the API says
+everywhere else — the fields of the OpenAPI document's Activity and Profile, uuids as text, times as
+cruddur.http.iso writes them (UTC, milliseconds, Z) whatever the session's time zone, and any text, however
+odd, read back as it was stored."""
 from __future__ import annotations
 
 import json
@@ -68,3 +69,34 @@ def test_the_fields_are_the_documented_ones_in_their_order(pg):
     documented = [name for name in load()["components"]["schemas"]["Activity"]["properties"]
                   if name not in ("liked", "reposted")]  # the reader's own marks: fragments/viewer_marks.sql
     assert list(json.loads(written)) == documented
+
+
+# a row with users' columns, from parameters, for the profile fragment to read as `u` (nobody's cruds: a new uuid)
+PROFILE_ROW = """
+SELECT row_to_json(person)::text FROM (
+  SELECT %(uuid)s::uuid AS uuid, %(handle)s::text AS handle, %(display_name)s::text AS display_name,
+         %(bio)s::text AS bio, %(created_at)s::timestamptz AS created_at, %(avatar_url)s::text AS avatar_url
+) u, LATERAL (SELECT {{profile_columns}}) person
+"""
+
+
+def profile_written(pg, row: dict) -> str:
+    (written,) = pg.execute(sql("fragments/profile_columns").join(PROFILE_ROW.split("{{profile_columns}}")),
+                            {**row, "now": datetime.now(timezone.utc)}).fetchone()
+    return written
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(row=st.fixed_dictionaries({"uuid": st.uuids(), "handle": TEXT, "display_name": TEXT, "bio": TEXT,
+                                  "created_at": MOMENTS, "avatar_url": st.none() | TEXT}),
+       zone=st.sampled_from(ZONES))
+def test_postgresql_writes_a_profile_as_the_api_does(pg, row, zone):
+    pg.execute("SELECT set_config('TimeZone', %s, false)", [zone])
+    assert json.loads(profile_written(pg, row)) == {
+        **row, "uuid": str(row["uuid"]), "created_at": iso(row["created_at"]), "cruds_count": 0}
+
+
+def test_a_profile_has_the_documented_fields_in_their_order(pg):
+    row = {"uuid": uuid.uuid4(), "handle": "a", "display_name": "A", "bio": "",
+           "created_at": datetime.now(timezone.utc), "avatar_url": None}
+    assert list(json.loads(profile_written(pg, row))) == list(load()["components"]["schemas"]["Profile"]["properties"])

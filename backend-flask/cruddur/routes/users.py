@@ -5,7 +5,7 @@ from cruddur.auth import caller_sub, caller_user, optional_auth, require_auth
 from cruddur.db import db
 from cruddur.http import now, read_json
 from cruddur.paging import page_params
-from cruddur.services import activities, users
+from cruddur.services import users
 
 bp = Blueprint("users", __name__)
 
@@ -14,8 +14,7 @@ bp = Blueprint("users", __name__)
 @optional_auth
 def profile(handle):
     limit, cursor = page_params(request.args)
-    person = users.profile(db(), handle, now())
-    page = activities.by_user(db(), caller_sub(), person["uuid"], now(), limit, cursor)
+    person, page = users.profile_page(db(), caller_sub(), handle, now(), limit, cursor)
     return {"profile": person, **page.body()}
 
 

@@ -56,10 +56,6 @@ def home(db, viewer_sub: str | None, now: datetime, limit: int, cursor: Cursor) 
     return paging.rows(db, "activities/home", limit, cursor, viewer_sub=viewer_sub, now=now)
 
 
-def by_user(db, viewer_sub: str | None, user_uuid, now: datetime, limit: int, cursor: Cursor) -> Page:
-    return paging.rows(db, "activities/by_user", limit, cursor, viewer_sub=viewer_sub, user_uuid=user_uuid, now=now)
-
-
 def show(db, viewer_sub: str | None, handle: str, activity_uuid: str, now: datetime) -> dict:
     found = db.object("activities/show", viewer_sub=viewer_sub, handle=handle, uuid=activity_uuid, now=now,
                       limit=REPLIES_SHOWN) if users.is_handle(handle) else None

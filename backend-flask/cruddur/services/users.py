@@ -5,7 +5,9 @@ import re
 from collections.abc import Callable
 from datetime import datetime
 
-from cruddur import budgets
+import orjson
+
+from cruddur import budgets, paging
 from cruddur.errors import Conflict, NotFound, excerpt
 from cruddur.services.text import written
 
@@ -45,6 +47,17 @@ def profile(db, handle: str, now: datetime) -> dict:
     if not found:
         raise NotFound("user_not_found", f"Nobody is called @{excerpt(handle)}.")
     return found
+
+
+def profile_page(db, viewer_sub: str | None, handle: str, now: datetime, limit: int,
+                 cursor: paging.Position | None) -> tuple[orjson.Fragment, paging.Page]:
+    """A person's profile (its JSON as PostgreSQL wrote it) and a page of their live top-level cruds, from one
+    statement: the page a profile shows costs one round trip, not one for the person and one for the cruds."""
+    found = db.array("users/profile_page", viewer_sub=viewer_sub, handle=handle, now=now,
+                     **paging.query(limit, cursor)) if is_handle(handle) else []
+    if not found:
+        raise NotFound("user_not_found", f"Nobody is called @{excerpt(handle)}.")
+    return orjson.Fragment(found[0]["profile"]), paging.page_of([row for row in found if row["item"]], limit)
 
 
 def short(db, handle: str) -> dict:
