@@ -16,13 +16,18 @@ from botocore.exceptions import BotoCoreError, ClientError
 from flask import Flask, current_app
 
 from cruddur.aws import LazyClient
+from cruddur.errors import StoreUnavailable
 
 # A picture's key names its content, so a URL never shows another picture: caches may keep it for good.
 AVATAR_CACHE_CONTROL = "public, max-age=31536000, immutable"
 
 
-class AvatarsUnavailable(Exception):
-    """S3 could not be reached or refused to serve; the reason is for the log, not the client."""
+class AvatarsUnavailable(StoreUnavailable):
+    """S3 could not be reached or refused to serve."""
+
+    event = "s3 unavailable"
+    code = "avatars_unavailable"
+    message = "Pictures cannot be stored right now; try again shortly."
 
 
 def client_for(region: str, endpoint_url: str | None = None):

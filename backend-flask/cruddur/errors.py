@@ -65,3 +65,13 @@ class RateLimited(ApiError):
 
 class Unavailable(ApiError):
     status = 503
+
+
+class StoreUnavailable(Exception):
+    """A store behind the API could not be reached or refused to serve. Wherever it surfaces, the caller gets a
+    503 with the store's code and words (cruddur.http) and the log gets the store's event and the reason, this
+    exception's text, which is for the log and never the client. Each store's exception names all three."""
+
+    event: str
+    code: str
+    message: str

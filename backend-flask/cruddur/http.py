@@ -16,7 +16,7 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from cruddur import inputs, logs
 from cruddur.config import MAX_BODY_BYTES
-from cruddur.errors import ApiError, Invalid, RateLimited, Unauthorized, excerpt
+from cruddur.errors import ApiError, Invalid, RateLimited, StoreUnavailable, Unauthorized, Unavailable, excerpt
 
 # Werkzeug's own statuses, given stable codes for clients to switch on.
 HTTP_CODES = {
@@ -93,6 +93,12 @@ def init_app(app: Flask) -> None:
         elif err.status >= 500:
             logs.event("dependency unavailable", logging.ERROR, code=err.code, cause=repr(err.__cause__))
         return response
+
+    @app.errorhandler(StoreUnavailable)
+    def store_unavailable(err: StoreUnavailable):
+        logs.event(err.event, logging.ERROR, reason=str(err))
+        error = Unavailable(err.code, err.message)
+        return error.body(), error.status
 
     @app.errorhandler(HTTPException)
     def http_error(err: HTTPException):

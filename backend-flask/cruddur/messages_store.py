@@ -26,6 +26,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from flask import Flask, current_app
 
 from cruddur.aws import LazyClient
+from cruddur.errors import StoreUnavailable
 from cruddur.paging import Page, Position
 from cruddur.readiness import register_readiness_check
 
@@ -49,8 +50,12 @@ CONVERSATION_NAMESPACE = uuid.UUID("afd042b2-92e4-4501-a2ee-7cc1536b4bb9")
 TRANSACTION_ATTEMPTS = 4
 
 
-class MessagesUnavailable(Exception):
-    """DynamoDB could not be reached or refused to serve; the reason is for the log, not the client."""
+class MessagesUnavailable(StoreUnavailable):
+    """DynamoDB could not be reached or refused to serve."""
+
+    event = "dynamodb unavailable"
+    code = "messages_unavailable"
+    message = "Messages cannot be reached right now; try again shortly."
 
 
 def table_definition(table_name: str) -> dict:

@@ -2,26 +2,15 @@
 
 When S3 is unreachable these routes answer 503 and every other area keeps serving.
 """
-import logging
-
 from flask import Blueprint, current_app, request
 
-from cruddur import logs
 from cruddur.auth import caller_user, require_auth
-from cruddur.avatars_store import AvatarsUnavailable, store
+from cruddur.avatars_store import store
 from cruddur.db import db
-from cruddur.errors import Unavailable
 from cruddur.http import now, read_json
 from cruddur.services import avatars
 
 bp = Blueprint("avatars", __name__)
-
-
-@bp.errorhandler(AvatarsUnavailable)
-def _unavailable(err: AvatarsUnavailable):
-    logs.event("s3 unavailable", logging.ERROR, reason=str(err))
-    error = Unavailable("avatars_unavailable", "Pictures cannot be stored right now; try again shortly.")
-    return error.body(), error.status
 
 
 def _avatars_url() -> str | None:

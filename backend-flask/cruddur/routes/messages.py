@@ -2,27 +2,16 @@
 
 When DynamoDB is unreachable these routes answer 503 and every other area keeps serving.
 """
-import logging
-
 from flask import Blueprint, request
 
-from cruddur import logs
 from cruddur.auth import caller_user, require_auth
 from cruddur.db import db
-from cruddur.errors import Unavailable
 from cruddur.http import now, read_json
-from cruddur.messages_store import MessagesUnavailable, store
+from cruddur.messages_store import store
 from cruddur.paging import page_params
 from cruddur.services import live, messages
 
 bp = Blueprint("messages", __name__)
-
-
-@bp.errorhandler(MessagesUnavailable)
-def _unavailable(err: MessagesUnavailable):
-    logs.event("dynamodb unavailable", logging.ERROR, reason=str(err))
-    error = Unavailable("messages_unavailable", "Messages cannot be reached right now; try again shortly.")
-    return error.body(), error.status
 
 
 @bp.get("/message_groups")
