@@ -11,6 +11,19 @@ def tables(url):
             "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'")}
 
 
+def a_crud_and_a_reply(conn, reply: str) -> tuple:
+    """Two people, bayko and londo, a live crud of bayko's and londo's reply saying `reply`: their uuids."""
+    bayko, londo = (conn.execute(
+        "INSERT INTO users (handle, display_name, email) VALUES (%s, %s, %s) RETURNING uuid",
+        [handle, handle.title(), f"{handle}@example.com"]).fetchone()[0] for handle in ("bayko", "londo"))
+    crud = conn.execute("INSERT INTO activities (user_uuid, message, expires_at) "
+                        "VALUES (%s, 'my crud', now() + interval '1 day') RETURNING uuid", [bayko]).fetchone()[0]
+    answer = conn.execute("INSERT INTO activities (user_uuid, message, reply_to_activity_uuid, expires_at) "
+                          "VALUES (%s, %s, %s, now() + interval '1 day') RETURNING uuid",
+                          [londo, reply, crud]).fetchone()[0]
+    return bayko, londo, crud, answer
+
+
 def test_migrate_applies_each_step_once_and_rollback_undoes_it(new_database):
     url = new_database("cruddur_migrations")
     versions = [m.version for m in migrations.available()]
@@ -36,14 +49,7 @@ def test_notifications_are_recorded_for_the_cruds_written_before_they_existed(ne
         (tmp_path / path.name).write_text(path.read_text())
     migrations.migrate(url, folder=tmp_path)
     with psycopg.connect(url, autocommit=True) as conn:
-        bayko, londo = (conn.execute(
-            "INSERT INTO users (handle, display_name, email) VALUES (%s, %s, %s) RETURNING uuid",
-            [handle, handle.title(), f"{handle}@example.com"]).fetchone()[0] for handle in ("bayko", "londo"))
-        crud = conn.execute("INSERT INTO activities (user_uuid, message, expires_at) "
-                            "VALUES (%s, 'my crud', now() + interval '1 day') RETURNING uuid", [bayko]).fetchone()[0]
-        reply = conn.execute("INSERT INTO activities (user_uuid, message, reply_to_activity_uuid, expires_at) "
-                             "VALUES (%s, 'nice, @bayko', %s, now() + interval '1 day') RETURNING uuid",
-                             [londo, crud]).fetchone()[0]
+        bayko, londo, _, reply = a_crud_and_a_reply(conn, "nice, @bayko")
         mention = conn.execute("INSERT INTO activities (user_uuid, message, expires_at) "
                                "VALUES (%s, 'ask @LONDO, or @londo', now() + interval '1 day') RETURNING uuid",
                                [bayko]).fetchone()[0]
@@ -61,14 +67,7 @@ def test_likes_and_reposts_roll_back_to_notifications_of_replies_and_mentions(ne
     url = new_database("cruddur_reactions_rollback")
     migrations.migrate(url)
     with psycopg.connect(url, autocommit=True) as conn:
-        bayko, londo = (conn.execute(
-            "INSERT INTO users (handle, display_name, email) VALUES (%s, %s, %s) RETURNING uuid",
-            [handle, handle.title(), f"{handle}@example.com"]).fetchone()[0] for handle in ("bayko", "londo"))
-        crud = conn.execute("INSERT INTO activities (user_uuid, message, expires_at) "
-                            "VALUES (%s, 'my crud', now() + interval '1 day') RETURNING uuid", [bayko]).fetchone()[0]
-        reply = conn.execute("INSERT INTO activities (user_uuid, message, reply_to_activity_uuid, expires_at) "
-                             "VALUES (%s, 'nice', %s, now() + interval '1 day') RETURNING uuid",
-                             [londo, crud]).fetchone()[0]
+        bayko, londo, crud, reply = a_crud_and_a_reply(conn, "nice")
         for kind in ("like", "repost"):
             conn.execute("INSERT INTO reactions (user_uuid, activity_uuid, kind, created_at, expires_at) "
                          "VALUES (%s, %s, %s, now(), now() + interval '1 day')", [londo, crud, kind])
