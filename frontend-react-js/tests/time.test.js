@@ -50,12 +50,25 @@ describe("ago", () => {
 });
 
 describe("fullDate", () => {
-  it("reads as the browser's own medium date and short time, the same on every call", () => {
-    const iso = "2026-11-29T12:34:56.789Z";
-    const expected = new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
-    expect(fullDate(iso)).toBe(expected);
-    expect(fullDate("2026-01-02T03:04:05.000Z")).toBe(
-      new Date("2026-01-02T03:04:05.000Z").toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" }),
-    );
+  const american = (iso) =>
+    new Date(iso).toLocaleString("en-US", { dateStyle: "medium", timeStyle: "short" }).replace(/\s/g, " ");
+
+  it.each([
+    "2026-11-29T12:34:56.789Z",
+    "2026-01-02T03:04:05.000Z",
+    "2026-12-31T23:59:59.999Z",
+    "2027-02-28T00:00:00.000Z",
+    "2026-07-04T12:00:00.000Z",
+    "2026-03-09T00:05:00.000Z",
+    "1999-10-10T11:59:00.000Z",
+  ])("reads %s as American English's medium date and short time do, in the reader's time zone", (iso) => {
+    expect(fullDate(iso)).toBe(american(iso));
+  });
+
+  it("writes midnight and noon as 12 AM and 12 PM", () => {
+    const at = (h) => new Date(2026, 5, 1, h, 7).toISOString();
+    expect(fullDate(at(0))).toBe("Jun 1, 2026, 12:07 AM");
+    expect(fullDate(at(12))).toBe("Jun 1, 2026, 12:07 PM");
+    expect(fullDate(at(23))).toBe("Jun 1, 2026, 11:07 PM");
   });
 });
