@@ -28,7 +28,10 @@ CONNECT_TIMEOUT_SECONDS = 5
 CHECKOUT_TIMEOUT_SECONDS = 5
 # a load balancer's health check gives up after a few seconds; answer before it does
 READINESS_TIMEOUT_SECONDS = 2
-TEMPLATE_VALUES = {"page_ceiling": str(paging.SQL_CEILING), "count_ceiling": str(paging.COUNT_CEILING)}
+# api_time_format: to_char's spelling of a time in UTC as cruddur.http.iso writes it (milliseconds, Z), for the
+# objects PostgreSQL writes as JSON (fragments/crud_columns.sql, profile_columns.sql; tests/test_sql_json.py).
+TEMPLATE_VALUES = {"page_ceiling": str(paging.SQL_CEILING), "count_ceiling": str(paging.COUNT_CEILING),
+                   "api_time_format": """'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'"""}
 _TEMPLATE_NAME = re.compile(r"\{\{(\w+)\}\}")
 _COMMENT_LINE = re.compile(r"^\s*--.*\n", re.M)
 # A query whose best plan depends on its values says so in its file; psycopg otherwise prepares a statement

@@ -5,6 +5,6 @@
 -- the two to one spelling).
 v.uuid, v.handle, v.display_name, v.message, v.replies_count, v.reposts_count, v.likes_count,
 v.reply_to_activity_uuid,
-to_char(v.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS created_at,
-to_char(v.expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS expires_at,
+to_char(v.created_at AT TIME ZONE 'UTC', {{api_time_format}}) AS created_at,
+to_char(v.expires_at AT TIME ZONE 'UTC', {{api_time_format}}) AS expires_at,
 v.avatar_url
