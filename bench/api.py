@@ -52,6 +52,8 @@ LEAST_SERVED = "GET /api/activities/home: the API against the least app, both be
 LEAST_SIGNED_IN = ("GET /api/activities/home signed in: the API with the bench user's token against the least app, "
                    "both behind nginx")
 LEAST_ALONE = "GET /api/activities/home: the API (behind nginx) against the least app under gunicorn alone"
+FIRST_WRITTEN = ("GET /api/activities/home: the API against the least feed as the speed issue first described it (the "
+                 "newest 20 cruds: no reposts, avatar_url, liked or reposted), both behind nginx")
 DESIGN = "Serving design: the API behind nginx (bin/serve) against the API under gunicorn alone"
 METRICS = "Metrics: the API behind nginx with its access lines (each an embedded metric document) against without"
 # Live updates (docs/frontend.md, "Live updates"): a signed-in tab left open on the home page asks two cheap
@@ -488,6 +490,9 @@ def main(argv: list[str] | None = None) -> int:
                       help="measure only what idle open tabs cost; prints it and leaves RESULTS.md alone")
     only.add_argument("--paths-only", action="store_true",
                       help="measure only the read paths other than the feed; prints them and leaves RESULTS.md alone")
+    only.add_argument("--feed-only", action="store_true",
+                      help="measure only the feed against the least app, anonymous and signed in; prints it and "
+                           "leaves RESULTS.md alone")
     only.add_argument("--start-only", action="store_true",
                       help="measure only start to first 200 and idle memory; prints it and leaves RESULTS.md alone")
     args = parser.parse_args(argv)
@@ -532,7 +537,7 @@ def main(argv: list[str] | None = None) -> int:
         # (gunicorn alone); the least app (bench/baseline) under each of the two designs.
         api = measured("cruddur-api", front=True)
         least = measured("least-served", front=True, chdir=ROOT / "bench" / "baseline")
-        if args.paths_only or args.live_only or args.start_only:
+        if args.paths_only or args.live_only or args.start_only or args.feed_only:
             others = ()
         else:
             api_alone = measured("cruddur-api-alone", front=False)
@@ -546,11 +551,14 @@ def main(argv: list[str] | None = None) -> int:
         me = requests.get(api.url + "/api/me", headers=auth, timeout=10)
         me.raise_for_status()
         paths = seed_read_paths(url, me.json(), MessagesStore(ddb, "cruddur-messages"))
-        check_same_answers(paths, api, least, auth)
+        least_as_me = f"{FEED}?user={me.json()['uuid']}"
+        check_same_answers([ReadPath("GET /api/activities/home", FEED, FEED, False),
+                            ReadPath("GET /api/activities/home, signed in", FEED, least_as_me, True), *paths],
+                           api, least, auth)
         if args.start_only:
             print(render_starts(measure_starts(env, work, url)))
             return 0
-        starts = None if args.paths_only or args.live_only else measure_starts(env, work, url)
+        starts = None if args.paths_only or args.live_only or args.feed_only else measure_starts(env, work, url)
         for server in servers:
             requests.get(server.url + FEED, timeout=10).raise_for_status()
         requests.get(api.url + FEED, headers=auth, timeout=10).raise_for_status()
@@ -560,22 +568,30 @@ def main(argv: list[str] | None = None) -> int:
         if args.live_only:
             print(render_live(live_section(api, moto.url, pool, user, args.seconds)))
             return 0
-        read_paths = measure_read_paths(paths, api, least, signed_in, args.path_seconds)
+        read_paths = [] if args.feed_only else measure_read_paths(paths, api, least, signed_in, args.path_seconds)
         if args.paths_only:
             print(render_read_paths(read_paths, args.path_seconds))
             return 0
+        # (title, first side and the path it is asked, the API, whether the API's requests carry the token)
+        comparisons = [(LEAST_SERVED, least, FEED, api, False), (LEAST_SIGNED_IN, least, least_as_me, api, True)]
+        if not args.feed_only:
+            comparisons += [(FIRST_WRITTEN, least, f"{FEED}?first-written", api, False),
+                            (LEAST_ALONE, least_alone, FEED, api, False), (DESIGN, api_alone, FEED, api, False),
+                            (METRICS, api_unlogged, FEED, api, False)]
         sections = {}
-        for title, first, second, signing in (
-                (LEAST_SERVED, least, api, False), (LEAST_SIGNED_IN, least, api, True),
-                (LEAST_ALONE, least_alone, api, False), (DESIGN, api_alone, api, False),
-                (METRICS, api_unlogged, api, False)):
+        for title, first, path, second, signing in comparisons:
             rows = []
             for c in levels:
                 headers = signed_in() if signing else None
-                pair = paired(partial(first.load, c, args.seconds), partial(second.load, c, args.seconds, headers))
+                pair = paired(partial(first.load, c, args.seconds, path=path),
+                              partial(second.load, c, args.seconds, headers))
                 rows.append((c, pair))
                 print(f"{title}: c={c:<3} {pair.ratio:.2f} (pairs {pair.spread()})", flush=True)
             sections[title] = rows
+        if args.feed_only:
+            print("\n".join(line for title, rows in sections.items()
+                            for line in (f"## {title}", "", *comparison_rows(rows), "")))
+            return 0
         auth = signed_in()
         signed_in_cost = paired(lambda: api.load(8, args.seconds), lambda: api.load(8, args.seconds, auth))
         print(f"signed-in cost: {signed_in_cost.cost:.2f}× (pairs {signed_in_cost.spread(invert=True)})", flush=True)

@@ -6,9 +6,12 @@ logging, request ids, CORS or paging cursor (next_cursor is always null). The AP
 (bench/README.md).
 
 Without auth, the routes the API answers for a signed-in caller take the person as a query parameter instead,
-`?user=<users uuid>`: notifications (with whether that person liked and reposted each crud) and the message
-groups. A conversation is read by its uuid alone: membership is the API's access rule, not part of the answer.
-The anonymous routes answer liked and reposted as false, as the API does for an anonymous reader.
+`?user=<users uuid>`: the home feed and notifications (with whether that person liked and reposted each crud)
+and the message groups. A conversation is read by its uuid alone: membership is the API's access rule, not part
+of the answer. The anonymous routes answer liked and reposted as false, as the API does for an anonymous reader.
+The home feed is the API's: live top-level cruds and reposts, a crud once, at its latest repost (with who
+reposted it). `?first-written` gives instead the feed the speed issue first described, the newest 20 cruds
+without reposts, avatar_url, liked or reposted: `make bench` measures the API against that too.
 For direct messages the route makes one DynamoDB query of the keys the API reads (cruddur/messages_store.py)
 and hands its items, as boto3 returns them, to one PostgreSQL query that adds the people's handles and names
 and builds the answer.
@@ -20,7 +23,52 @@ import threading
 from flask import Flask, Response, request
 from psycopg_pool import ConnectionPool
 
-QUERY = """
+# what every read path shows of a crud (cruddur.services.activities.FIELDS), from `activities a JOIN users u`
+CRUD = """a.uuid, u.handle, u.display_name, a.message, a.replies_count, a.reposts_count, a.likes_count,
+          a.reply_to_activity_uuid, a.created_at, a.expires_at, u.avatar_url"""
+ANONYMOUS = "false AS liked, false AS reposted"
+PAGE = "json_build_object('items', coalesce(json_agg(page), '[]'), 'next_cursor', NULL)::text"
+
+# the reader's own reactions to the crud `a`, by its key (two EXISTS were planned as a scan of every reaction)
+MINE = """LEFT JOIN LATERAL (SELECT bool_or(r.kind = 'like') AS liked, bool_or(r.kind = 'repost') AS reposted
+                            FROM reactions r WHERE r.user_uuid = %(user)s AND r.activity_uuid = a.uuid) mine ON true"""
+MARKS = "coalesce(mine.liked, false) AS liked, coalesce(mine.reposted, false) AS reposted"
+
+# The home feed as the API answers it: live top-level cruds and reposts, newest first, a crud once (at its
+# latest repost, "reposted by" its reposter, or where it was posted if nobody reposted it).
+FEED = """
+WITH entries AS (
+  (SELECT a.uuid, a.created_at AS feed_at, a.uuid AS feed_uuid, NULL::uuid AS reposter
+   FROM activities a
+   WHERE a.reply_to_activity_uuid IS NULL AND a.reposts_count = 0 AND a.expires_at > now()
+   ORDER BY a.created_at DESC, a.uuid DESC LIMIT 20)
+  UNION ALL
+  (SELECT r.activity_uuid, r.created_at, r.uuid, r.user_uuid
+   FROM reactions r
+   WHERE r.kind = 'repost' AND r.expires_at > now()
+     AND NOT EXISTS (SELECT FROM reactions later
+                     WHERE later.activity_uuid = r.activity_uuid AND later.kind = 'repost'
+                       AND (later.created_at, later.uuid) > (r.created_at, r.uuid))
+   ORDER BY r.created_at DESC, r.uuid DESC LIMIT 20)
+  ORDER BY feed_at DESC, feed_uuid DESC LIMIT 20)
+SELECT coalesce(json_agg(page), '[]')::text FROM (
+  SELECT {crud},
+         CASE WHEN e.reposter IS NOT NULL
+         THEN json_build_object('handle', reposter.handle, 'display_name', reposter.display_name) END AS reposted_by,
+         {marks}
+  FROM entries e
+  JOIN activities a ON a.uuid = e.uuid JOIN users u ON u.uuid = a.user_uuid
+  LEFT JOIN users reposter ON reposter.uuid = e.reposter {mine}
+  ORDER BY e.feed_at DESC, e.feed_uuid DESC
+) page
+"""
+FEED_ANONYMOUS = FEED.format(crud=CRUD, marks=ANONYMOUS, mine="")
+# signed in, for the person ?user=<uuid>
+FEED_AS = FEED.format(crud=CRUD, marks=MARKS, mine=MINE)
+# The feed as the speed issue first described its least app, before the API's feed gained reposts, avatar_url,
+# liked and reposted: the newest 20 live top-level cruds. A different question from the API's today, kept so
+# that `make bench` shows the API against it too (GET /api/activities/home?first-written).
+FIRST_WRITTEN = """
 SELECT coalesce(json_agg(page), '[]')::text FROM (
   SELECT a.uuid, u.handle, u.display_name, a.message, a.replies_count, a.reposts_count, a.likes_count,
          a.reply_to_activity_uuid, a.created_at, a.expires_at
@@ -30,12 +78,6 @@ SELECT coalesce(json_agg(page), '[]')::text FROM (
   LIMIT 20
 ) page
 """
-
-# what every read path shows of a crud (cruddur.services.activities.FIELDS), from `activities a JOIN users u`
-CRUD = """a.uuid, u.handle, u.display_name, a.message, a.replies_count, a.reposts_count, a.likes_count,
-          a.reply_to_activity_uuid, a.created_at, a.expires_at, u.avatar_url"""
-ANONYMOUS = "false AS liked, false AS reposted"
-PAGE = "json_build_object('items', coalesce(json_agg(page), '[]'), 'next_cursor', NULL)::text"
 
 SHOW = f"""
 SELECT json_build_object(
@@ -69,14 +111,12 @@ SELECT {PAGE} FROM (
   SELECT {CRUD}, n.reason,
          json_build_object('handle', coalesce(actor.handle, u.handle),
                            'display_name', coalesce(actor.display_name, u.display_name)) AS actor,
-         coalesce(mine.liked, false) AS liked, coalesce(mine.reposted, false) AS reposted
+         {MARKS}
   FROM notifications n
   JOIN activities a ON a.uuid = n.activity_uuid
   JOIN users u ON u.uuid = a.user_uuid
   LEFT JOIN users actor ON actor.uuid = n.actor_uuid
-  -- the person's own reactions to each crud, by its key (two EXISTS were planned as a scan of every reaction)
-  LEFT JOIN LATERAL (SELECT bool_or(r.kind = 'like') AS liked, bool_or(r.kind = 'repost') AS reposted
-                     FROM reactions r WHERE r.user_uuid = n.user_uuid AND r.activity_uuid = a.uuid) mine ON true
+  {MINE}
   WHERE n.user_uuid = %(user)s AND a.expires_at > now()
   ORDER BY n.created_at DESC, coalesce(n.uuid, n.activity_uuid) DESC
   LIMIT 20
@@ -163,8 +203,14 @@ def liveness():
 
 @app.get("/api/activities/home")
 def home():
+    if "first-written" in request.args:
+        query, params = FIRST_WRITTEN, None
+    elif "user" in request.args:
+        query, params = FEED_AS, {"user": request.args["user"]}
+    else:
+        query, params = FEED_ANONYMOUS, None
     with connection() as conn:
-        (items,) = conn.execute(QUERY).fetchone()
+        (items,) = conn.execute(query, params).fetchone()
     return Response('{"items":' + items + ',"next_cursor":null}', mimetype="application/json")
 
 
