@@ -2,7 +2,8 @@ from datetime import timedelta
 
 import pytest
 
-from helpers import post_crud, reply
+from cruddur.db import Database
+from helpers import post_crud, reply, sub_of
 
 TTLS = {"30-days": timedelta(days=30), "7-days": timedelta(days=7), "3-days": timedelta(days=3),
         "1-day": timedelta(days=1), "12-hours": timedelta(hours=12), "3-hours": timedelta(hours=3),
@@ -217,6 +218,39 @@ def test_notifications_count_a_reply_naming_me_once_as_a_reply_and_page_without_
 def test_notifications_need_auth(client):
     r = client.get("/api/activities/notifications")
     assert (r.status_code, r.json["error"]["code"]) == (401, "unauthorized")
+
+
+def news(client, auth, handle: str) -> list[str]:
+    r = client.get("/api/activities/notifications", headers=auth.headers(handle))
+    assert r.status_code == 200, r.json
+    return [item["message"] for item in r.json["items"]]
+
+
+def test_a_known_reader_gets_their_notifications_in_one_statement(client, auth, monkeypatch):
+    reply(client, auth, "londo", post_crud(client, auth, "bayko", "my crud")["uuid"], "nice one")
+    assert news(client, auth, "bayko") == ["nice one"]  # the first read looks the reader up
+    asked = []
+    for name in ("object", "array"):
+        real = getattr(Database, name)
+        monkeypatch.setattr(Database, name, lambda self, query, real=real, **params: asked.append(query)
+                            or real(self, query, **params))
+    assert news(client, auth, "bayko") == ["nice one"]
+    assert asked == ["activities/notifications"]
+
+
+def test_notifications_follow_a_sub_an_admin_links_to_another_person(client, auth, db):
+    reply(client, auth, "londo", post_crud(client, auth, "bayko", "bayko's crud")["uuid"], "to bayko")
+    reply(client, auth, "londo", post_crud(client, auth, "andrewbrown", "andrew's crud")["uuid"], "to andrew")
+    assert news(client, auth, "bayko") == ["to bayko"]  # this process now knows whose row bayko's sub names
+    sub = sub_of(auth, "bayko")
+    with db.pool.connection() as conn:
+        conn.execute("UPDATE users SET cognito_user_id = NULL WHERE handle IN ('bayko', 'andrewbrown')")
+    db.commit("users/link_cognito", sub=sub, handle="andrewbrown")
+    assert news(client, auth, "bayko") == ["to andrew"]
+    with db.pool.connection() as conn:  # and back, to a row with no news at all
+        conn.execute("UPDATE users SET cognito_user_id = NULL WHERE handle = 'andrewbrown'")
+    db.commit("users/link_cognito", sub=sub, handle="londo")
+    assert news(client, auth, "bayko") == []
 
 
 def test_search_finds_live_cruds_by_words(client, auth, clock):

@@ -2,6 +2,7 @@
 and still the answers their plain definitions give."""
 from __future__ import annotations
 
+import re
 from datetime import datetime, timezone
 
 import pytest
@@ -80,7 +81,14 @@ def mentioned(scratch):
         "(%(me)s, 'note to self @' || %(handle)s, %(now)s + interval '1 day', %(now)s - interval '1 second'), "
         "(%(other)s, 'too late @' || %(handle)s, %(now)s - interval '1 second', %(now)s - interval '2 seconds')",
         {"other": other, "me": me[0], "handle": me[1], "now": NOW})
-    return {"user_uuid": me[0], "handle": me[1]}
+    return {"user_uuid": me[0], "handle": me[1], "viewer_sub": signed_up(scratch, me[0])}
+
+
+def signed_up(conn, user_uuid) -> str:
+    """Give the person a Cognito sub, as their first signed-in call does, and return it: notifications are read
+    for the users row a sub names (db/sql/activities/notifications.sql)."""
+    return conn.execute("UPDATE users SET cognito_user_id = 'sub-' || uuid WHERE uuid = %s RETURNING cognito_user_id",
+                        [user_uuid]).fetchone()[0]
 
 
 def test_notifications_read_one_index_range_of_the_person(scratch, mentioned):
@@ -92,13 +100,15 @@ def test_notifications_read_one_index_range_of_the_person(scratch, mentioned):
     assert "Sort" not in plans.custom(scratch, "activities/notifications", **first_page(**mentioned))
 
 
-def test_a_deep_notifications_page_seeks_the_index_to_the_cursor(conn):
-    person = conn.execute("SELECT user_uuid FROM notifications GROUP BY 1 ORDER BY count(*) DESC LIMIT 1").fetchone()[0]
-    at, uuid = conn.execute("SELECT created_at, COALESCE(uuid, activity_uuid) FROM notifications WHERE user_uuid = %s "
-                            "ORDER BY 1 DESC, 2 DESC OFFSET 300 LIMIT 1", [person]).fetchone()
-    plan = plans.custom(conn, "activities/notifications", **first_page(user_uuid=person, cursor_at=at,
-                                                                      cursor_uuid=uuid))
+def test_a_deep_notifications_page_seeks_the_index_to_the_cursor(scratch):
+    person = scratch.execute(
+        "SELECT user_uuid FROM notifications GROUP BY 1 ORDER BY count(*) DESC LIMIT 1").fetchone()[0]
+    at, uuid = scratch.execute("SELECT created_at, COALESCE(uuid, activity_uuid) FROM notifications "
+                               "WHERE user_uuid = %s ORDER BY 1 DESC, 2 DESC OFFSET 300 LIMIT 1", [person]).fetchone()
+    plan = plans.custom(scratch, "activities/notifications", **first_page(
+        user_uuid=person, viewer_sub=signed_up(scratch, person), cursor_at=at, cursor_uuid=uuid))
     assert "Sort" not in plan, plan
+    assert re.search(r"^Subquery Scan .* rows=21 loops=1\)$", plan.splitlines()[0]), f"not a whole page:\n{plan}"
     cond = next((line for line in plan.splitlines() if "Index Cond" in line and "created_at" in line), "")
     assert "ROW(created_at, COALESCE(uuid, activity_uuid)) <" in cond, \
         f"the cursor is filtered row by row, not sought:\n{plan}"

@@ -41,7 +41,7 @@ def reply(activity_uuid):
 @require_auth
 def notifications():
     limit, cursor = page_params(request.args)
-    return activities.notifications(db(), caller_sub(), caller_user(), now(), limit, cursor).body()
+    return activities.notifications(db(), caller_sub(), caller_user, now(), limit, cursor).body()
 
 
 @bp.get("/activities/search")

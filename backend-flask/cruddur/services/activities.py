@@ -1,6 +1,7 @@
 """Cruds: posting with a time to live, replying, and the feeds that read them."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 import orjson
@@ -64,9 +65,20 @@ def show(db, viewer_sub: str | None, handle: str, activity_uuid: str, now: datet
     return {"activity": orjson.Fragment(found["activity"]), "replies": orjson.Fragment(found["replies"])}
 
 
-def notifications(db, viewer_sub: str, user: dict, now: datetime, limit: int, cursor: Cursor) -> Page:
-    """What `user`, the reader, should hear about."""
-    return paging.rows(db, "activities/notifications", limit, cursor, viewer_sub=viewer_sub, user_uuid=user["uuid"],
+def notifications(db, viewer_sub: str, reader: Callable[[], dict], now: datetime, limit: int, cursor: Cursor) -> Page:
+    """What the reader, the person with Cognito sub `viewer_sub`, should hear about. `reader()` gives their users
+    row (made on their first call); it is asked only when this process does not know their uuid yet, or when the
+    page comes back empty, which is also what a uuid the sub no longer names gives."""
+    known = users.remembered_uuid(viewer_sub)
+    if known:
+        page = _notifications(db, viewer_sub, known, now, limit, cursor)
+        if page.items or reader()["uuid"] == known:
+            return page
+    return _notifications(db, viewer_sub, reader()["uuid"], now, limit, cursor)
+
+
+def _notifications(db, viewer_sub: str, user_uuid, now: datetime, limit: int, cursor: Cursor) -> Page:
+    return paging.rows(db, "activities/notifications", limit, cursor, viewer_sub=viewer_sub, user_uuid=user_uuid,
                        now=now)
 
 

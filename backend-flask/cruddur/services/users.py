@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from datetime import datetime
 
@@ -20,6 +22,33 @@ def is_handle(value: str) -> bool:
     return bool(HANDLE.fullmatch(value))
 
 
+# Which users row each Cognito sub named when this process last read it (ensure), so that a read whose statement
+# checks the pair itself can name the person without asking PostgreSQL first (db/sql/activities/notifications.sql).
+# Never trusted on its own: a pair that no longer holds (an admin linked the sub to another row) makes such a read
+# answer nothing, and the caller then asks again. Bounded, least recently used out first.
+UUIDS_KEPT = 10_000
+_uuids: OrderedDict[str, str] = OrderedDict()
+_uuids_lock = threading.Lock()
+
+
+def remembered_uuid(sub: str) -> str | None:
+    """The users uuid `sub` named when last read here, if it was."""
+    with _uuids_lock:
+        found = _uuids.get(sub)
+        if found is not None:
+            _uuids.move_to_end(sub)
+        return found
+
+
+def _remember(sub: str, user: dict) -> dict:
+    with _uuids_lock:
+        _uuids[sub] = user["uuid"]
+        _uuids.move_to_end(sub)
+        while len(_uuids) > UUIDS_KEPT:
+            _uuids.popitem(last=False)
+    return user
+
+
 def ensure(db, sub: str, cognito_attributes: Callable[[], dict]) -> dict:
     """The caller's users row, created from their Cognito attributes the first time they call.
 
@@ -28,7 +57,7 @@ def ensure(db, sub: str, cognito_attributes: Callable[[], dict]) -> dict:
     """
     user = db.object("users/by_sub", sub=sub)
     if user:
-        return user
+        return _remember(sub, user)
     attrs = cognito_attributes()
     handle = attrs.get("preferred_username", "")
     if not is_handle(handle):
@@ -39,7 +68,7 @@ def ensure(db, sub: str, cognito_attributes: Callable[[], dict]) -> dict:
     user = db.object("users/by_sub", sub=sub)
     if not user:
         raise Conflict("handle_taken", f"The handle @{handle} belongs to someone else.")
-    return user
+    return _remember(sub, user)
 
 
 def profile(db, handle: str, now: datetime) -> dict:
