@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from uuid import UUID
 
 import orjson
 
@@ -77,7 +78,7 @@ def notifications(db, viewer_sub: str, reader: Callable[[], dict], now: datetime
     return _notifications(db, viewer_sub, reader()["uuid"], now, limit, cursor)
 
 
-def _notifications(db, viewer_sub: str, user_uuid, now: datetime, limit: int, cursor: Cursor) -> Page:
+def _notifications(db, viewer_sub: str, user_uuid: UUID, now: datetime, limit: int, cursor: Cursor) -> Page:
     return paging.rows(db, "activities/notifications", limit, cursor, viewer_sub=viewer_sub, user_uuid=user_uuid,
                        now=now)
 

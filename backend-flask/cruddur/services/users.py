@@ -6,6 +6,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from datetime import datetime
+from uuid import UUID
 
 import orjson
 
@@ -27,11 +28,11 @@ def is_handle(value: str) -> bool:
 # Never trusted on its own: a pair that no longer holds (an admin linked the sub to another row) makes such a read
 # answer nothing, and the caller then asks again. Bounded, least recently used out first.
 UUIDS_KEPT = 10_000
-_uuids: OrderedDict[str, str] = OrderedDict()
+_uuids: OrderedDict[str, UUID] = OrderedDict()
 _uuids_lock = threading.Lock()
 
 
-def remembered_uuid(sub: str) -> str | None:
+def remembered_uuid(sub: str) -> UUID | None:
     """The users uuid `sub` named when last read here, if it was."""
     with _uuids_lock:
         found = _uuids.get(sub)
