@@ -70,7 +70,8 @@ class Load:
     p99_ms: float
     errors: int
     requests: int = 0
-    cpu_ms: float | None = None  # server-side CPU per request: its workers and its PostgreSQL backends
+    cpu_ms: float | None = None  # server-side CPU per request: its workers, its nginx and its PostgreSQL backends
+    cpu_parts: tuple[float, float, float] | None = None  # cpu_ms as (gunicorn's workers, nginx, PostgreSQL)
 
 
 def _ms(text: str) -> float:
@@ -130,15 +131,23 @@ class Measured:
 
     def cpu_during(self, run):
         """(CPU seconds the server's processes and backends spent while `run()` ran, what it returned)."""
-        pids = [*self.server.serving_pids(), *self._backends()]
-        before = self._cpu_seconds(pids)
+        spent, result = self.cpu_parts_during(run)
+        return sum(spent), result
+
+    def cpu_parts_during(self, run):
+        """(CPU seconds of gunicorn's workers, of nginx and of the PostgreSQL backends while `run()` ran, its result):
+        where a difference between two servers comes from."""
+        workers = self.server.worker_pids()
+        groups = (workers, [pid for pid in self.server.serving_pids() if pid not in workers], self._backends())
+        before = [self._cpu_seconds(pids) for pids in groups]
         result = run()
-        return self._cpu_seconds(pids) - before, result
+        return [self._cpu_seconds(pids) - spent for pids, spent in zip(groups, before, strict=True)], result
 
     def load(self, connections: int, seconds: int, headers: dict | None = None, path: str = FEED) -> Load:
-        spent, result = self.cpu_during(lambda: wrk(self.url + path, connections, seconds, headers))
+        spent, result = self.cpu_parts_during(lambda: wrk(self.url + path, connections, seconds, headers))
         if result.requests:
-            result.cpu_ms = spent * 1000 / result.requests
+            parts = tuple(cpu_s * 1000 / result.requests for cpu_s in spent)
+            result.cpu_ms, result.cpu_parts = sum(parts), parts
         return result
 
 
@@ -663,7 +672,11 @@ def render_live(live: Live) -> str:
 
 
 def cpu(load: Load) -> str:
-    return f"{load.cpu_ms:.2f}" if load.cpu_ms is not None else "n/a"
+    """The CPU a request cost the server, and in brackets its workers' / nginx's / PostgreSQL's share."""
+    if load.cpu_ms is None:
+        return "n/a"
+    parts = f" ({' / '.join(f'{part:.2f}' for part in load.cpu_parts)})" if load.cpu_parts else ""
+    return f"{load.cpu_ms:.2f}{parts}"
 
 
 def comparison_rows(rows: list[tuple[int, Comparison]], first: str = "least app", second: str = "API") -> list[str]:
@@ -794,8 +807,9 @@ def render(args, sections: dict[str, list[tuple[int, Comparison]]], signed_in: C
         "the median of the pairs' ratios (second side's throughput over the first's), and the range beside it "
         "shows how far single pairs strayed. Requests per second, latencies and CPU are those of each side's "
         "median run. CPU ms/req is what one request cost the server's processes (gunicorn's workers and "
-        "nginx's) plus its own PostgreSQL backends: with servers and database sharing one core, throughput "
-        "follows it.", "",
+        "nginx's) plus its own PostgreSQL backends, and in brackets the three apart (workers / nginx / "
+        "PostgreSQL), which says where a difference comes from: with servers and database sharing one core, "
+        "throughput follows the total.", "",
     ]
     lines += render_goals(sections, read_paths, starts)
     for title, rows in sections.items():
