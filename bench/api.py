@@ -598,8 +598,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{title}: c={c:<3} {pair.ratio:.2f} (pairs {pair.spread()})", flush=True)
             sections[title] = rows
         if args.feed_only:
-            print("\n".join(line for title, rows in sections.items()
-                            for line in (f"## {title}", "", *comparison_rows(rows), "")))
+            print("\n".join(line for title, rows in sections.items() for line in render_section(title, rows)))
             return 0
         auth = signed_in()
         signed_in_cost = paired(lambda: api.load(8, args.seconds), lambda: api.load(8, args.seconds, auth))
@@ -791,6 +790,13 @@ def render_read_paths(read_paths: list[tuple[ReadPath, Comparison]], seconds: in
     return "\n".join(lines) + "\n"
 
 
+def render_section(title: str, rows: list[tuple[int, Comparison]]) -> list[str]:
+    """One comparison of the feed under its title, each side named as that comparison names it."""
+    first, second = {DESIGN: ("gunicorn alone", "behind nginx"),
+                     METRICS: ("no access lines", "access lines")}.get(title, ("least app", "API"))
+    return [f"## {title}", "", *comparison_rows(rows, first, second), ""]
+
+
 def render(args, sections: dict[str, list[tuple[int, Comparison]]], signed_in: Comparison,
            read_paths: list[tuple[ReadPath, Comparison]], starts: dict[str, list[Start]], rss, base_rss) -> str:
     when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
@@ -813,9 +819,7 @@ def render(args, sections: dict[str, list[tuple[int, Comparison]]], signed_in: C
     ]
     lines += render_goals(sections, read_paths, starts)
     for title, rows in sections.items():
-        first, second = {DESIGN: ("gunicorn alone", "behind nginx"),
-                         METRICS: ("no access lines", "access lines")}.get(title, ("least app", "API"))
-        lines += [f"## {title}", "", *comparison_rows(rows, first, second), ""]
+        lines += render_section(title, rows)
         if title == LEAST_SIGNED_IN:
             lines += render_tail(sections)
     anon, signed = signed_in.typical(signed_in.first), signed_in.typical(signed_in.second)
